@@ -1,0 +1,89 @@
+"""Demo data for the embedded default: organizations, one user per role, and their sign-in details.
+
+Runs again safely (existing demo rows are kept). Refuses to run under production settings.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts import roles, services
+from accounts.models import ProviderOrganization, User
+from accounts.validators import npi_with_check_digit
+from complaints.models import ProviderType
+
+DEMO_PASSWORD = "demo-portal-password"
+
+
+@dataclass(frozen=True)
+class DemoOrganization:
+    legal_name: str
+    npi_base: str
+    medicaid_provider_id: str
+    provider_type_code: str
+    county: str
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str  # stable values read by tooling: representative, org_admin, staff, supervisor
+    email: str
+    full_name: str
+
+
+ORGANIZATIONS = [
+    DemoOrganization("Prairie Family Health Center", "123456789", "IL0001234", "fqhc", "Sangamon"),
+    DemoOrganization("Lakeshore Pediatrics Group", "198765432", "IL0005678", "physician-group", "Cook"),
+]
+
+ACCOUNTS = [
+    DemoAccount("org_admin", "admin@prairie-health.demo.example", "Alex Rivera"),
+    DemoAccount("representative", "rep@prairie-health.demo.example", "Jordan Lee"),
+    DemoAccount("staff", "analyst@hfs.demo.example", "Sam Patel"),
+    DemoAccount("supervisor", "supervisor@hfs.demo.example", "Morgan Chen"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo organizations and one user per role (never in production)."
+
+    def handle(self, *args: object, **options: object) -> None:
+        if settings.PORTAL_ENVIRONMENT == "production":
+            raise CommandError("seed_demo refuses to run with production settings: demo accounts have known passwords.")
+        with transaction.atomic():
+            organizations = [self._organization(spec) for spec in ORGANIZATIONS]
+            for account in ACCOUNTS:
+                self._account(account, organizations[0])
+        for account in ACCOUNTS:
+            self.stdout.write(f"demo account: role={account.role} email={account.email} password={DEMO_PASSWORD}")
+
+    def _organization(self, spec: DemoOrganization) -> ProviderOrganization:
+        npi = npi_with_check_digit(spec.npi_base)
+        existing = ProviderOrganization.objects.filter(npi=npi).first()
+        if existing:
+            return existing
+        organization = services.organization_create(
+            legal_name=spec.legal_name,
+            npi=npi,
+            medicaid_provider_id=spec.medicaid_provider_id,
+            provider_type=ProviderType.objects.get(code=spec.provider_type_code),
+            county=spec.county,
+        )
+        return services.organization_approve(organization=organization, actor=None)
+
+    def _account(self, spec: DemoAccount, organization: ProviderOrganization) -> User:
+        existing = User.objects.filter(email=spec.email).first()
+        if existing:
+            return existing
+        if spec.role in ("staff", "supervisor"):
+            group = roles.TRIAGE_ANALYST if spec.role == "staff" else roles.SUPERVISOR
+            return services.staff_user_create(
+                email=spec.email, full_name=spec.full_name, password=DEMO_PASSWORD, group_name=group
+            )
+        user = services.user_create(email=spec.email, full_name=spec.full_name, password=DEMO_PASSWORD)
+        services.representative_designate(
+            organization=organization, user=user, is_org_admin=spec.role == "org_admin"
+        )
+        return user

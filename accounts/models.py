@@ -1,0 +1,157 @@
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from accounts.counties import COUNTY_CHOICES
+from accounts.validators import validate_npi
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        # Email is the login and is case-insensitive: stored lower-case, so one unique index covers it.
+        return (email or "").strip().lower()
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        return self.get(email=self.normalize_email(username))
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> "User":
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> "User":
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. The email address is the login, case-insensitively unique."""
+
+    email = models.EmailField("email address", max_length=254, unique=True)
+    full_name = models.CharField("full name", max_length=200)
+    phone = models.CharField("phone number", max_length=30, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField("HFS staff", default=False, help_text="Can sign in to the staff admin.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(email=Lower("email")), name="accounts_user_email_lowercase"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = UserManager.normalize_email(self.email)
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name
+
+
+class ProviderOrganization(models.Model):
+    """An enrolled Illinois Medicaid provider. Only approved organizations can file (R11)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending HFS review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SUSPENDED = "suspended", "Suspended"
+
+    legal_name = models.CharField(max_length=200)
+    npi = models.CharField("NPI", max_length=10, unique=True, validators=[validate_npi])
+    medicaid_provider_id = models.CharField("Illinois Medicaid provider ID", max_length=20)
+    provider_type = models.ForeignKey("complaints.ProviderType", on_delete=models.PROTECT, related_name="+")
+    county = models.CharField(max_length=40, choices=COUNTY_CHOICES)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    status_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["legal_name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(npi__regex=r"^[0-9]{10}$"), name="accounts_org_npi_10_digits"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "approved", "rejected", "suspended"]),
+                name="accounts_org_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+
+class Representative(models.Model):
+    """A user designated by an organization to file for it. One active designation per user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="designations")
+    organization = models.ForeignKey(ProviderOrganization, on_delete=models.PROTECT, related_name="representatives")
+    is_org_admin = models.BooleanField("organization administrator", default=False)
+    is_billing_agent = models.BooleanField("billing agent", default=False)
+    designated_at = models.DateTimeField(default=timezone.now)
+    designated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organization", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(revoked_at__isnull=True), name="accounts_one_active_designation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.organization}"
+
+
+class AuditEvent(models.Model):
+    """Append-only record of who did what to which object (DESIGN §6.2). Ids only, never PHI."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events are append-only.")

@@ -1,0 +1,22 @@
+"""The embedded default (`make run`): SQLite, in-process tasks, email on the console.
+
+Nothing here is fit for real PHI; it exists so a newcomer can run the portal with no services.
+"""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+PORTAL_ENVIRONMENT = "local"
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-only-insecure-key-do-not-use-with-real-data")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+
+# The SQLite file and private uploads live in var/ (git-ignored); make sure it exists on a fresh clone.
+(BASE_DIR / "var").mkdir(exist_ok=True)
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
+
+# No broker: tasks run in-process, right away.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"
+
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -1,0 +1,35 @@
+"""Settings for `make test`: real PostgreSQL and Redis, started by tests/plugins/services.py.
+
+DATABASE_URL and REDIS_URL have no default on purpose: the test tooling provides them, and a run
+without it should stop at once rather than test something else.
+"""
+
+from .base import *  # noqa: F403
+from .base import env
+
+PORTAL_ENVIRONMENT = "test"
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-with-enough-length-and-variety-0123456789"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+
+DATABASES = {"default": env.db("DATABASE_URL")}
+REDIS_URL = env("REDIS_URL")
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "test",
+    }
+}
+
+# Task bodies are tested directly (eager); the broker is the real Redis so readiness checks it.
+CELERY_BROKER_URL = REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = True
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Fast hashing: the tests are about behaviour, not password cost.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+PORTAL_READINESS_TIMEOUT_SECONDS = 1.0

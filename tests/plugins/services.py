@@ -1,0 +1,181 @@
+"""Throwaway PostgreSQL and Redis for the test run, on loopback, in temp dirs.
+
+Loaded with ``-p tests.plugins.services`` (see pyproject.toml). Before pytest-django reads the
+settings, it starts both servers and exports DATABASE_URL and REDIS_URL; when the run ends, both
+are stopped and their directories removed. PostgreSQL refuses to run as root, so as root the
+server runs as the ``postgres`` user (created by Debian's postgresql package).
+"""
+
+from __future__ import annotations
+
+import atexit
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"Nothing answered on 127.0.0.1:{port} within {timeout:.0f} s")
+
+
+def find_executable(name: str, extra_globs: tuple[str, ...] = ()) -> str:
+    """``name`` on PATH, else the newest match of ``extra_globs`` (Debian keeps PostgreSQL off PATH)."""
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = [path for pattern in extra_globs for path in glob.glob(pattern) if os.access(path, os.X_OK)]
+    if not candidates:
+        raise RuntimeError(f"{name} is not installed (install the Debian package that provides it)")
+
+    def version_key(path: str) -> tuple[int, ...]:
+        parts = [part for part in Path(path).parts if part.replace(".", "").isdigit()]
+        return tuple(int(n) for n in parts[-1].split(".")) if parts else (0,)
+
+    return max(candidates, key=version_key)
+
+
+class PostgresServer:
+    """A PostgreSQL cluster in a temp dir, trust auth on 127.0.0.1 only."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.user = "portal"
+        self.directory = Path(tempfile.mkdtemp(prefix="portal-test-pg-"))
+        self.data = self.directory / "data"
+        self.initdb = find_executable("initdb", ("/usr/lib/postgresql/*/bin/initdb",))
+        self.pg_ctl = find_executable("pg_ctl", ("/usr/lib/postgresql/*/bin/pg_ctl",))
+        self.run_as: list[str] = []
+        if os.geteuid() == 0:
+            account = pwd.getpwnam("postgres")
+            os.chown(self.directory, account.pw_uid, account.pw_gid)
+            self.run_as = ["runuser", "-u", "postgres", "--"]
+
+    @property
+    def url(self) -> str:
+        return f"postgres://{self.user}@127.0.0.1:{self.port}/portal"
+
+    def _run(self, *command: str) -> None:
+        subprocess.run([*self.run_as, *command], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def start(self) -> None:
+        self._run(
+            self.initdb, "-D", str(self.data), "-U", self.user, "-A", "trust",
+            "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions",
+        )  # fmt: skip
+        options = (
+            f"-h 127.0.0.1 -p {self.port} -k {self.directory} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+        )
+        log = self.directory / "server.log"
+        self._run(self.pg_ctl, "-D", str(self.data), "-o", options, "-l", str(log), "-w", "-t", "60", "start")
+        wait_for_port(self.port)
+
+    def stop(self) -> None:
+        if self.data.exists():
+            subprocess.run(
+                [*self.run_as, self.pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            )
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class RedisServer:
+    """A Redis server in a temp dir on 127.0.0.1, no persistence. Can be stopped and started again."""
+
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.directory = Path(tempfile.mkdtemp(prefix="portal-test-redis-"))
+        self.executable = find_executable("redis-server")
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                self.executable, "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.directory),
+                "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--logfile", "",
+            ],  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+_started: list[PostgresServer | RedisServer] = []
+
+
+def _stop_all() -> None:
+    while _started:
+        server = _started.pop()
+        if isinstance(server, RedisServer):
+            server.remove()
+        else:
+            server.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_load_initial_conftests(early_config, parser, args):  # type: ignore[no-untyped-def]
+    # Runs around pytest-django's hook of the same name, so the settings see the URLs.
+    atexit.register(_stop_all)
+    postgres = PostgresServer()
+    _started.append(postgres)
+    postgres.start()
+    redis = RedisServer()
+    _started.append(redis)
+    redis.start()
+    os.environ["DATABASE_URL"] = postgres.url
+    os.environ["REDIS_URL"] = redis.url
+    return (yield)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _stop_all()
+
+
+@pytest.fixture
+def redis_server():  # type: ignore[no-untyped-def]
+    """A second, private Redis a test may stop and start (the session's Redis stays up)."""
+    server = RedisServer()
+    server.start()
+    yield server
+    server.remove()
