@@ -4,58 +4,141 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('description', models.CharField(blank=True, help_text='Plain-language hint shown on the form.', max_length=300)),
-                ('sort_order', models.PositiveSmallIntegerField(default=0)),
-                ('is_active', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=120, unique=True)),
+                (
+                    "description",
+                    models.CharField(blank=True, help_text="Plain-language hint shown on the form.", max_length=300),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0)),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'verbose_name_plural': 'categories',
-                'ordering': ['sort_order', 'name'],
+                "verbose_name_plural": "categories",
+                "ordering": ["sort_order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='MCO',
+            name="MCO",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('short_name', models.CharField(max_length=40, unique=True)),
-                ('service_area', models.CharField(choices=[('statewide', 'Statewide'), ('cook_county', 'Cook County only')], default='statewide', max_length=16)),
-                ('active_from', models.DateField(blank=True, help_text='First day complaints can name this MCO.', null=True)),
-                ('active_to', models.DateField(blank=True, help_text='Last day; leave empty while the contract runs.', null=True)),
-                ('notification_email', models.EmailField(blank=True, help_text='Where HFS sends complaint notices for this MCO (no PHI is ever sent).', max_length=254)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("short_name", models.CharField(max_length=40, unique=True)),
+                (
+                    "service_area",
+                    models.CharField(
+                        choices=[("statewide", "Statewide"), ("cook_county", "Cook County only")],
+                        default="statewide",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "active_from",
+                    models.DateField(blank=True, help_text="First day complaints can name this MCO.", null=True),
+                ),
+                (
+                    "active_to",
+                    models.DateField(blank=True, help_text="Last day; leave empty while the contract runs.", null=True),
+                ),
+                (
+                    "notification_email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Where HFS sends complaint notices for this MCO (no PHI is ever sent).",
+                        max_length=254,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'MCO',
-                'verbose_name_plural': 'MCOs',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('active_to__isnull', True), ('active_from__isnull', True), ('active_to__gte', models.F('active_from')), _connector='OR'), name='complaints_mco_active_range'), models.CheckConstraint(condition=models.Q(('service_area__in', ['statewide', 'cook_county'])), name='complaints_mco_service_area')],
+                "verbose_name": "MCO",
+                "verbose_name_plural": "MCOs",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("active_to__isnull", True),
+                            ("active_from__isnull", True),
+                            ("active_to__gte", models.F("active_from")),
+                            _connector="OR",
+                        ),
+                        name="complaints_mco_active_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("service_area__in", ["statewide", "cook_county"])),
+                        name="complaints_mco_service_area",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProviderType',
+            name="ProviderType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('reporting_group', models.CharField(choices=[('physician_apn', 'Physician/APN'), ('hospital', 'Hospital'), ('fqhc_rhc_erc', 'FQHC/RHC/ERC'), ('pharmacy', 'Pharmacy'), ('nursing_ltc', 'Nursing facility/LTC'), ('home_health_hospice', 'Home health/hospice'), ('dme_supplies', 'DME/supplies'), ('behavioral_sud', 'Behavioral health/SUD'), ('dental', 'Dental'), ('vision', 'Vision'), ('lab_radiology', 'Lab/radiology'), ('transportation', 'Transportation'), ('hcbs_atypical', 'HCBS waiver/atypical'), ('therapy', 'Therapy'), ('other', 'Other')], max_length=32)),
-                ('is_active', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=120, unique=True)),
+                (
+                    "reporting_group",
+                    models.CharField(
+                        choices=[
+                            ("physician_apn", "Physician/APN"),
+                            ("hospital", "Hospital"),
+                            ("fqhc_rhc_erc", "FQHC/RHC/ERC"),
+                            ("pharmacy", "Pharmacy"),
+                            ("nursing_ltc", "Nursing facility/LTC"),
+                            ("home_health_hospice", "Home health/hospice"),
+                            ("dme_supplies", "DME/supplies"),
+                            ("behavioral_sud", "Behavioral health/SUD"),
+                            ("dental", "Dental"),
+                            ("vision", "Vision"),
+                            ("lab_radiology", "Lab/radiology"),
+                            ("transportation", "Transportation"),
+                            ("hcbs_atypical", "HCBS waiver/atypical"),
+                            ("therapy", "Therapy"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('reporting_group__in', ['physician_apn', 'hospital', 'fqhc_rhc_erc', 'pharmacy', 'nursing_ltc', 'home_health_hospice', 'dme_supplies', 'behavioral_sud', 'dental', 'vision', 'lab_radiology', 'transportation', 'hcbs_atypical', 'therapy', 'other'])), name='complaints_providertype_group_valid')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "reporting_group__in",
+                                [
+                                    "physician_apn",
+                                    "hospital",
+                                    "fqhc_rhc_erc",
+                                    "pharmacy",
+                                    "nursing_ltc",
+                                    "home_health_hospice",
+                                    "dme_supplies",
+                                    "behavioral_sud",
+                                    "dental",
+                                    "vision",
+                                    "lab_radiology",
+                                    "transportation",
+                                    "hcbs_atypical",
+                                    "therapy",
+                                    "other",
+                                ],
+                            )
+                        ),
+                        name="complaints_providertype_group_valid",
+                    )
+                ],
             },
         ),
     ]

@@ -116,11 +116,11 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
+        options = {"bind": "127.0.0.1", "port": str(self.port), "dir": str(self.directory)}
+        options |= {"save": "", "appendonly": "no", "protected-mode": "yes", "logfile": ""}
+        arguments = [part for name, value in options.items() for part in (f"--{name}", value)]
         self.process = subprocess.Popen(
-            [
-                self.executable, "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.directory),
-                "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--logfile", "",
-            ],  # fmt: skip
+            [self.executable, *arguments],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -35,7 +35,7 @@ def test_every_page_has_skip_link_identity_navigation_and_footer(client, url):
     assert "Healthcare and Family Services" in text
     assert "An official website of the United States government" not in text  # not the federal .gov banner
     assert '<nav aria-label="Main"' in text
-    assert f"Call HFS at" in text and FFS_PHONE in text
+    assert "Call HFS at" in text and FFS_PHONE in text
     assert f'href="{reverse("privacy")}"' in text
     assert f'href="{reverse("terms")}"' in text
 

@@ -119,7 +119,10 @@ def test_radios_are_a_fieldset_with_legend_and_usa_radio_inputs(page):
         ("id_access_to_care_1", "no", "access_to_care"),
     ]
     labels = fieldset.select("label.usa-radio__label")
-    assert [(label["for"], text(label)) for label in labels] == [("id_access_to_care_0", "Yes"), ("id_access_to_care_1", "No")]
+    assert [(label["for"], text(label)) for label in labels] == [
+        ("id_access_to_care_0", "Yes"),
+        ("id_access_to_care_1", "No"),
+    ]
     assert fieldset.find(id="id_access_to_care-error") is not None
 
 

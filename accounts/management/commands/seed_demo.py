@@ -14,7 +14,7 @@ from accounts.models import ProviderOrganization, User
 from accounts.validators import npi_with_check_digit
 from complaints.models import ProviderType
 
-DEMO_PASSWORD = "demo-portal-password"
+DEMO_PASSWORD = "demo-portal-password"  # noqa: S105 - local demo accounts, printed on purpose
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,5 @@ class Command(BaseCommand):
                 email=spec.email, full_name=spec.full_name, password=DEMO_PASSWORD, group_name=group
             )
         user = services.user_create(email=spec.email, full_name=spec.full_name, password=DEMO_PASSWORD)
-        services.representative_designate(
-            organization=organization, user=user, is_org_admin=spec.role == "org_admin"
-        )
+        services.representative_designate(organization=organization, user=user, is_org_admin=spec.role == "org_admin")
         return user

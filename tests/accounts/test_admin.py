@@ -1,0 +1,64 @@
+"""Staff admin for accounts: read-only, and list pages do not run a query per row."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts import services
+from accounts.models import User
+from tests.factories import RepresentativeFactory
+
+pytestmark = pytest.mark.django_db
+CHANGELISTS = [
+    "/admin/accounts/user/",
+    "/admin/accounts/providerorganization/",
+    "/admin/accounts/representative/",
+    "/admin/accounts/auditevent/",
+]
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(User.objects.create_superuser(email="root@hfs.example", password="x" * 12, full_name="Root"))
+    return client
+
+
+def add_rows(count: int) -> None:
+    for _ in range(count):
+        representative = RepresentativeFactory()
+        services.audit_record(actor=representative.user, action="test.row", obj=representative)
+
+
+def query_count(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", CHANGELISTS)
+def test_changelist_queries_do_not_grow_with_rows(superuser_client, url):
+    add_rows(2)
+    few = query_count(superuser_client, url)
+    add_rows(20)
+    assert query_count(superuser_client, url) == few
+
+
+@pytest.mark.parametrize("model", ["user", "providerorganization", "representative", "auditevent"])
+def test_accounts_cannot_be_added_changed_or_deleted_through_admin_forms(superuser_client, model):
+    add_rows(1)
+    assert superuser_client.get(f"/admin/accounts/{model}/add/").status_code == 403
+
+
+def test_audit_log_is_read_only_even_for_a_superuser(superuser_client):
+    add_rows(1)
+    from accounts.models import AuditEvent
+
+    event = AuditEvent.objects.first()
+    page = superuser_client.get(f"/admin/accounts/auditevent/{event.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+    response = superuser_client.post(f"/admin/accounts/auditevent/{event.pk}/change/", {"action": "edited"})
+    assert response.status_code == 403
+    assert superuser_client.post(f"/admin/accounts/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    event.refresh_from_db()
+    assert event.action == "test.row"

@@ -1,0 +1,69 @@
+"""seed_demo: demo organizations and one account per role, printed in a stable format."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from accounts import roles
+from accounts.models import AuditEvent, ProviderOrganization, Representative, User
+
+pytestmark = pytest.mark.django_db
+LINE = re.compile(
+    r"^demo account: role=(?P<role>representative|org_admin|staff|supervisor) "
+    r"email=(?P<email>\S+@\S+) password=(?P<password>\S+)$"
+)
+
+
+def seed() -> list[dict[str, str]]:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    lines = [line for line in out.getvalue().splitlines() if line.startswith("demo account:")]
+    matches = [LINE.match(line) for line in lines]
+    assert all(matches), lines
+    return [m.groupdict() for m in matches]
+
+
+def test_prints_one_line_per_role_that_signs_in():
+    accounts = seed()
+    assert sorted(a["role"] for a in accounts) == ["org_admin", "representative", "staff", "supervisor"]
+    for account in accounts:
+        assert authenticate(username=account["email"], password=account["password"]) is not None
+
+
+def test_roles_are_what_they_say():
+    accounts = {a["role"]: User.objects.get(email=a["email"]) for a in seed()}
+    rep = Representative.objects.get(user=accounts["representative"], revoked_at=None)
+    admin = Representative.objects.get(user=accounts["org_admin"], revoked_at=None)
+    assert not rep.is_org_admin and admin.is_org_admin
+    assert rep.organization == admin.organization
+    assert rep.organization.status == ProviderOrganization.Status.APPROVED
+    assert not accounts["representative"].is_staff
+    assert accounts["staff"].is_staff and accounts["supervisor"].is_staff
+    assert list(accounts["staff"].groups.values_list("name", flat=True)) == [roles.TRIAGE_ANALYST]
+    assert list(accounts["supervisor"].groups.values_list("name", flat=True)) == [roles.SUPERVISOR]
+    assert not accounts["supervisor"].is_superuser
+
+
+def test_running_it_again_changes_nothing_and_prints_the_same_accounts():
+    first = seed()
+    counts = (User.objects.count(), ProviderOrganization.objects.count(), AuditEvent.objects.count())
+    assert seed() == first
+    assert (User.objects.count(), ProviderOrganization.objects.count(), AuditEvent.objects.count()) == counts
+
+
+def test_every_demo_row_was_written_through_an_audited_service():
+    seed()
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"user.created", "organization.registered", "organization.approved", "representative.designated"} <= actions
+    for user in User.objects.all():
+        assert AuditEvent.objects.filter(object_type="accounts.user", object_id=str(user.pk)).exists()
+
+
+def test_refuses_to_run_with_production_settings(settings):
+    settings.PORTAL_ENVIRONMENT = "production"
+    with pytest.raises(CommandError, match="refuses to run with production settings"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()
