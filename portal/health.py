@@ -35,8 +35,8 @@ def broker_configured() -> bool:
 def check_broker() -> None:
     """The Celery broker accepts a connection."""
     timeout = settings.PORTAL_READINESS_TIMEOUT_SECONDS
-    with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
-        conn.transport_options.update({"socket_timeout": timeout, "socket_connect_timeout": timeout})
+    transport_options = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
+    with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL, transport_options=transport_options) as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
         # Opening a channel makes the transport talk to the server (Redis answers a PING).
         conn.default_channel  # noqa: B018

@@ -52,22 +52,22 @@ def test_staff_groups_exist_with_their_permissions():
     assert not analyst.permissions.filter(codename__startswith="change_").exists()
 
 
-@pytest.fixture
-def supervisor_client(client):
+def signed_in_staff(client, group_name: str):  # type: ignore[no-untyped-def]
     user = services.staff_user_create(
-        email="supervisor@hfs.example", full_name="Sup", password="a-long-test-password", group_name=roles.SUPERVISOR
+        email=f"{group_name.split()[-1]}@hfs.example", full_name="Staff", password=None, group_name=group_name
     )
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def supervisor_client(client):
+    return signed_in_staff(client, roles.SUPERVISOR)
 
 
 @pytest.fixture
 def analyst_client(client):
-    user = services.staff_user_create(
-        email="analyst@hfs.example", full_name="Ana", password="a-long-test-password", group_name=roles.TRIAGE_ANALYST
-    )
-    client.force_login(user)
-    return client
+    return signed_in_staff(client, roles.TRIAGE_ANALYST)
 
 
 def test_supervisor_edits_an_mco_notification_address_in_the_admin(supervisor_client):

@@ -15,28 +15,25 @@ def load() -> dict:
     return yaml.safe_load(COMPOSE.read_text())
 
 
-def test_compose_file_validates_against_the_compose_specification():
-    result = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.compose-spec", str(COMPOSE)],
+def validate(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.compose-spec", str(path)],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+def test_compose_file_validates_against_the_compose_specification():
+    result = validate(COMPOSE)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_validation_catches_a_typo(tmp_path):
     broken = tmp_path / "docker-compose.yml"
     broken.write_text(COMPOSE.read_text().replace("    healthcheck:\n", "    helthcheck:\n", 1))
-    result = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.compose-spec", str(broken)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode != 0
+    assert validate(broken).returncode != 0
 
 
 def test_every_service_is_present_with_a_healthcheck_and_a_pinned_image():
