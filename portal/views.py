@@ -6,38 +6,38 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal import health
 
 
 @login_not_required
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"nav_current": "home"})
 
 
 @login_not_required
-@require_GET
+@require_safe
 def help_page(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/help.html", {"nav_current": "help"})
 
 
 @login_not_required
-@require_GET
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/privacy.html")
 
 
 @login_not_required
-@require_GET
+@require_safe
 def terms(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/terms.html")
 
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness: the process answers. Touches no database, cache or broker."""
     return JsonResponse({"status": "ok"})
@@ -45,7 +45,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness: database, cache and (when configured) broker answer; 503 names what does not."""
     checks = health.readiness()

@@ -17,6 +17,8 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database that does not answer must fail fast (and /readyz must be able to say so).
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
 
 REDIS_URL = env("REDIS_URL")
 CACHES = {

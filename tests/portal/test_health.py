@@ -11,6 +11,10 @@ def test_healthz_answers_without_touching_the_database(client):
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
 
 
+def test_healthz_answers_a_head_probe(client):
+    assert client.head("/healthz").status_code == 200
+
+
 @pytest.mark.django_db
 def test_readyz_is_ready_when_database_cache_and_broker_answer(client):
     response = client.get("/readyz")

@@ -90,6 +90,15 @@ def test_a_crashing_view_is_answered_with_the_500_page(client, settings):
     assert "Something went wrong on our side" in response.content.decode()
 
 
+@pytest.mark.django_db
+def test_a_form_sent_without_its_security_token_gets_the_portal_page():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/help/", {"anything": "1"})
+    assert response.status_code == 403
+    assert "<h1>This form has expired</h1>" in response.content.decode()
+
+
 def test_no_template_has_an_inline_script_or_inline_handler():
     offenders = []
     for template in (ROOT / "templates").rglob("*.html"):

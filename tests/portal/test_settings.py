@@ -62,6 +62,21 @@ def test_production_check_deploy_is_clean_with_env_example():
     assert "no issues" in result.stdout
 
 
+def test_production_serves_pages_with_collected_static_files(tmp_path):
+    env = {**env_example(), "DJANGO_STATIC_ROOT": str(tmp_path / "static")}
+    collected = run_manage("collectstatic", "--noinput", env=env)
+    assert collected.returncode == 0, collected.stderr
+    assert (tmp_path / "static" / "staticfiles.json").is_file()
+    code = (
+        "from django.test import Client;"
+        "r = Client().get('/', HTTP_HOST='localhost', secure=True);"
+        "print(r.status_code, b'/static/vendor/uswds/css/uswds.min.' in r.content)"
+    )
+    result = run_manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["200", "True"]
+
+
 def test_production_settings_are_locked_down():
     code = (
         "from django.conf import settings as s;"

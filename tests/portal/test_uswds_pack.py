@@ -150,6 +150,22 @@ def test_form_posts_with_csrf_and_a_usa_button(page):
     assert button["class"] == ["usa-button"] and text(button) == "Send complaint"
 
 
+def test_hidden_layout_input_renders_as_a_hidden_input():
+    from crispy_forms.layout import Hidden
+
+    form = SampleForm()
+    helper = FormHelper()
+    helper.add_input(Hidden("step", "2"))
+    helper.add_input(Submit("submit", "Next"))
+    html = Template("{% load crispy_forms_tags %}{% crispy form helper %}").render(
+        Context({"form": form, "helper": helper})
+    )
+    page = BeautifulSoup(html, "html.parser")
+    hidden = page.find("input", attrs={"name": "step"})
+    assert hidden["type"] == "hidden" and hidden["value"] == "2"
+    assert [b["value"] for b in page.find_all("button")] == ["Next"]
+
+
 def test_checked_choices_are_kept_when_the_form_comes_back(page):
     form = SampleForm(data={"access_to_care": "no", "topics": ["p"], "consent": "on", "notes": "kept"})
     page = render(form)
