@@ -1,9 +1,14 @@
 """Staff views of accounts. Users and organizations change through services, not admin forms."""
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
-from accounts.models import AuditEvent, ProviderOrganization, Representative, User
+from accounts.forms import RejectionForm
+from accounts.models import AuditEvent, Invitation, ProviderOrganization, Representative, TermsAcceptance, User
+from accounts.services.organizations import organization_approve, organization_reject
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -35,6 +40,52 @@ class ProviderOrganizationAdmin(ReadOnlyAdmin):
     list_select_related = ["provider_type"]
     search_fields = ["legal_name", "=npi", "=medicaid_provider_id"]
     show_full_result_count = False
+    actions = ["approve", "reject"]
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        # Staff with this permission approve or reject through the actions; nobody edits the row by hand.
+        return request.user.has_perm("accounts.change_providerorganization")
+
+    @admin.action(description="Approve the selected organizations", permissions=["decide"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[ProviderOrganization]) -> None:
+        approved = 0
+        for organization in queryset:
+            try:
+                organization_approve(organization=organization, actor=request.user, request=request)
+                approved += 1
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+        if approved:
+            self.message_user(request, f"Approved {approved}; their administrators are being emailed.")
+
+    @admin.action(description="Reject the selected organizations (asks for a reason)", permissions=["decide"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[ProviderOrganization]) -> HttpResponse | None:
+        form = RejectionForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            rejected = 0
+            for organization in queryset:
+                try:
+                    organization_reject(
+                        organization=organization,
+                        actor=request.user,
+                        reason=form.cleaned_data["reason"],
+                        request=request,
+                    )
+                    rejected += 1
+                except ValidationError as error:
+                    self.message_user(request, " ".join(error.messages), messages.WARNING)
+            if rejected:
+                self.message_user(request, f"Rejected {rejected}; their administrators are being emailed.")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reject organizations",
+            "organizations": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/accounts/providerorganization/reject.html", context)
 
 
 @admin.register(Representative)
@@ -43,6 +94,24 @@ class RepresentativeAdmin(ReadOnlyAdmin):
     list_filter = ["is_org_admin", "is_billing_agent"]
     list_select_related = ["user", "organization"]
     search_fields = ["user__email", "organization__legal_name", "=organization__npi"]
+    show_full_result_count = False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = ["email", "organization", "invited_by", "created_at", "expires_at", "accepted_at", "cancelled_at"]
+    list_select_related = ["organization", "invited_by"]
+    search_fields = ["email", "organization__legal_name"]
+    exclude = ["nonce"]
+    show_full_result_count = False
+
+
+@admin.register(TermsAcceptance)
+class TermsAcceptanceAdmin(ReadOnlyAdmin):
+    list_display = ["user", "version", "accepted_at", "ip_address"]
+    list_filter = ["version"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
     show_full_result_count = False
 
 

@@ -1,9 +1,12 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from accounts.counties import COUNTY_CHOICES
 from accounts.validators import validate_npi
@@ -43,6 +46,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField("HFS staff", default=False, help_text="Can sign in to the staff admin.")
     date_joined = models.DateTimeField(default=timezone.now)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    # Part of the session hash: bumping it ends every session of this user at once (revocation).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -65,6 +71,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.full_name
+
+    def get_session_auth_hash(self) -> str:
+        """Django's session hash (password-based) extended with the session generation."""
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            algorithm="sha256",
+        ).hexdigest()
+
+    def get_session_auth_fallback_hash(self):  # type: ignore[no-untyped-def]
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield salted_hmac(
+                "accounts.User.get_session_auth_hash",
+                f"{self.password}:{self.session_generation}",
+                secret=fallback_secret,
+                algorithm="sha256",
+            ).hexdigest()
 
     def get_short_name(self) -> str:
         return self.full_name
@@ -103,9 +126,15 @@ class ProviderOrganization(models.Model):
         return self.legal_name
 
 
+class RepresentativeQuerySet(models.QuerySet["Representative"]):
+    def active(self) -> "RepresentativeQuerySet":
+        return self.filter(revoked_at__isnull=True)
+
+
 class Representative(models.Model):
     """A user designated by an organization to file for it. One active designation per user."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="designations")
     organization = models.ForeignKey(ProviderOrganization, on_delete=models.PROTECT, related_name="representatives")
     is_org_admin = models.BooleanField("organization administrator", default=False)
@@ -115,6 +144,11 @@ class Representative(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = RepresentativeQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization", "user"]
@@ -128,8 +162,74 @@ class Representative(models.Model):
         return f"{self.user} at {self.organization}"
 
 
+class Invitation(models.Model):
+    """An organization administrator's invitation to become a representative (single use, 7 days)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(ProviderOrganization, on_delete=models.PROTECT, related_name="invitations")
+    email = models.EmailField(max_length=254)
+    is_org_admin = models.BooleanField("organization administrator", default=False)
+    is_billing_agent = models.BooleanField("billing agent", default=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Part of the signed token: a token is good only for the invitation row it was made for.
+    nonce = models.CharField(max_length=32, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=models.Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="accounts_one_open_invitation_per_email",
+            ),
+            models.CheckConstraint(condition=models.Q(email=Lower("email")), name="accounts_invitation_email_lower"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.email} for {self.organization}"
+
+    def is_open(self, now: "timezone.datetime | None" = None) -> bool:
+        now = now or timezone.now()
+        return self.accepted_at is None and self.cancelled_at is None and self.expires_at > now
+
+
+class TermsAcceptance(models.Model):
+    """A user accepted a version of the terms of use (R7)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="terms_acceptances")
+    version = models.CharField(max_length=20)
+    accepted_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="accounts_terms_once_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.user} accepted terms {self.version}"
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: object) -> int:
+        raise PermissionError("Audit events are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events are append-only.")
+
+
 class AuditEvent(models.Model):
-    """Append-only record of who did what to which object (DESIGN §6.2). Ids only, never PHI."""
+    """Append-only record of who did what to which object (DESIGN §6.2). Ids only, never PHI.
+
+    Enforced three times: here (save/delete), in the queryset (bulk update/delete) and, on PostgreSQL,
+    by a trigger that refuses UPDATE and DELETE (accounts/migrations/0005).
+    """
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -140,6 +240,8 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,11 +1,7 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from portal import views
-
-admin.site.site_header = "HFS MCO Complaint Portal — staff"
-admin.site.site_title = "HFS MCO Complaint Portal staff"
-admin.site.index_title = "Triage and reference data"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +10,7 @@ urlpatterns = [
     path("terms/", views.terms, name="terms"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
 

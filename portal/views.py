@@ -32,7 +32,11 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_safe
 def terms(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/terms.html")
+    context = {
+        "terms_template": f"accounts/terms/{settings.PORTAL_TERMS_VERSION}.html",
+        "terms_version": settings.PORTAL_TERMS_VERSION,
+    }
+    return render(request, "portal/terms.html", context)
 
 
 @login_not_required

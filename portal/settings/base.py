@@ -4,6 +4,7 @@ The environment is read only in the settings package, through django-environ. ``
 ``production`` override what differs; everything else lives here.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -25,13 +26,19 @@ USE_I18N = True
 USE_TZ = True
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin is an OTP admin site (portal.admin_site): a staff password alone opens nothing.
+    "portal.admin_apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "crispy_forms",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "portal",
     "accounts",
     "complaints",
@@ -40,13 +47,31 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.RequestIdMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Everything needs a signed-in user except views marked @login_not_required (the public allowlist).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Signed-in users: 12-hour limit, second factor, current terms accepted; PHI pages are never cached.
+    "accounts.middleware.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses locked-out username + IP pairs before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "home"
 
 TEMPLATES = [
     {
@@ -118,6 +143,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[HFS MCO Complaint Portal] "
 
 # --- Security -----------------------------------------------------------------------------------
+# Sessions (DESIGN §6.1): stored server-side, 15 minutes idle (renewed on every request), 12 hours at most.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 15 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+PORTAL_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -126,6 +157,39 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Content Security Policy (django-csp 4): no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # USWDS draws some icons as data: URIs in its stylesheet.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# Throttling (django-axes): 5 failures (passwords and one-time codes) per email + IP, then 10 minutes' wait.
+# Keyed on the pair so that one attacker cannot lock out everyone behind the same IP.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=10)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.auth.axes_username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "code", "new_password1", "new_password2"]
+AXES_IPWARE_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", default=0) or None
+
+# Second factor (django-otp).
+OTP_TOTP_ISSUER = "Illinois HFS MCO Complaint Portal"
+PORTAL_RECOVERY_CODE_COUNT = 10
 # --- Forms --------------------------------------------------------------------------------------
 # The in-repo USWDS template pack lives in templates/uswds/ (no published pack exists).
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["uswds"]
@@ -147,7 +211,15 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # axes logs each attempt with the email typed; the audit log already records what matters.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Which kind of deployment this is; seed_demo refuses to run in "production".
 PORTAL_ENVIRONMENT = "base"
+
+# Accounts (DESIGN §5): the current terms-of-use version (its text: templates/accounts/terms/<version>.html),
+# how long an invitation and an email-verification link stay good.
+PORTAL_TERMS_VERSION = "2026-11-01"
+PORTAL_INVITATION_DAYS = 7
+PORTAL_EMAIL_VERIFICATION_DAYS = 3

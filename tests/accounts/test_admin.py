@@ -4,9 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts import services
+from accounts.audit import audit_record
 from accounts.models import User
 from tests.factories import RepresentativeFactory
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 CHANGELISTS = [
@@ -19,14 +20,13 @@ CHANGELISTS = [
 
 @pytest.fixture
 def superuser_client(client):
-    client.force_login(User.objects.create_superuser(email="root@hfs.example", password="x" * 12, full_name="Root"))
-    return client
+    return sign_in(client, User.objects.create_superuser(email="root@hfs.example", password="x" * 12, full_name="Root"))
 
 
 def add_rows(count: int) -> None:
     for _ in range(count):
         representative = RepresentativeFactory()
-        services.audit_record(actor=representative.user, action="test.row", obj=representative)
+        audit_record(actor=representative.user, action="test.row", obj=representative)
 
 
 def query_count(client, url: str) -> int:  # type: ignore[no-untyped-def]

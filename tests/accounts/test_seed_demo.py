@@ -1,11 +1,12 @@
 """seed_demo: demo organizations and one account per role, printed in a stable format."""
 
+import base64
 import re
 from io import StringIO
 
 import pytest
-from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django_otp.oath import TOTP
 
 from accounts import roles
 from accounts.models import AuditEvent, ProviderOrganization, Representative, User
@@ -13,7 +14,7 @@ from accounts.models import AuditEvent, ProviderOrganization, Representative, Us
 pytestmark = pytest.mark.django_db
 LINE = re.compile(
     r"^demo account: role=(?P<role>representative|org_admin|staff|supervisor) "
-    r"email=(?P<email>\S+@\S+) password=(?P<password>\S+)$"
+    r"email=(?P<email>\S+@\S+) password=(?P<password>\S+) totp=(?P<totp>[A-Z2-7]+)$"
 )
 
 
@@ -26,11 +27,18 @@ def seed() -> list[dict[str, str]]:
     return [m.groupdict() for m in matches]
 
 
-def test_prints_one_line_per_role_that_signs_in():
+def test_prints_one_line_per_role_that_signs_in_with_password_and_totp_secret(client):
     accounts = seed()
     assert sorted(a["role"] for a in accounts) == ["org_admin", "representative", "staff", "supervisor"]
     for account in accounts:
-        assert authenticate(username=account["email"], password=account["password"]) is not None
+        client.logout()
+        response = client.post("/accounts/login/", {"username": account["email"], "password": account["password"]})
+        assert response.status_code == 302 and response["Location"] == "/accounts/login/code/"
+        code = TOTP(base64.b32decode(account["totp"])).token()
+        response = client.post("/accounts/login/code/", {"code": f"{code:06d}"})
+        expected = "/admin/" if account["role"] in ("staff", "supervisor") else "/accounts/"
+        assert response.status_code == 302 and response["Location"] == expected, account["role"]
+        assert client.get(expected).status_code == 200
 
 
 def test_roles_are_what_they_say():

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.db import IntegrityError, transaction
 
-from accounts import services
 from accounts.models import AuditEvent
+from accounts.services import users as services
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db
@@ -32,10 +32,11 @@ def test_database_refuses_a_mixed_case_email_written_around_the_manager():
         User(email="Mixed@Provider.example", full_name="M").save()
 
 
-def test_sign_in_works_whatever_the_case_typed():
+def test_password_check_works_whatever_the_case_typed(rf):
     User.objects.create_user(email="rep@provider.example", password="correct horse battery", full_name="R")
-    assert authenticate(username="REP@Provider.Example", password="correct horse battery") is not None
-    assert authenticate(username="rep@provider.example", password="wrong password!!") is None
+    request = rf.post("/accounts/login/")
+    assert authenticate(request, username="REP@Provider.Example", password="correct horse battery") is not None
+    assert authenticate(request, username="rep@provider.example", password="wrong password!!") is None
 
 
 def test_passwords_are_hashed_with_argon2_outside_tests(settings):

@@ -1,16 +1,22 @@
 """Demo data for the embedded default: organizations, one user per role, and their sign-in details.
 
 Runs again safely (existing demo rows are kept). Refuses to run under production settings.
+Each demo user gets a confirmed authenticator (its secret is printed, for local use only), a confirmed
+email address and the current terms of use accepted, so the demo starts at the portal's real pages.
 """
 
+import base64
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import roles, services
+from accounts import roles
 from accounts.models import ProviderOrganization, User
+from accounts.services import organizations, representatives, users
+from accounts.services.mfa import TOTP_DEVICE_NAME, recovery_codes_regenerate
 from accounts.validators import npi_with_check_digit
 from complaints.models import ProviderType
 
@@ -53,35 +59,48 @@ class Command(BaseCommand):
         if settings.PORTAL_ENVIRONMENT == "production":
             raise CommandError("seed_demo refuses to run with production settings: demo accounts have known passwords.")
         with transaction.atomic():
-            organizations = [self._organization(spec) for spec in ORGANIZATIONS]
-            for account in ACCOUNTS:
-                self._account(account, organizations[0])
+            demo_organizations = [self._organization(spec) for spec in ORGANIZATIONS]
+            secrets = {account.email: self._account(account, demo_organizations[0]) for account in ACCOUNTS}
         for account in ACCOUNTS:
-            self.stdout.write(f"demo account: role={account.role} email={account.email} password={DEMO_PASSWORD}")
+            self.stdout.write(
+                f"demo account: role={account.role} email={account.email} password={DEMO_PASSWORD} "
+                f"totp={secrets[account.email]}"
+            )
 
     def _organization(self, spec: DemoOrganization) -> ProviderOrganization:
         npi = npi_with_check_digit(spec.npi_base)
         existing = ProviderOrganization.objects.filter(npi=npi).first()
         if existing:
             return existing
-        organization = services.organization_create(
+        organization = organizations.organization_create(
             legal_name=spec.legal_name,
             npi=npi,
             medicaid_provider_id=spec.medicaid_provider_id,
             provider_type=ProviderType.objects.get(code=spec.provider_type_code),
             county=spec.county,
         )
-        return services.organization_approve(organization=organization, actor=None)
+        return organizations.organization_approve(organization=organization, actor=None)
 
-    def _account(self, spec: DemoAccount, organization: ProviderOrganization) -> User:
-        existing = User.objects.filter(email=spec.email).first()
-        if existing:
-            return existing
-        if spec.role in ("staff", "supervisor"):
-            group = roles.TRIAGE_ANALYST if spec.role == "staff" else roles.SUPERVISOR
-            return services.staff_user_create(
-                email=spec.email, full_name=spec.full_name, password=DEMO_PASSWORD, group_name=group
-            )
-        user = services.user_create(email=spec.email, full_name=spec.full_name, password=DEMO_PASSWORD)
-        services.representative_designate(organization=organization, user=user, is_org_admin=spec.role == "org_admin")
-        return user
+    def _account(self, spec: DemoAccount, organization: ProviderOrganization) -> str:
+        """Create the demo user if needed; return the base32 secret of their authenticator."""
+        user = User.objects.filter(email=spec.email).first()
+        if user is None:
+            if spec.role in ("staff", "supervisor"):
+                group = roles.TRIAGE_ANALYST if spec.role == "staff" else roles.SUPERVISOR
+                user = users.staff_user_create(
+                    email=spec.email, full_name=spec.full_name, password=DEMO_PASSWORD, group_name=group
+                )
+            else:
+                user = users.user_create(
+                    email=spec.email, full_name=spec.full_name, password=DEMO_PASSWORD, email_verified=True
+                )
+                representatives.representative_designate(
+                    organization=organization, user=user, is_org_admin=spec.role == "org_admin"
+                )
+            users.user_accept_terms(user=user)
+            TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
+            recovery_codes_regenerate(user=user)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:  # the demo user removed their authenticator: give them one again
+            device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
+        return base64.b32encode(device.bin_key).decode()

@@ -1,0 +1,131 @@
+"""Provider organizations: registration and HFS staff decisions (R11)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from accounts.models import ProviderOrganization, Representative, User
+from accounts.services.users import user_create, user_send_email_verification
+from complaints.models import ProviderType
+from portal import outbox
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    legal_name: str,
+    npi: str,
+    medicaid_provider_id: str,
+    provider_type: ProviderType,
+    county: str,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+) -> ProviderOrganization:
+    """Create a provider organization, pending HFS review. Records ``organization.registered``."""
+    if ProviderOrganization.objects.filter(npi=npi).exists():
+        raise ValidationError(
+            {"npi": "An organization with this NPI is already registered. Ask its administrator to invite you."}
+        )
+    organization = ProviderOrganization(
+        legal_name=legal_name,
+        npi=npi,
+        medicaid_provider_id=medicaid_provider_id,
+        provider_type=provider_type,
+        county=county,
+    )
+    organization.full_clean()
+    organization.save()
+    audit_record(actor=actor, action="organization.registered", obj=organization, request=request)
+    return organization
+
+
+@transaction.atomic
+def organization_register(
+    *,
+    legal_name: str,
+    npi: str,
+    medicaid_provider_id: str,
+    provider_type: ProviderType,
+    county: str,
+    admin_email: str,
+    admin_full_name: str,
+    admin_phone: str,
+    admin_password: str,
+    request: HttpRequest | None = None,
+) -> ProviderOrganization:
+    """Register an organization and its administrator; emails the administrator a verification link."""
+    if User.objects.filter(email=User.objects.normalize_email(admin_email)).exists():
+        raise ValidationError(
+            {"admin_email": "An account with this email address already exists. Sign in, or use another address."}
+        )
+    organization = organization_create(
+        legal_name=legal_name,
+        npi=npi,
+        medicaid_provider_id=medicaid_provider_id,
+        provider_type=provider_type,
+        county=county,
+        request=request,
+    )
+    admin = user_create(
+        email=admin_email, full_name=admin_full_name, phone=admin_phone, password=admin_password, request=request
+    )
+    representative = Representative.objects.create(organization=organization, user=admin, is_org_admin=True)
+    audit_record(actor=admin, action="representative.designated", obj=representative, request=request)
+    user_send_email_verification(user=admin)
+    return organization
+
+
+def _decide(
+    *,
+    organization: ProviderOrganization,
+    status: str,
+    reason: str,
+    actor: User | None,
+    request: HttpRequest | None,
+) -> ProviderOrganization:
+    organization = ProviderOrganization.objects.select_for_update().get(pk=organization.pk)
+    if organization.status != ProviderOrganization.Status.PENDING:
+        raise ValidationError(
+            f"{organization.legal_name} is {organization.get_status_display().lower()}, not pending review."
+        )
+    organization.status = status
+    organization.status_reason = reason
+    organization.status_changed_at = timezone.now()
+    organization.save(update_fields=["status", "status_reason", "status_changed_at"])
+    audit_record(actor=actor, action=f"organization.{status}", obj=organization, request=request)
+    admins = Representative.objects.active().filter(organization=organization, is_org_admin=True)
+    for admin in admins.select_related("user"):
+        outbox.enqueue(kind=f"accounts.organization_{status}", object_id=organization.pk, to_email=admin.user.email)
+    return organization
+
+
+@transaction.atomic
+def organization_approve(
+    *, organization: ProviderOrganization, actor: User | None, request: HttpRequest | None = None
+) -> ProviderOrganization:
+    """Approve a pending organization so it can file (R11). Records it; emails its administrators."""
+    return _decide(
+        organization=organization,
+        status=ProviderOrganization.Status.APPROVED,
+        reason="",
+        actor=actor,
+        request=request,
+    )
+
+
+@transaction.atomic
+def organization_reject(
+    *, organization: ProviderOrganization, actor: User, reason: str, request: HttpRequest | None = None
+) -> ProviderOrganization:
+    """Reject a pending organization with a reason it is told. Records it; emails its administrators."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why, so the organization knows what to fix."})
+    return _decide(
+        organization=organization,
+        status=ProviderOrganization.Status.REJECTED,
+        reason=reason.strip(),
+        actor=actor,
+        request=request,
+    )

@@ -1,0 +1,50 @@
+"""Signed links sent by email: email verification and invitations. Nothing secret is stored in the database."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+
+from accounts.models import Invitation, User
+
+_VERIFY_SALT = "accounts.verify-email"
+_INVITATION_SALT = "accounts.invitation"
+
+
+@dataclass(frozen=True)
+class TokenError(Exception):
+    """A link that is broken, expired or already used; ``reason`` is one of broken/expired/used."""
+
+    reason: str
+
+
+def email_verification_token(user: User) -> str:
+    # The email is part of the payload: a link stops working if the address changes.
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=_VERIFY_SALT, compress=True)
+
+
+def read_email_verification_token(token: str) -> tuple[int, str]:
+    max_age = settings.PORTAL_EMAIL_VERIFICATION_DAYS * 86400
+    try:
+        payload = signing.loads(token, salt=_VERIFY_SALT, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise TokenError("expired") from exc
+    except signing.BadSignature as exc:
+        raise TokenError("broken") from exc
+    return int(payload["u"]), str(payload["e"])
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps({"i": str(invitation.public_id), "n": invitation.nonce}, salt=_INVITATION_SALT, compress=True)
+
+
+def read_invitation_token(token: str) -> tuple[str, str]:
+    """(public id, nonce) of the invitation a token was made for; expiry is checked against the row too."""
+    max_age = settings.PORTAL_INVITATION_DAYS * 86400
+    try:
+        payload = signing.loads(token, salt=_INVITATION_SALT, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise TokenError("expired") from exc
+    except signing.BadSignature as exc:
+        raise TokenError("broken") from exc
+    return str(payload["i"]), str(payload["n"])

@@ -1,0 +1,177 @@
+"""Sign-in in two steps (password, then one-time code or first-time enrollment), sign-out, recovery codes."""
+
+import base64
+
+import segno
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import match_token, user_has_device
+
+from accounts import auth
+from accounts.forms import CodeForm, SignInForm
+from accounts.middleware import account_gate_exempt
+from accounts.services import mfa
+from accounts.services.sign_in import sign_in_code_failed, sign_in_complete, sign_in_failed, sign_out
+
+NEXT_KEY = "accounts.next"
+RECOVERY_CODES_KEY = "accounts.new_recovery_codes"
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _after_sign_in(request: HttpRequest) -> str:
+    target = request.session.pop(NEXT_KEY, "")
+    if target:
+        return target
+    return reverse("admin:index") if request.user.is_staff else reverse(settings.LOGIN_REDIRECT_URL)
+
+
+@login_not_required
+@never_cache
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "HEAD", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    """Step 1: email and password. A right password leads to step 2; it signs nobody in by itself."""
+    if request.user.is_authenticated and request.user.is_verified():
+        return redirect(_safe_next(request, request.GET.get("next")) or _after_sign_in(request))
+    form = SignInForm(request, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.get_user()
+            next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+            auth.pending_start(request, user, backend=user.backend)
+            request.session[NEXT_KEY] = next_url
+            if user_has_device(user):
+                return redirect("accounts:login_code")
+            return redirect("accounts:login_setup")
+        if form.has_error("__all__", "invalid_login"):
+            sign_in_failed(email=request.POST.get("username", ""), request=request)
+    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def _locked_out(request: HttpRequest, email: str) -> HttpResponse | None:
+    credentials = {"username": email}
+    if AxesProxyHandler.is_locked(request, credentials):
+        auth.pending_clear(request)
+        return get_lockout_response(request, None, credentials)
+    return None
+
+
+@login_not_required
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "HEAD", "POST"])
+def login_code_view(request: HttpRequest) -> HttpResponse:
+    """Step 2: a code from the authenticator app, or a recovery code. Wrong codes count towards the lockout."""
+    pending = auth.pending_user(request)
+    if pending is None:
+        messages.info(request, "Please sign in again: the first step has expired.")
+        return redirect("accounts:login")
+    user, backend = pending
+    locked = _locked_out(request, user.email)
+    if locked:
+        return locked
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(user, form.cleaned_data["code"])
+        if device is not None:
+            sign_in_complete(request=request, user=user, backend=backend, device=device)
+            return redirect(_after_sign_in(request))
+        sign_in_code_failed(user=user, request=request)
+        locked = _locked_out(request, user.email)
+        if locked:
+            return locked
+        form.add_error(
+            "code",
+            "That code is not right. Codes change every 30 seconds: type the one your app shows now, "
+            "or use one of your recovery codes.",
+        )
+    return render(request, "accounts/login_code.html", {"form": form})
+
+
+def _qr_svg(config_url: str) -> str:
+    # Inline SVG: no image request and no inline script (CSP). The title makes it accessible.
+    return segno.make(config_url, error="m").svg_inline(scale=5, title="QR code to add this portal to your app")
+
+
+@login_not_required
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "HEAD", "POST"])
+def login_setup_view(request: HttpRequest) -> HttpResponse:
+    """First sign-in: add the portal to an authenticator app (QR code or typed secret) and confirm with a code."""
+    pending = auth.pending_user(request)
+    if pending is None:
+        messages.info(request, "Please sign in again: the first step has expired.")
+        return redirect("accounts:login")
+    user, backend = pending
+    if user_has_device(user):
+        return redirect("accounts:login_code")
+    locked = _locked_out(request, user.email)
+    if locked:
+        return locked
+    device = mfa.totp_enrollment_device(user=user)
+    form = CodeForm(request.POST if request.method == "POST" else None, submit_label="Confirm and sign in")
+    if request.method == "POST" and form.is_valid():
+        codes = mfa.totp_enrollment_confirm(user=user, device=device, code=form.cleaned_data["code"], request=request)
+        if codes is not None:
+            device.refresh_from_db()
+            sign_in_complete(request=request, user=user, backend=backend, device=device)
+            request.session[RECOVERY_CODES_KEY] = codes
+            return redirect("accounts:recovery_codes")
+        sign_in_code_failed(user=user, request=request)
+        locked = _locked_out(request, user.email)
+        if locked:
+            return locked
+        form.add_error(
+            "code",
+            "That code is not right. Check that your phone's time is set automatically, "
+            "then type the code your app shows now.",
+        )
+    secret = base64.b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - segno's own SVG markup, no user input
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        "user_email": user.email,
+    }
+    return render(request, "accounts/login_setup.html", context)
+
+
+@never_cache
+@account_gate_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def recovery_codes_view(request: HttpRequest) -> HttpResponse:
+    """Show new recovery codes once (just after enrollment or regeneration); POST makes a new set."""
+    if request.method == "POST":
+        request.session[RECOVERY_CODES_KEY] = mfa.recovery_codes_regenerate(user=request.user, request=request)
+        messages.success(request, "Your new recovery codes are below. The old ones no longer work.")
+        return redirect("accounts:recovery_codes")
+    codes = request.session.pop(RECOVERY_CODES_KEY, None)
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next_url": _after_sign_in(request)})
+
+
+@login_not_required
+@account_gate_exempt
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    sign_out(request=request)
+    messages.success(request, "You are signed out.")
+    return redirect(settings.LOGOUT_REDIRECT_URL)

@@ -1,0 +1,57 @@
+"""Password reset by email (Django's views, with the portal's templates, outbox and audit)."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.db import transaction
+from django.http import HttpResponse
+from django.urls import reverse_lazy
+
+from accounts.audit import audit_record
+from accounts.forms import form_helper
+from portal import outbox
+
+
+class ResetRequestForm(PasswordResetForm):
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Your email address"
+        self.helper = form_helper("Email me a reset link")
+
+    @transaction.atomic
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # Through the outbox: the link is made at delivery from the user's id (no token in the queue).
+        for user in self.get_users(self.cleaned_data["email"]):
+            outbox.enqueue(kind="accounts.password_reset", object_id=user.pk, to_email=user.email)
+
+
+class NewPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper("Save new password")
+
+
+class ResetRequestView(auth_views.PasswordResetView):
+    form_class = ResetRequestForm
+    template_name = "accounts/password_reset_form.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class ResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class ResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    @transaction.atomic
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        # A new password changes the session hash: every existing session of this user ends.
+        response = super().form_valid(form)
+        audit_record(actor=form.user, action="auth.password_reset", obj=form.user, request=self.request)
+        return response
+
+
+class ResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

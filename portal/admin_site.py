@@ -1,0 +1,27 @@
+"""The staff admin: an OTP admin site that uses the portal's own sign-in (password, then one-time code)."""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp.admin import OTPAdminSite
+
+
+class PortalAdminSite(OTPAdminSite):
+    site_header = "HFS MCO Complaint Portal — staff"
+    site_title = "HFS MCO Complaint Portal staff"
+    index_title = "Triage and reference data"
+    # OTPAdminSite.has_permission: active staff whose session passed the second factor. Nothing else opens.
+
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        # One sign-in for everybody: the portal's, with its second step, throttling and audit.
+        return redirect_to_login(request.GET.get("next") or reverse("admin:index"), settings.LOGIN_URL)
+
+    def logout(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        from accounts.services.sign_in import sign_out
+
+        if request.method != "POST":
+            return redirect("admin:index")
+        sign_out(request=request)
+        return redirect(settings.LOGOUT_REDIRECT_URL)

@@ -1,0 +1,89 @@
+"""The email outbox: enqueue in the caller's transaction, deliver after commit, render from ids.
+
+Apps register a *kind*: a function that, given the row, returns the subject, the template name and its
+context (built from ids at delivery time). Templates live in templates/emails/<name>.txt and .html.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from portal.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+_KINDS: dict[str, Callable[[OutboundEmail], Message]] = {}
+
+
+def register(kind: str) -> Callable[[Callable[[OutboundEmail], Message]], Callable[[OutboundEmail], Message]]:
+    def decorator(builder: Callable[[OutboundEmail], Message]) -> Callable[[OutboundEmail], Message]:
+        _KINDS[kind] = builder
+        return builder
+
+    return decorator
+
+
+def enqueue(*, kind: str, object_id: object, to_email: str) -> OutboundEmail:
+    """Write an outbox row in the current transaction; its delivery is scheduled for after commit."""
+    if kind not in _KINDS:
+        raise ValueError(f"Unknown email kind: {kind}")
+    email = OutboundEmail.objects.create(kind=kind, object_id=str(object_id), to_email=to_email)
+    transaction.on_commit(lambda: _schedule(email.pk))
+    return email
+
+
+def _schedule(email_id: int) -> None:
+    from portal.tasks import deliver_outbound_email
+
+    try:
+        deliver_outbound_email.delay(email_id)
+    except Exception:  # noqa: BLE001 - broker down: the row stays pending for the sweeper; the request goes on.
+        logger.warning("outbox: could not queue email id=%s; it stays pending", email_id)
+
+
+def deliver(email_id: int) -> bool:
+    """Send one pending email (row-locked, so it is sent once). False only when it should be tried again."""
+    with transaction.atomic():
+        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.status != OutboundEmail.Status.PENDING:
+            return True
+        try:
+            message = _KINDS[email.kind](email)
+            context = {"portal_base_url": settings.PORTAL_BASE_URL, **message.context}
+            mail = EmailMultiAlternatives(
+                subject=settings.EMAIL_SUBJECT_PREFIX + message.subject,
+                body=render_to_string(f"emails/{message.template}.txt", context),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[email.to_email],
+            )
+            mail.attach_alternative(render_to_string(f"emails/{message.template}.html", context), "text/html")
+            mail.send()
+        except Exception as exc:  # noqa: BLE001 - record the kind of failure (no message text: it may hold an address).
+            email.attempts += 1
+            email.last_error = type(exc).__name__
+            if email.attempts >= MAX_ATTEMPTS:
+                email.status = OutboundEmail.Status.FAILED
+            email.save(update_fields=["attempts", "last_error", "status"])
+            logger.warning("outbox: email id=%s failed (%s), attempt %s", email.pk, email.last_error, email.attempts)
+            return email.status == OutboundEmail.Status.FAILED
+        email.status = OutboundEmail.Status.SENT
+        email.attempts += 1
+        email.sent_at = timezone.now()
+        email.save(update_fields=["status", "attempts", "sent_at"])
+        return True

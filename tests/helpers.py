@@ -1,0 +1,41 @@
+"""Test helpers: a session that has passed the whole sign-in (password, second factor, terms)."""
+
+import time
+
+from django.conf import settings
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.auth import LOGIN_AT_KEY, TERMS_SESSION_KEY
+from accounts.models import User
+from accounts.services.users import user_accept_terms
+
+
+def totp_device(user: User) -> TOTPDevice:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Authenticator app", confirmed=True
+    )
+
+
+def totp_code(device: TOTPDevice, offset_steps: int = 0) -> str:
+    """The code the user's app shows now (or ``offset_steps`` periods later)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + offset_steps * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def sign_in(client: Client, user: User, *, accept_terms: bool = True) -> Client:
+    """Log ``client`` in as ``user`` as if they had typed their password and a one-time code."""
+    device = totp_device(user)
+    if accept_terms:
+        user_accept_terms(user=user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[LOGIN_AT_KEY] = time.time()
+    if accept_terms:
+        session[TERMS_SESSION_KEY] = settings.PORTAL_TERMS_VERSION
+    session.save()
+    return client
