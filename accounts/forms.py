@@ -153,8 +153,11 @@ class CodeForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
 
-    def __init__(self, *args, submit_label: str = "Sign in", **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, submit_label: str = "Sign in", setting_up: bool = False, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        if setting_up:  # no recovery codes exist yet
+            self.fields["code"].label = "6-digit code from the app"
+            self.fields["code"].help_text = ""
         self.helper = form_helper(submit_label)
 
     def clean_code(self) -> str:

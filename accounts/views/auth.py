@@ -10,17 +10,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp import match_token, user_has_device
+from django_otp import user_has_device
 
 from accounts import auth
 from accounts.forms import CodeForm, SignInForm
 from accounts.middleware import account_gate_exempt
+from accounts.models import User
 from accounts.services import mfa
 from accounts.services.sign_in import sign_in_code_failed, sign_in_complete, sign_in_failed, sign_out
 
@@ -90,20 +92,42 @@ def login_code_view(request: HttpRequest) -> HttpResponse:
         return locked
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["code"])
-        if device is not None:
-            sign_in_complete(request=request, user=user, backend=backend, device=device)
+        result = mfa.second_factor_check(user=user, code=form.cleaned_data["code"])
+        if result.device is not None:
+            sign_in_complete(request=request, user=user, backend=backend, device=result.device)
             return redirect(_after_sign_in(request))
-        sign_in_code_failed(user=user, request=request)
-        locked = _locked_out(request, user.email)
-        if locked:
-            return locked
+        response = _code_refused(request, form, user, result, WRONG_CODE)
+        if response:
+            return response
+    return render(request, "accounts/login_code.html", {"form": form})
+
+
+WRONG_CODE = (
+    "That code is not right. Codes change every 30 seconds: type the one your app shows now, "
+    "or use one of your recovery codes."
+)
+WRONG_SETUP_CODE = (
+    "That code is not right. Check that your phone's time is set automatically, then type the code your app shows now."
+)
+
+
+def _code_refused(
+    request: HttpRequest, form: CodeForm, user: User, result: mfa.CodeCheck, message: str
+) -> HttpResponse | None:
+    """Explain a refused code on the form; a wrong one counts towards the lockout, a throttled one does not."""
+    if result.wait_seconds:
         form.add_error(
             "code",
-            "That code is not right. Codes change every 30 seconds: type the one your app shows now, "
-            "or use one of your recovery codes.",
+            f"Too many wrong codes in a row. Wait {result.wait_seconds} second{pluralize(result.wait_seconds)}, "
+            "then type the code your app shows.",
         )
-    return render(request, "accounts/login_code.html", {"form": form})
+        return None
+    sign_in_code_failed(user=user, request=request)
+    locked = _locked_out(request, user.email)
+    if locked:
+        return locked
+    form.add_error("code", message)
+    return None
 
 
 def _qr_svg(config_url: str) -> str:
@@ -128,23 +152,20 @@ def login_setup_view(request: HttpRequest) -> HttpResponse:
     if locked:
         return locked
     device = mfa.totp_enrollment_device(user=user)
-    form = CodeForm(request.POST if request.method == "POST" else None, submit_label="Confirm and sign in")
+    form = CodeForm(
+        request.POST if request.method == "POST" else None, submit_label="Confirm and sign in", setting_up=True
+    )
     if request.method == "POST" and form.is_valid():
-        codes = mfa.totp_enrollment_confirm(user=user, device=device, code=form.cleaned_data["code"], request=request)
-        if codes is not None:
-            device.refresh_from_db()
-            sign_in_complete(request=request, user=user, backend=backend, device=device)
+        result, codes = mfa.totp_enrollment_confirm(
+            user=user, device=device, code=form.cleaned_data["code"], request=request
+        )
+        if result.device is not None:
+            sign_in_complete(request=request, user=user, backend=backend, device=result.device)
             request.session[RECOVERY_CODES_KEY] = codes
             return redirect("accounts:recovery_codes")
-        sign_in_code_failed(user=user, request=request)
-        locked = _locked_out(request, user.email)
-        if locked:
-            return locked
-        form.add_error(
-            "code",
-            "That code is not right. Check that your phone's time is set automatically, "
-            "then type the code your app shows now.",
-        )
+        response = _code_refused(request, form, user, result, WRONG_SETUP_CODE)
+        if response:
+            return response
     secret = base64.b32encode(device.bin_key).decode()
     context = {
         "form": form,

@@ -63,8 +63,9 @@ def test_error_summary_sits_at_the_top_and_links_to_each_field(page):
     items = [text(li) for li in summary.select("li")]
     assert "Check the form and send it again." in items  # non-field error
     links = {a["href"]: text(a) for a in summary.select("li a")}
-    assert links["#id_subject"].startswith("Ensure this value has at most 10 characters")
-    assert links["#id_mco"] == "This field is required."
+    # Each link names its field, so "This field is required." is never ambiguous.
+    assert links["#id_subject"].startswith("Short subject: Ensure this value has at most 10 characters")
+    assert links["#id_mco"] == "MCO: This field is required."
     assert "#id_access_to_care_0" in links  # radios: jump to the first option
     assert "#id_topics_0" in links
     assert "#id_consent" in links
