@@ -25,12 +25,6 @@ from accounts.selectors import terms_accepted
 from accounts.services.sign_in import sign_out
 
 
-def account_gate_exempt(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Mark a view a signed-in user may reach before accepting the terms (the terms themselves, recovery codes)."""
-    view.account_gate_exempt = True  # type: ignore[attr-defined]
-    return view
-
-
 class AccountGateMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -56,7 +50,7 @@ class AccountGateMiddleware:
         if not user.is_verified():
             sign_out(request=request, reason="auth.logout_unverified")
             return redirect_to_login(request.get_full_path())
-        if getattr(view_func, "account_gate_exempt", False):
+        if getattr(view_func, "terms_gate_exempt", False):
             return None
         # Remembered in the session once seen, so the check costs a query only until the terms are accepted.
         if request.session.get(TERMS_SESSION_KEY) != settings.PORTAL_TERMS_VERSION:

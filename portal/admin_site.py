@@ -1,7 +1,9 @@
 """The staff admin: an OTP admin site that uses the portal's own sign-in (password, then one-time code)."""
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,8 +16,13 @@ class PortalAdminSite(OTPAdminSite):
     index_title = "Triage and reference data"
     # OTPAdminSite.has_permission: active staff whose session passed the second factor. Nothing else opens.
 
+    @login_not_required
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         # One sign-in for everybody: the portal's, with its second step, throttling and audit.
+        user = request.user
+        if user.is_authenticated and user.is_verified():
+            # Fully signed in but not HFS staff: sending them to sign in again would loop.
+            raise PermissionDenied("The staff admin is for HFS staff.")
         return redirect_to_login(request.GET.get("next") or reverse("admin:index"), settings.LOGIN_URL)
 
     def logout(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:

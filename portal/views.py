@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from portal import health
+from portal.decorators import terms_gate_exempt
 
 
 @login_not_required
@@ -24,12 +25,14 @@ def help_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@terms_gate_exempt
 @require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/privacy.html")
 
 
 @login_not_required
+@terms_gate_exempt
 @require_safe
 def terms(request: HttpRequest) -> HttpResponse:
     context = {

@@ -1,6 +1,7 @@
 """factory_boy factories for the test suite."""
 
 import factory
+from django.utils import timezone
 
 from accounts.models import ProviderOrganization, Representative, User
 from accounts.validators import npi_with_check_digit
@@ -14,6 +15,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@provider.example")
     full_name = factory.Faker("name")
+    email_verified_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", "a-long-test-password")
 
     @factory.post_generation

@@ -12,6 +12,8 @@ from accounts.auth import LOGIN_AT_KEY, TERMS_SESSION_KEY
 from accounts.models import User
 from accounts.services.users import user_accept_terms
 
+PASSWORD = "a-long-test-password"
+
 
 def totp_device(user: User) -> TOTPDevice:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
@@ -38,4 +40,14 @@ def sign_in(client: Client, user: User, *, accept_terms: bool = True) -> Client:
     if accept_terms:
         session[TERMS_SESSION_KEY] = settings.PORTAL_TERMS_VERSION
     session.save()
+    return client
+
+
+def sign_in_through_views(client: Client, user: User, password: str = PASSWORD) -> Client:
+    """Sign in the way a person does: password page, then a code from the authenticator."""
+    device = totp_device(user)
+    response = client.post("/accounts/login/", {"username": user.email, "password": password})
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/code/", response
+    response = client.post("/accounts/login/code/", {"code": totp_code(device)})
+    assert response.status_code == 302, response
     return client

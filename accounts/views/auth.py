@@ -21,10 +21,10 @@ from django_otp import user_has_device
 
 from accounts import auth
 from accounts.forms import CodeForm, SignInForm
-from accounts.middleware import account_gate_exempt
 from accounts.models import User
 from accounts.services import mfa
 from accounts.services.sign_in import sign_in_code_failed, sign_in_complete, sign_in_failed, sign_out
+from portal.decorators import terms_gate_exempt
 
 NEXT_KEY = "accounts.next"
 RECOVERY_CODES_KEY = "accounts.new_recovery_codes"
@@ -177,7 +177,7 @@ def login_setup_view(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@account_gate_exempt
+@terms_gate_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def recovery_codes_view(request: HttpRequest) -> HttpResponse:
     """Show new recovery codes once (just after enrollment or regeneration); POST makes a new set."""
@@ -190,7 +190,7 @@ def recovery_codes_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@account_gate_exempt
+@terms_gate_exempt
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     sign_out(request=request)

@@ -8,11 +8,11 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.auth import TERMS_SESSION_KEY
 from accounts.forms import TermsForm
-from accounts.middleware import account_gate_exempt
 from accounts.services.users import user_accept_terms
+from portal.decorators import terms_gate_exempt
 
 
-@account_gate_exempt
+@terms_gate_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def terms_accept_view(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
