@@ -49,9 +49,18 @@ def organization_rejected(email: OutboundEmail) -> Message:
     )
 
 
+def _password_path(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse("accounts:password_reset_confirm", args=[uid, default_token_generator.make_token(user)])
+
+
 @register("accounts.password_reset")
 def password_reset(email: OutboundEmail) -> Message:
     user = User.objects.get(pk=email.object_id)
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    path = reverse("accounts:password_reset_confirm", args=[uid, default_token_generator.make_token(user)])
-    return Message("Reset your password", "accounts/password_reset", {"user": user, "path": path})
+    return Message("Reset your password", "accounts/password_reset", {"user": user, "path": _password_path(user)})
+
+
+@register("accounts.password_setup")
+def password_setup(email: OutboundEmail) -> Message:
+    user = User.objects.get(pk=email.object_id)
+    return Message("Your HFS staff account", "accounts/password_setup", {"user": user, "path": _password_path(user)})

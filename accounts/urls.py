@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/set-up/", auth.login_setup_view, name="login_setup"),
     path("logout/", auth.logout_view, name="logout"),
     path("recovery-codes/", auth.recovery_codes_view, name="recovery_codes"),
+    path("authenticator/", auth.authenticator_view, name="authenticator"),
     path("register/", registration.register_view, name="register"),
     path("register/done/", registration.register_done_view, name="register_done"),
     path("verify-email/resend/", registration.resend_verification_view, name="verify_email_resend"),

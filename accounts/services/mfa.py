@@ -58,6 +58,10 @@ def second_factor_check(*, user: User, code: str) -> CodeCheck:
     return CodeCheck()
 
 
+def has_authenticator(*, user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 @transaction.atomic
 def totp_enrollment_device(*, user: User) -> TOTPDevice:
     """The unconfirmed authenticator this user is enrolling (kept across page reloads, so the QR code holds)."""

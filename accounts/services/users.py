@@ -58,6 +58,12 @@ def user_send_email_verification(*, user: User) -> None:
 
 
 @transaction.atomic
+def user_send_password_setup(*, user: User) -> None:
+    """Email a new staff member a link to choose their password (the password-reset link, after commit)."""
+    outbox.enqueue(kind="accounts.password_setup", object_id=user.pk, to_email=user.email)
+
+
+@transaction.atomic
 def user_verify_email(*, user_id: int, email: str, request: HttpRequest | None = None) -> User | None:
     """Mark the address confirmed if it is still the user's. Records ``user.email_verified`` once."""
     user = User.objects.select_for_update().filter(pk=user_id, email=email, is_active=True).first()

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import auth
 from accounts.forms import CodeForm, SignInForm
@@ -95,6 +96,10 @@ def login_code_view(request: HttpRequest) -> HttpResponse:
         result = mfa.second_factor_check(user=user, code=form.cleaned_data["code"])
         if result.device is not None:
             sign_in_complete(request=request, user=user, backend=backend, device=result.device)
+            if not mfa.has_authenticator(user=user):
+                # Signed in with a one-time code from HFS support: set up an app now.
+                messages.info(request, "Set up an authenticator app now: your code from HFS works only once.")
+                return redirect("accounts:authenticator")
             return redirect(_after_sign_in(request))
         response = _code_refused(request, form, user, result, WRONG_CODE)
         if response:
@@ -166,14 +171,40 @@ def login_setup_view(request: HttpRequest) -> HttpResponse:
         response = _code_refused(request, form, user, result, WRONG_SETUP_CODE)
         if response:
             return response
+    return render(request, "accounts/login_setup.html", _setup_context(form, device, user))
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "HEAD", "POST"])
+def authenticator_view(request: HttpRequest) -> HttpResponse:
+    """Signed in: move sign-in codes to a new authenticator app (new phone, lost phone). The old app stops working."""
+    user = request.user
+    device = mfa.totp_enrollment_device(user=user)
+    data = request.POST if request.method == "POST" else None
+    form = CodeForm(data, submit_label="Use this app from now on", setting_up=True)
+    if request.method == "POST" and form.is_valid():
+        result, codes = mfa.totp_enrollment_confirm(
+            user=user, device=device, code=form.cleaned_data["code"], request=request
+        )
+        if result.device is not None:
+            request.session[RECOVERY_CODES_KEY] = codes
+            messages.success(request, "Your new authenticator app is set up. Your old app's codes no longer work.")
+            return redirect("accounts:recovery_codes")
+        response = _code_refused(request, form, user, result, WRONG_SETUP_CODE)
+        if response:
+            return response
+    return render(request, "accounts/authenticator.html", _setup_context(form, device, user))
+
+
+def _setup_context(form: CodeForm, device: TOTPDevice, user: User) -> dict[str, object]:
     secret = base64.b32encode(device.bin_key).decode()
-    context = {
+    return {
         "form": form,
         "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - segno's own SVG markup, no user input
         "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
         "user_email": user.email,
     }
-    return render(request, "accounts/login_setup.html", context)
 
 
 @never_cache
