@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 
 from accounts.forms import RejectionForm
 from accounts.models import AuditEvent, Invitation, ProviderOrganization, Representative, TermsAcceptance, User
-from accounts.services.organizations import organization_approve, organization_reject
+from accounts.services.organizations import organization_approve, organization_reject, organization_reopen
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -40,7 +40,7 @@ class ProviderOrganizationAdmin(ReadOnlyAdmin):
     list_select_related = ["provider_type"]
     search_fields = ["legal_name", "=npi", "=medicaid_provider_id"]
     show_full_result_count = False
-    actions = ["approve", "reject"]
+    actions = ["approve", "reject", "reopen"]
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
         # Staff with this permission approve or reject through the actions; nobody edits the row by hand.
@@ -57,6 +57,18 @@ class ProviderOrganizationAdmin(ReadOnlyAdmin):
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
         if approved:
             self.message_user(request, f"Approved {approved}; their administrators are being emailed.")
+
+    @admin.action(description="Return the selected rejected organizations to review", permissions=["decide"])
+    def reopen(self, request: HttpRequest, queryset: QuerySet[ProviderOrganization]) -> None:
+        reopened = 0
+        for organization in queryset:
+            try:
+                organization_reopen(organization=organization, actor=request.user, request=request)
+                reopened += 1
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+        if reopened:
+            self.message_user(request, f"Returned {reopened} to review.")
 
     @admin.action(description="Reject the selected organizations (asks for a reason)", permissions=["decide"])
     def reject(self, request: HttpRequest, queryset: QuerySet[ProviderOrganization]) -> HttpResponse | None:

@@ -7,12 +7,12 @@ from accounts.models import AuditEvent, User
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's IP as django-axes sees it (honours PORTAL_TRUSTED_PROXY_COUNT)."""
+    """The client's IP, the same one django-axes counts failures by (honours PORTAL_TRUSTED_PROXY_COUNT)."""
     if request is None:
         return None
-    from axes.helpers import get_client_ip_address
+    from accounts.auth import client_ip_address
 
-    return get_client_ip_address(request)
+    return client_ip_address(request)
 
 
 def audit_record(

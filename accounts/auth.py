@@ -4,6 +4,7 @@ A correct password alone does not sign anyone in: it records the user as *pendin
 django.contrib.auth.login() runs only after the one-time code (or first-time enrollment) succeeds.
 """
 
+import ipaddress
 import time
 from typing import Any
 
@@ -25,6 +26,26 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> s
     if value is None:
         value = request.POST.get(settings.AXES_USERNAME_FORM_FIELD)
     return get_user_model().objects.normalize_email(value) if value else None
+
+
+def client_ip_address(request: HttpRequest) -> str | None:
+    """The client's IP. Behind N trusted proxies (PORTAL_TRUSTED_PROXY_COUNT) that each append to
+    X-Forwarded-For, it is the N-th address from the right; anything further left is the client's own claim.
+    """
+    count = settings.PORTAL_TRUSTED_PROXY_COUNT
+    if count > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= count:
+            candidate = forwarded[-count]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
+    return request.META.get("REMOTE_ADDR")
+
+
+def axes_client_str(username: str | None, ip_address: str | None, user_agent: str, path_info: str, request) -> str:  # type: ignore[no-untyped-def]
+    return f"ip={ip_address} path={path_info}"
 
 
 def pending_start(request: HttpRequest, user: User, backend: str) -> None:

@@ -150,14 +150,16 @@ class CodeForm(forms.Form):
         label="6-digit code or recovery code",
         max_length=16,
         help_text="Open your authenticator app and type the code it shows for this portal.",
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        # No numeric keypad here: recovery codes have letters.
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
     )
 
     def __init__(self, *args, submit_label: str = "Sign in", setting_up: bool = False, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        if setting_up:  # no recovery codes exist yet
+        if setting_up:  # no recovery codes exist yet: digits only
             self.fields["code"].label = "6-digit code from the app"
             self.fields["code"].help_text = ""
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"
         self.helper = form_helper(submit_label)
 
     def clean_code(self) -> str:

@@ -7,6 +7,7 @@ context (built from ids at delivery time). Templates live in templates/emails/<n
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -53,8 +54,21 @@ def _schedule(email_id: int) -> None:
 
     try:
         deliver_outbound_email.delay(email_id)
-    except Exception:  # noqa: BLE001 - broker down: the row stays pending for the sweeper; the request goes on.
+    except Exception:  # noqa: BLE001 - broker down: the row stays pending for sweep(); the request goes on.
         logger.warning("outbox: could not queue email id=%s; it stays pending", email_id)
+
+
+def sweep(*, older_than_seconds: int = 120) -> int:
+    """Queue again every email still pending after a while (the broker was down, a worker died). Returns how many."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    ids = list(
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    for email_id in ids:
+        _schedule(email_id)
+    return len(ids)
 
 
 def deliver(email_id: int) -> bool:

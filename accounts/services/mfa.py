@@ -91,7 +91,9 @@ def totp_enrollment_confirm(
 @transaction.atomic
 def recovery_codes_regenerate(*, user: User, request: HttpRequest | None = None) -> list[str]:
     """Replace the user's recovery codes with new single-use ones. Records ``mfa.recovery_codes_created``."""
-    device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True})
+    StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True})
+    # Locked: two quick requests make one set after the other, never two sets at once.
+    device = StaticDevice.objects.select_for_update().get(user=user, name=RECOVERY_DEVICE_NAME)
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(settings.PORTAL_RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])

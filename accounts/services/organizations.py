@@ -1,7 +1,7 @@
 """Provider organizations: registration and HFS staff decisions (R11)."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -24,7 +24,15 @@ def organization_create(
     request: HttpRequest | None = None,
 ) -> ProviderOrganization:
     """Create a provider organization, pending HFS review. Records ``organization.registered``."""
-    if ProviderOrganization.objects.filter(npi=npi).exists():
+    existing = ProviderOrganization.objects.filter(npi=npi).first()
+    if existing is not None and existing.status == ProviderOrganization.Status.REJECTED:
+        raise ValidationError(
+            {
+                "npi": "An earlier registration with this NPI was not approved. Contact HFS and give the NPI: "
+                "staff can reopen it for review."
+            }
+        )
+    if existing is not None:
         raise ValidationError(
             {"npi": "An organization with this NPI is already registered. Ask its administrator to invite you."}
         )
@@ -60,17 +68,28 @@ def organization_register(
         raise ValidationError(
             {"admin_email": "An account with this email address already exists. Sign in, or use another address."}
         )
-    organization = organization_create(
-        legal_name=legal_name,
-        npi=npi,
-        medicaid_provider_id=medicaid_provider_id,
-        provider_type=provider_type,
-        county=county,
-        request=request,
-    )
-    admin = user_create(
-        email=admin_email, full_name=admin_full_name, phone=admin_phone, password=admin_password, request=request
-    )
+    try:
+        with transaction.atomic():
+            organization = organization_create(
+                legal_name=legal_name,
+                npi=npi,
+                medicaid_provider_id=medicaid_provider_id,
+                provider_type=provider_type,
+                county=county,
+                request=request,
+            )
+            admin = user_create(
+                email=admin_email,
+                full_name=admin_full_name,
+                phone=admin_phone,
+                password=admin_password,
+                request=request,
+            )
+    except IntegrityError as exc:
+        # The same form sent twice at once: the first registration stands.
+        raise ValidationError(
+            "This registration was just received. Check your email for the link to confirm your address."
+        ) from exc
     representative = Representative.objects.create(organization=organization, user=admin, is_org_admin=True)
     audit_record(actor=admin, action="representative.designated", obj=representative, request=request)
     user_send_email_verification(user=admin)
@@ -113,6 +132,21 @@ def organization_approve(
         actor=actor,
         request=request,
     )
+
+
+@transaction.atomic
+def organization_reopen(
+    *, organization: ProviderOrganization, actor: User, request: HttpRequest | None = None
+) -> ProviderOrganization:
+    """Put a rejected organization back in the review queue (after HFS heard from it). Records it."""
+    organization = ProviderOrganization.objects.select_for_update().get(pk=organization.pk)
+    if organization.status != ProviderOrganization.Status.REJECTED:
+        raise ValidationError(f"{organization.legal_name} is not rejected, so it cannot be reopened.")
+    organization.status = ProviderOrganization.Status.PENDING
+    organization.status_changed_at = timezone.now()
+    organization.save(update_fields=["status", "status_changed_at"])
+    audit_record(actor=actor, action="organization.reopened", obj=organization, request=request)
+    return organization
 
 
 @transaction.atomic

@@ -58,14 +58,20 @@ def invitation_create(
 
     A newer invitation to the same address replaces an open one.
     """
+    # Lock the organization: invitations to it are made one at a time (a double submit waits, then replaces).
+    organization = ProviderOrganization.objects.select_for_update().get(pk=organization.pk)
     _ensure_admin_of(actor=actor, organization=organization)
     if organization.status != ProviderOrganization.Status.APPROVED:
         raise ValidationError("You can invite representatives once HFS has approved your organization.")
     email = User.objects.normalize_email(email)
-    existing = Representative.objects.active().filter(user__email=email).select_related("organization").first()
-    if existing is not None:
-        where = "your organization" if existing.organization_id == organization.pk else "another organization"
-        raise ValidationError({"email": f"This person is already a representative of {where}."})
+    if Representative.objects.active().filter(user__email=email).exists():
+        # One message whatever the organization: an administrator learns nothing about other organizations.
+        raise ValidationError(
+            {
+                "email": "This person already represents a provider organization in the portal, "
+                "so they cannot be invited."
+            }
+        )
     now = timezone.now()
     Invitation.objects.filter(
         organization=organization, email=email, accepted_at__isnull=True, cancelled_at__isnull=True
@@ -117,6 +123,15 @@ def invitation_accept(
         raise ValidationError("This invitation has already been used. Sign in instead.")
     if not invitation.is_open():
         raise ValidationError("This invitation has expired or was withdrawn. Ask your administrator for a new one.")
+    if (
+        not Representative.objects.active()
+        .filter(user_id=invitation.invited_by_id, organization_id=invitation.organization_id, is_org_admin=True)
+        .exists()
+    ):
+        # Whoever sent it is no longer an administrator there: their invitations die with their role.
+        raise ValidationError(
+            "This invitation is no longer valid. Ask your organization's administrator for a new one."
+        )
     if user is None:
         if User.objects.filter(email=invitation.email).exists():
             raise ValidationError("An account with this email address exists. Sign in to accept the invitation.")
@@ -153,25 +168,35 @@ def representative_revoke(
 
     Records ``representative.revoked``.
     """
-    _ensure_admin_of(actor=actor, organization=representative.organization)
+    # Lock the organization's administrators first, always in the same order (no deadlock between two admins
+    # removing each other), then check the actor is still one of them and the target still active.
+    admins = list(
+        Representative.objects.active()
+        .select_for_update()
+        .filter(organization_id=representative.organization_id, is_org_admin=True)
+        .order_by("pk")
+    )
+    if not any(admin.user_id == actor.pk for admin in admins):
+        raise PermissionDenied("Only an administrator of this organization can do this.")
     representative = Representative.objects.select_for_update().select_related("user").get(pk=representative.pk)
     if representative.revoked_at is not None:
         return representative
-    if representative.is_org_admin:
-        # Lock the organization's administrators so two removals cannot both pass this check.
-        admins = list(
-            Representative.objects.active()
-            .select_for_update()
-            .filter(organization_id=representative.organization_id, is_org_admin=True)
+    if representative.is_org_admin and len(admins) <= 1:
+        raise ValidationError(
+            "You are the only administrator of this organization, so you cannot be removed. "
+            "Invite another administrator first."
         )
-        if len(admins) <= 1:
-            raise ValidationError(
-                "You are the only administrator of this organization, so you cannot be removed. "
-                "Invite another administrator first."
-            )
-    representative.revoked_at = timezone.now()
+    now = timezone.now()
+    representative.revoked_at = now
     representative.revoked_by = actor
     representative.save(update_fields=["revoked_at", "revoked_by"])
+    # Invitations they sent and nobody used yet go with them (they could otherwise invite themselves back).
+    Invitation.objects.filter(
+        invited_by=representative.user,
+        organization_id=representative.organization_id,
+        accepted_at__isnull=True,
+        cancelled_at__isnull=True,
+    ).update(cancelled_at=now)
     user_end_sessions(user=representative.user)
     audit_record(actor=actor, action="representative.revoked", obj=representative, request=request)
     return representative

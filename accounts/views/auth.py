@@ -1,6 +1,7 @@
 """Sign-in in two steps (password, then one-time code or first-time enrollment), sign-out, recovery codes."""
 
 import base64
+import time
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
@@ -8,6 +9,7 @@ from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -18,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import auth
@@ -28,6 +31,9 @@ from accounts.services.sign_in import sign_in_code_failed, sign_in_complete, sig
 from portal.decorators import terms_gate_exempt
 
 NEXT_KEY = "accounts.next"
+NEXT_AFTER_SETUP_KEY = "accounts.next_after_setup"
+# Changing the second factor needs a recent sign-in: a session left open elsewhere cannot swap it.
+RECENT_SIGN_IN_SECONDS = 10 * 60
 RECOVERY_CODES_KEY = "accounts.new_recovery_codes"
 
 
@@ -96,9 +102,14 @@ def login_code_view(request: HttpRequest) -> HttpResponse:
         result = mfa.second_factor_check(user=user, code=form.cleaned_data["code"])
         if result.device is not None:
             sign_in_complete(request=request, user=user, backend=backend, device=result.device)
-            if not mfa.has_authenticator(user=user):
-                # Signed in with a one-time code from HFS support: set up an app now.
-                messages.info(request, "Set up an authenticator app now: your code from HFS works only once.")
+            if isinstance(result.device, StaticDevice):
+                # A recovery code or a code from HFS support: the phone may be lost. Offer a new app now.
+                messages.info(
+                    request,
+                    "You signed in with a one-time code. If you lost your phone, set up your new authenticator app "
+                    "now. Otherwise you can continue.",
+                )
+                request.session[NEXT_AFTER_SETUP_KEY] = _after_sign_in(request)
                 return redirect("accounts:authenticator")
             return redirect(_after_sign_in(request))
         response = _code_refused(request, form, user, result, WRONG_CODE)
@@ -136,8 +147,24 @@ def _code_refused(
 
 
 def _qr_svg(config_url: str) -> str:
-    # Inline SVG: no image request and no inline script (CSP). The title makes it accessible.
-    return segno.make(config_url, error="m").svg_inline(scale=5, title="QR code to add this portal to your app")
+    # Inline SVG: no image request and no inline script (CSP). Without fixed size it scales to narrow screens;
+    # role and title make it an image with a name for assistive technology.
+    svg = segno.make(config_url, error="m").svg_inline(
+        scale=5, omitsize=True, title="QR code to add this portal to your authenticator app"
+    )
+    return svg.replace("<svg ", '<svg role="img" ', 1)
+
+
+def _recently_signed_in(request: HttpRequest) -> bool:
+    login_at = request.session.get(auth.LOGIN_AT_KEY)
+    return login_at is not None and time.time() - login_at <= RECENT_SIGN_IN_SECONDS
+
+
+def _sign_in_again(request: HttpRequest) -> HttpResponse:
+    next_url = request.get_full_path()
+    sign_out(request=request, reason="auth.reauthenticate")
+    messages.info(request, "For your security, sign in again to change your sign-in settings.")
+    return redirect_to_login(next_url)
 
 
 @login_not_required
@@ -179,6 +206,8 @@ def login_setup_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def authenticator_view(request: HttpRequest) -> HttpResponse:
     """Signed in: move sign-in codes to a new authenticator app (new phone, lost phone). The old app stops working."""
+    if not _recently_signed_in(request):
+        return _sign_in_again(request)
     user = request.user
     device = mfa.totp_enrollment_device(user=user)
     data = request.POST if request.method == "POST" else None
@@ -194,7 +223,9 @@ def authenticator_view(request: HttpRequest) -> HttpResponse:
         response = _code_refused(request, form, user, result, WRONG_SETUP_CODE)
         if response:
             return response
-    return render(request, "accounts/authenticator.html", _setup_context(form, device, user))
+    context = _setup_context(form, device, user)
+    context["continue_url"] = request.session.get(NEXT_AFTER_SETUP_KEY) or reverse(settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/authenticator.html", context)
 
 
 def _setup_context(form: CodeForm, device: TOTPDevice, user: User) -> dict[str, object]:
@@ -213,11 +244,14 @@ def _setup_context(form: CodeForm, device: TOTPDevice, user: User) -> dict[str, 
 def recovery_codes_view(request: HttpRequest) -> HttpResponse:
     """Show new recovery codes once (just after enrollment or regeneration); POST makes a new set."""
     if request.method == "POST":
+        if not _recently_signed_in(request):
+            return _sign_in_again(request)
         request.session[RECOVERY_CODES_KEY] = mfa.recovery_codes_regenerate(user=request.user, request=request)
         messages.success(request, "Your new recovery codes are below. The old ones no longer work.")
         return redirect("accounts:recovery_codes")
     codes = request.session.pop(RECOVERY_CODES_KEY, None)
-    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next_url": _after_sign_in(request)})
+    next_url = request.session.pop(NEXT_AFTER_SETUP_KEY, None) or _after_sign_in(request)
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next_url": next_url})
 
 
 @login_not_required

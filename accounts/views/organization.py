@@ -2,14 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, tokens
 from accounts.forms import InvitationAcceptForm, InvitationForm
+from accounts.models import User
 from accounts.services.representatives import (
     invitation_accept,
     invitation_cancel,
@@ -87,8 +90,14 @@ def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
     except tokens.TokenError as error:
         return render(request, "accounts/link_problem.html", {"reason": error.reason, "kind": "invitation"}, status=400)
     user = request.user if request.user.is_authenticated else None
+    context = {"invitation": invitation, "form": None}
     if user is not None and user.email != invitation.email:
-        raise PermissionDenied("This invitation was sent to another email address.")
+        # Signed in as someone else: say so, and offer to sign out (the link works again afterwards).
+        return render(request, "accounts/invitation.html", {**context, "wrong_account": user}, status=403)
+    if user is None and User.objects.filter(email=invitation.email).exists():
+        # They already have an account: sign in first, then come back here.
+        context["sign_in_url"] = f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}"
+        return render(request, "accounts/invitation.html", context)
     form = None if user else InvitationAcceptForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and (form is None or form.is_valid()):
         data = form.cleaned_data if form else {}

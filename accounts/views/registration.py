@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -68,7 +69,8 @@ def resend_verification_view(request: HttpRequest) -> HttpResponse:
     """Send a new link to an unconfirmed address. The answer is the same whether or not the address is known."""
     email = User.objects.normalize_email(request.POST.get("email", ""))
     user = User.objects.filter(email=email, email_verified_at__isnull=True, is_active=True).first()
-    if user is not None:
+    # At most one new link per address every 5 minutes, so the form cannot be used to flood a mailbox.
+    if user is not None and cache.add(f"accounts:verify-resend:{user.pk}", 1, timeout=300):
         user_send_email_verification(user=user)
     messages.info(
         request, "If that address is waiting to be confirmed, we have sent a new link to it. It works for 3 days."

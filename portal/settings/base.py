@@ -136,6 +136,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "sweep-outbound-email": {"task": "portal.tasks.sweep_outbound_email", "schedule": 300.0},
+}
 
 # --- Email --------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Illinois HFS MCO Complaint Portal <no-reply@localhost>")
@@ -187,7 +190,11 @@ AXES_USERNAME_CALLABLE = "accounts.auth.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "code", "new_password1", "new_password2"]
-AXES_IPWARE_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", default=0) or None
+# The client's address behind PORTAL_TRUSTED_PROXY_COUNT reverse proxies (accounts.auth.client_ip_address).
+PORTAL_TRUSTED_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.auth.client_ip_address"
+# Log lines name the address and page, never the email typed.
+AXES_CLIENT_STR_CALLABLE = "accounts.auth.axes_client_str"
 
 # Second factor (django-otp).
 OTP_TOTP_ISSUER = "Illinois HFS MCO Complaint Portal"

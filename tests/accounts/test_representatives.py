@@ -111,9 +111,18 @@ def test_accept_form_mistakes_are_explained(client, admin_client, django_capture
     assert 'value="217-555-0100"' in response.content.decode()
 
 
-def test_someone_who_already_represents_an_organization_cannot_be_invited(admin_client, representative):
-    response = admin_client.post("/accounts/organization/", {"email": representative.user.email})
-    assert "already a representative of another organization" in " ".join(response.context["form"].errors["email"])
+def test_someone_who_already_represents_an_organization_cannot_be_invited(admin_client, org_admin, representative):
+    colleague = RepresentativeFactory(organization=org_admin.organization)
+    messages = []
+    for email in (representative.user.email, colleague.user.email):
+        response = admin_client.post("/accounts/organization/", {"email": email})
+        messages.append(response.context["form"].errors["email"])
+    # The same answer for another organization's member as for one's own: nothing leaks across organizations.
+    assert (
+        messages[0]
+        == messages[1]
+        == ["This person already represents a provider organization in the portal, so they cannot be invited."]
+    )
     assert not Invitation.objects.exists()
 
 

@@ -110,7 +110,9 @@ class TestFirstSignInEnrollment:
         user = RepresentativeFactory().user
         assert password_step(client, user.email)["Location"] == "/accounts/login/set-up/"
         page = client.get("/accounts/login/set-up/").content.decode()
-        assert "<svg" in page and "QR code to add this portal to your app" in page
+        svg = re.search(r"<svg[^>]*>", page).group(0)
+        assert 'role="img"' in svg and "viewBox" in svg and "width=" not in svg  # scales on narrow screens
+        assert "<title>QR code to add this portal to your authenticator app</title>" in page
         secret = re.search(r'id="totp-secret">(.*?)</p>', page, re.S).group(1)
         device = TOTPDevice.objects.get(user=user, confirmed=False)
         import base64

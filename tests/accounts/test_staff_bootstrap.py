@@ -47,16 +47,23 @@ def test_create_staff_user_emails_a_password_link_and_sign_in_follows(client, dj
 
 def test_addstatictoken_lets_a_staff_member_who_lost_the_phone_in_once_then_asks_for_a_new_app(client):
     user = User.objects.create_superuser(email="root@hfs.example", password="break glass passphrase", full_name="R")
-    totp_device(user)  # the lost phone
+    lost = totp_device(user)  # the lost phone
     out = StringIO()
     call_command("addstatictoken", "root@hfs.example", stdout=out)
     code = out.getvalue().strip()
     client.post("/accounts/login/", {"username": "root@hfs.example", "password": "break glass passphrase"})
     response = client.post("/accounts/login/code/", {"code": code})
-    assert response["Location"] == "/accounts/" or response["Location"] == "/admin/"
-    # With the lost phone's app still registered, nothing forces a new one; the account page offers it.
-    sign_in(client, user)
-    assert client.get("/accounts/authenticator/").status_code == 200
+    assert response["Location"] == "/accounts/authenticator/"
+    client.post("/accounts/terms/", {"agree": "on", "next": "/accounts/authenticator/"})
+    page = client.get("/accounts/authenticator/")
+    assert "If you lost your phone" in page.content.decode()
+    new = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert client.post("/accounts/authenticator/", {"code": totp_code(new)})["Location"] == "/accounts/recovery-codes/"
+    assert not TOTPDevice.objects.filter(pk=lost.pk).exists()
+    # the support code worked once only
+    client.post("/accounts/logout/")
+    client.post("/accounts/login/", {"username": "root@hfs.example", "password": "break glass passphrase"})
+    assert client.post("/accounts/login/code/", {"code": code}).status_code == 200
 
 
 def test_a_signed_in_user_moves_to_a_new_authenticator_app(client, representative):
@@ -86,3 +93,26 @@ def test_signing_in_with_only_a_support_code_leads_to_setting_up_an_app(client, 
     client.post("/accounts/login/", {"username": representative.user.email, "password": "a-long-test-password"})
     response = client.post("/accounts/login/code/", {"code": token})
     assert response["Location"] == "/accounts/authenticator/"
+
+
+def test_changing_the_second_factor_needs_a_recent_sign_in(client, representative):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    totp_device(representative.user)
+    sign_in(client, representative.user)
+    later = timezone.now() + timedelta(minutes=11)
+    with time_machine.travel(later):
+        assert client.get("/accounts/").status_code == 200  # still signed in: the session is active
+        response = client.get("/accounts/authenticator/")
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=")
+    sign_in(client, representative.user)
+    with time_machine.travel(later):
+        before = set(StaticToken.objects.filter(device__user=representative.user).values_list("token", flat=True))
+        response = client.post("/accounts/recovery-codes/")
+        assert response["Location"].startswith("/accounts/login/")
+        after = set(StaticToken.objects.filter(device__user=representative.user).values_list("token", flat=True))
+    assert before == after

@@ -140,7 +140,7 @@ def test_an_existing_account_accepts_an_invitation_while_signed_in(
 ):
     from django.test import Client
 
-    from accounts.models import Representative
+    from accounts.models import Representative, User
     from accounts.services.representatives import invitation_create
     from accounts.tokens import invitation_token
 
@@ -149,23 +149,28 @@ def test_an_existing_account_accepts_an_invitation_while_signed_in(
     Representative.objects.filter(pk=former.pk).update(revoked_at="2026-01-01T00:00:00Z")
     invitation = invitation_create(organization=org_admin.organization, email=former.user.email, actor=org_admin.user)
     link = f"/accounts/invitations/{invitation_token(invitation)}/"
-    anonymous = Client().get(link)
-    assert "Create my account" in anonymous.content.decode()
-    assert (
-        "An account with this email address exists"
-        in Client()
-        .post(
-            link,
-            {
-                "full_name": "X",
-                "phone": "1",
-                "password1": "some long passphrase 1",
-                "password2": "some long passphrase 1",
-            },
-        )
-        .content.decode()
+    anonymous = Client().get(link).content.decode()
+    assert "Sign in to accept" in anonymous and "Create my account" not in anonymous
+    assert "/accounts/login/?next=%2Faccounts%2Finvitations%2F" in anonymous
+    Client().post(
+        link, {"full_name": "X", "phone": "1", "password1": "long passphrase 11", "password2": "long passphrase 11"}
     )
+    assert User.objects.filter(email=former.user.email).count() == 1
     sign_in(client, former.user)
     assert "Accept the invitation" in client.get(link).content.decode()
     assert client.post(link)["Location"] == "/accounts/"
     assert Representative.objects.active().filter(user=former.user).exists()
+
+
+def test_an_invitation_opened_while_signed_in_as_someone_else_explains_and_offers_sign_out(client, org_admin):
+    from accounts.services.representatives import invitation_create
+    from accounts.tokens import invitation_token
+
+    invitation = invitation_create(
+        organization=org_admin.organization, email="new@clinic.example", actor=org_admin.user
+    )
+    sign_in(client, RepresentativeFactory().user)
+    response = client.get(f"/accounts/invitations/{invitation_token(invitation)}/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "This invitation was sent to new@clinic.example" in page and "Sign out" in page
