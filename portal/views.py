@@ -43,6 +43,14 @@ def terms(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@terms_gate_exempt
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """No icon yet: answer browsers' automatic request without an error (pages declare an empty icon)."""
+    return HttpResponse(status=204)
+
+
+@login_not_required
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -21,6 +21,7 @@ PUBLIC = {
     "terms",
     "healthz",
     "readyz",
+    "favicon",
     "accounts:login",
     "accounts:login_code",
     "accounts:login_setup",
