@@ -1,5 +1,7 @@
 """Staff views of accounts. Users and organizations change through services, not admin forms."""
 
+import functools
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -9,19 +11,7 @@ from django.template.response import TemplateResponse
 from accounts.forms import RejectionForm
 from accounts.models import AuditEvent, Invitation, ProviderOrganization, Representative, TermsAcceptance, User
 from accounts.services.organizations import organization_approve, organization_reject, organization_reopen
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Lists and shows rows; changes happen through services (later issues add actions that call them)."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+from portal.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
@@ -46,48 +36,33 @@ class ProviderOrganizationAdmin(ReadOnlyAdmin):
         # Staff with this permission approve or reject through the actions; nobody edits the row by hand.
         return request.user.has_perm("accounts.change_providerorganization")
 
-    @admin.action(description="Approve the selected organizations", permissions=["decide"])
-    def approve(self, request: HttpRequest, queryset: QuerySet[ProviderOrganization]) -> None:
-        approved = 0
+    def _each(self, request: HttpRequest, queryset: QuerySet[ProviderOrganization], decide, done: str) -> None:  # type: ignore[no-untyped-def]
+        """Call a service for each selected organization; report refusals one by one and the count done."""
+        count = 0
         for organization in queryset:
             try:
-                organization_approve(organization=organization, actor=request.user, request=request)
-                approved += 1
+                decide(organization=organization, actor=request.user, request=request)
+                count += 1
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
-        if approved:
-            self.message_user(request, f"Approved {approved}; their administrators are being emailed.")
+        if count:
+            self.message_user(request, done.format(count=count))
+
+    @admin.action(description="Approve the selected organizations", permissions=["decide"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[ProviderOrganization]) -> None:
+        self._each(request, queryset, organization_approve, "Approved {count}; their administrators are being emailed.")
 
     @admin.action(description="Return the selected rejected organizations to review", permissions=["decide"])
     def reopen(self, request: HttpRequest, queryset: QuerySet[ProviderOrganization]) -> None:
-        reopened = 0
-        for organization in queryset:
-            try:
-                organization_reopen(organization=organization, actor=request.user, request=request)
-                reopened += 1
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.WARNING)
-        if reopened:
-            self.message_user(request, f"Returned {reopened} to review.")
+        self._each(request, queryset, organization_reopen, "Returned {count} to review.")
 
     @admin.action(description="Reject the selected organizations (asks for a reason)", permissions=["decide"])
     def reject(self, request: HttpRequest, queryset: QuerySet[ProviderOrganization]) -> HttpResponse | None:
         form = RejectionForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            rejected = 0
-            for organization in queryset:
-                try:
-                    organization_reject(
-                        organization=organization,
-                        actor=request.user,
-                        reason=form.cleaned_data["reason"],
-                        request=request,
-                    )
-                    rejected += 1
-                except ValidationError as error:
-                    self.message_user(request, " ".join(error.messages), messages.WARNING)
-            if rejected:
-                self.message_user(request, f"Rejected {rejected}; their administrators are being emailed.")
+            reason = form.cleaned_data["reason"]
+            reject = functools.partial(organization_reject, reason=reason)
+            self._each(request, queryset, reject, "Rejected {count}; their administrators are being emailed.")
             return None
         context = {
             **self.admin_site.each_context(request),

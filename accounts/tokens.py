@@ -23,14 +23,17 @@ def email_verification_token(user: User) -> str:
     return signing.dumps({"u": user.pk, "e": user.email}, salt=_VERIFY_SALT, compress=True)
 
 
-def read_email_verification_token(token: str) -> tuple[int, str]:
-    max_age = settings.PORTAL_EMAIL_VERIFICATION_DAYS * 86400
+def _load(token: str, *, salt: str, days: int) -> dict[str, object]:
     try:
-        payload = signing.loads(token, salt=_VERIFY_SALT, max_age=max_age)
+        return signing.loads(token, salt=salt, max_age=days * 86400)
     except signing.SignatureExpired as exc:
         raise TokenError("expired") from exc
     except signing.BadSignature as exc:
         raise TokenError("broken") from exc
+
+
+def read_email_verification_token(token: str) -> tuple[int, str]:
+    payload = _load(token, salt=_VERIFY_SALT, days=settings.PORTAL_EMAIL_VERIFICATION_DAYS)
     return int(payload["u"]), str(payload["e"])
 
 
@@ -40,11 +43,5 @@ def invitation_token(invitation: Invitation) -> str:
 
 def read_invitation_token(token: str) -> tuple[str, str]:
     """(public id, nonce) of the invitation a token was made for; expiry is checked against the row too."""
-    max_age = settings.PORTAL_INVITATION_DAYS * 86400
-    try:
-        payload = signing.loads(token, salt=_INVITATION_SALT, max_age=max_age)
-    except signing.SignatureExpired as exc:
-        raise TokenError("expired") from exc
-    except signing.BadSignature as exc:
-        raise TokenError("broken") from exc
+    payload = _load(token, salt=_INVITATION_SALT, days=settings.PORTAL_INVITATION_DAYS)
     return str(payload["i"]), str(payload["n"])

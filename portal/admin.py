@@ -4,14 +4,8 @@ from django.http import HttpRequest
 from portal.models import OutboundEmail
 
 
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
-    """What the portal emailed, to whom and whether it went (bodies are rendered at sending, not stored)."""
-
-    list_display = ["created_at", "kind", "to_email", "status", "attempts", "sent_at", "last_error"]
-    list_filter = ["status", "kind"]
-    search_fields = ["to_email", "=object_id"]
-    show_full_result_count = False
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Lists and shows rows; changes happen through services (admin actions call them)."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -21,3 +15,13 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ReadOnlyAdmin):
+    """What the portal emailed, to whom and whether it went (bodies are rendered at sending, not stored)."""
+
+    list_display = ["created_at", "kind", "to_email", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["status", "kind"]
+    search_fields = ["to_email", "=object_id"]
+    show_full_result_count = False

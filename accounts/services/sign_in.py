@@ -14,16 +14,21 @@ from accounts.auth import LOGIN_AT_KEY, pending_clear
 from accounts.models import User
 
 
-def sign_in_failed(*, email: str, request: HttpRequest) -> None:
-    """Record a wrong email/password (axes counts it itself). Records ``auth.login_failed``."""
-    user = User.objects.filter(email=User.objects.normalize_email(email)).first()
+def audit_attempt(*, action: str, email: str | None, request: HttpRequest) -> None:
+    """Record an attempt on the account the email names ("unknown" when none): the email itself is not kept."""
+    user = User.objects.filter(email=User.objects.normalize_email(email)).first() if email else None
     audit_record(
         actor=None,
-        action="auth.login_failed",
+        action=action,
         object_type="accounts.user",
         object_id=str(user.pk) if user else "unknown",
         request=request,
     )
+
+
+def sign_in_failed(*, email: str, request: HttpRequest) -> None:
+    """Record a wrong email/password (axes counts it itself). Records ``auth.login_failed``."""
+    audit_attempt(action="auth.login_failed", email=email, request=request)
 
 
 def sign_in_code_failed(*, user: User, request: HttpRequest) -> None:

@@ -1,7 +1,9 @@
 """Sign-in in two steps (password, then one-time code or first-time enrollment), sign-out, recovery codes."""
 
 import base64
+import functools
 import time
+from collections.abc import Callable
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
@@ -83,20 +85,28 @@ def _locked_out(request: HttpRequest, email: str) -> HttpResponse | None:
     return None
 
 
+def _second_step(view: Callable[[HttpRequest, User, str], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """For the steps after the password: the pending user (or back to step 1), unless locked out."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest) -> HttpResponse:
+        pending = auth.pending_user(request)
+        if pending is None:
+            messages.info(request, "Please sign in again: the first step has expired.")
+            return redirect("accounts:login")
+        user, backend = pending
+        return _locked_out(request, user.email) or view(request, user, backend)
+
+    return wrapper
+
+
 @login_not_required
 @never_cache
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "HEAD", "POST"])
-def login_code_view(request: HttpRequest) -> HttpResponse:
+@_second_step
+def login_code_view(request: HttpRequest, user: User, backend: str) -> HttpResponse:
     """Step 2: a code from the authenticator app, or a recovery code. Wrong codes count towards the lockout."""
-    pending = auth.pending_user(request)
-    if pending is None:
-        messages.info(request, "Please sign in again: the first step has expired.")
-        return redirect("accounts:login")
-    user, backend = pending
-    locked = _locked_out(request, user.email)
-    if locked:
-        return locked
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         result = mfa.second_factor_check(user=user, code=form.cleaned_data["code"])
@@ -171,18 +181,11 @@ def _sign_in_again(request: HttpRequest) -> HttpResponse:
 @never_cache
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "HEAD", "POST"])
-def login_setup_view(request: HttpRequest) -> HttpResponse:
+@_second_step
+def login_setup_view(request: HttpRequest, user: User, backend: str) -> HttpResponse:
     """First sign-in: add the portal to an authenticator app (QR code or typed secret) and confirm with a code."""
-    pending = auth.pending_user(request)
-    if pending is None:
-        messages.info(request, "Please sign in again: the first step has expired.")
-        return redirect("accounts:login")
-    user, backend = pending
     if user_has_device(user):
         return redirect("accounts:login_code")
-    locked = _locked_out(request, user.email)
-    if locked:
-        return locked
     device = mfa.totp_enrollment_device(user=user)
     form = CodeForm(
         request.POST if request.method == "POST" else None, submit_label="Confirm and sign in", setting_up=True
