@@ -1,6 +1,10 @@
 """Complaint data. Reference data (MCO, ProviderType, Category) is edited by HFS supervisors."""
 
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ReferenceQuerySet(models.QuerySet):
@@ -106,3 +110,229 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ComplaintStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Received"
+    IN_REVIEW = "in_review", "In review at HFS"
+    AWAITING_PROVIDER = "awaiting_provider", "Waiting for your answer"
+    AWAITING_MCO = "awaiting_mco", "Sent to the MCO"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+class ClosureReason(models.TextChoices):
+    NOT_SUBMITTED_TO_MCO_FIRST = "not_submitted_to_mco_first", "The MCO was not given the chance to resolve it first"
+    OUTSIDE_FILING_WINDOW = "outside_filing_window", "Outside the filing window"
+    FEE_FOR_SERVICE = "fee_for_service", "Fee-for-Service issue (call 877-782-5565)"
+    MEDICARE_ONLY = "medicare_only", "Medicare-only issue"
+    DUPLICATE = "duplicate", "Duplicate of another complaint"
+    INCOMPLETE = "incomplete", "Incomplete"
+    WITHDRAWN_BY_PROVIDER = "withdrawn_by_provider", "Withdrawn by the provider"
+    MULTIPLE_MCOS_OR_TOPICS = "multiple_mcos_or_topics", "More than one MCO or topic"
+
+
+class FilingWindow(models.TextChoices):
+    OK = "ok", "Within the filing window"
+    EARLY = "early", "Possibly premature (under 30 days after filing with the MCO)"
+    LATE = "late", "Possibly late (over 60 days after filing with the MCO)"
+
+
+class Complaint(models.Model):
+    """One topic about one MCO (R4), filed by a designated representative for their organization."""
+
+    Status = ComplaintStatus
+    ClosureReason = ClosureReason
+    FilingWindow = FilingWindow
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    # A double submit (two clicks, a retried POST) carries the same key: one complaint.
+    idempotency_key = models.UUIDField(unique=True, editable=False)
+
+    organization = models.ForeignKey(
+        "accounts.ProviderOrganization", on_delete=models.PROTECT, related_name="complaints"
+    )
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="complaints")
+    # Frozen at submission: outcomes go to this address and nowhere else (R6).
+    contact_email = models.EmailField(max_length=254, editable=False)
+    # The name shared with the MCO (R5).
+    representative_name = models.CharField(max_length=200)
+    is_billing_agent = models.BooleanField("filed by a billing agent", default=False)
+
+    mco = models.ForeignKey(MCO, on_delete=models.PROTECT, related_name="complaints", verbose_name="MCO")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="complaints")
+    subject = models.CharField(max_length=150)
+    description = models.TextField()
+
+    mco_reference = models.CharField("MCO tracking or reference number", max_length=64)
+    mco_filed_on = models.DateField("date filed with the MCO")
+    mco_responded = models.BooleanField("the MCO responded", default=False)
+    mco_resolved_on = models.DateField("date of the MCO's resolution", null=True, blank=True)
+    mco_resolution_summary = models.TextField("the MCO's resolution", blank=True)
+    filing_window = models.CharField(max_length=8, choices=FilingWindow.choices, default=FilingWindow.OK)
+
+    concerns_members = models.BooleanField("about specific members or claims", default=False)
+    access_to_care = models.BooleanField("affects immediate access to care", default=False)
+    access_to_care_explanation = models.TextField(blank=True)
+    expedited = models.BooleanField(default=False)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    closure_reason = models.CharField(max_length=32, choices=ClosureReason.choices, blank=True)
+    outcome_code = models.CharField(max_length=32, blank=True)
+    outcome_text = models.TextField(blank=True)
+
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["submitted_by", "-submitted_at"]),
+            models.Index(fields=["organization", "-submitted_at"]),
+            models.Index(fields=["status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ComplaintStatus.values), name="complaints_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closure_reason="") | models.Q(closure_reason__in=ClosureReason.values),
+                name="complaints_closure_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closure_reason="") | models.Q(status="closed"),
+                name="complaints_closure_reason_only_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(access_to_care=False) | ~models.Q(access_to_care_explanation=""),
+                name="complaints_access_to_care_explained",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(filing_window__in=FilingWindow.values), name="complaints_filing_window_valid"
+            ),
+            models.CheckConstraint(condition=~models.Q(mco_reference=""), name="complaints_mco_reference_required"),
+            models.CheckConstraint(
+                condition=models.Q(mco_resolved_on__isnull=True)
+                | models.Q(mco_resolved_on__gte=models.F("mco_filed_on")),
+                name="complaints_mco_resolution_after_filing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def possibly_premature(self) -> bool:
+        return self.filing_window == self.FilingWindow.EARLY
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.RESOLVED, self.Status.CLOSED)
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number issued per year; its row is locked while a number is taken."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class AffectedClaim(models.Model):
+    """A member/claim line (R8): member name, 9-digit RIN, date(s) of service; several claims per complaint."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="claims")
+    line_number = models.PositiveSmallIntegerField()
+    member_name = models.CharField(max_length=150)
+    rin = models.CharField("RIN", max_length=9)
+    service_from = models.DateField("date of service (from)")
+    service_to = models.DateField("date of service (to)", null=True, blank=True)
+    claim_number = models.CharField(max_length=40, blank=True)
+    billed_amount = models.DecimalField(max_digits=11, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["complaint", "line_number"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rin__regex=r"^[0-9]{9}$"), name="complaints_claim_rin_9_digits"),
+            models.CheckConstraint(
+                condition=models.Q(service_to__isnull=True) | models.Q(service_to__gte=models.F("service_from")),
+                name="complaints_claim_service_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(billed_amount__isnull=True) | models.Q(billed_amount__gte=0),
+                name="complaints_claim_amount_not_negative",
+            ),
+            models.UniqueConstraint(fields=["complaint", "line_number"], name="complaints_claim_line_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint} line {self.line_number}"
+
+
+class ComplaintEvent(models.Model):
+    """The timeline: every change of a complaint, by whom, with a note shared with the provider or internal."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Complaint received"
+        STATUS_CHANGED = "status_changed", "Status changed"
+        NOTE = "note", "Note"
+        PROVIDER_ANSWERED = "provider_answered", "Provider answered"
+        WITHDRAWN = "withdrawn", "Withdrawn by the provider"
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    shared_with_provider = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint} {self.kind}"
+
+    @property
+    def to_status_label(self) -> str:
+        return ComplaintStatus(self.to_status).label if self.to_status else ""
+
+
+class Attachment(models.Model):
+    """A file a representative attached (PHI allowed). Stored under a server-made name in private storage.
+
+    Uploaded with the form and kept as a draft (no complaint yet) so a form sent back with errors loses nothing.
+    """
+
+    class ScanStatus(models.TextChoices):
+        PENDING = "pending", "Waiting for the virus scan"
+        CLEAN = "clean", "Scanned"
+        INFECTED = "infected", "Refused: a virus was found"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    event = models.ForeignKey(
+        ComplaintEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+    draft_key = models.UUIDField(null=True, blank=True, db_index=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    original_name = models.CharField(max_length=255)
+    stored_name = models.CharField(max_length=255, unique=True)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    scan_status = models.CharField(max_length=10, choices=ScanStatus.choices, default=ScanStatus.PENDING)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

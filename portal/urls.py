@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),
+    path("complaints/", include("complaints.urls")),
     path("admin/", admin.site.urls),
 ]
 

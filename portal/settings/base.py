@@ -70,7 +70,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "complaints:list"
 LOGOUT_REDIRECT_URL = "home"
 
 TEMPLATES = [
@@ -231,4 +231,14 @@ PORTAL_ENVIRONMENT = "base"
 # how long an invitation and an email-verification link stay good.
 PORTAL_TERMS_VERSION = "2026-11-01"
 PORTAL_INVITATION_DAYS = 7
+
+# Complaints (DESIGN §4.5, §6.3): the filing window, and attachment limits.
+PORTAL_FILING_MIN_DAYS = 30
+PORTAL_FILING_MAX_DAYS = 60
+PORTAL_FILING_AFTER_RESOLUTION_DAYS = 30
+PORTAL_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+PORTAL_ATTACHMENT_MAX_COUNT = 10
+PORTAL_ATTACHMENT_EXTENSIONS = [".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".docx", ".xlsx", ".csv", ".txt"]
+PORTAL_CLAIM_LINES_MAX = 200
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 PORTAL_EMAIL_VERIFICATION_DAYS = 3

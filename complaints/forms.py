@@ -1,0 +1,313 @@
+"""Forms of the intake flow. They check shape and place messages; complaints.rules holds the rules."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from complaints import rules
+from complaints.models import MCO, Category
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y"]
+DATE_HINT = "For example 11/29/2026."
+
+
+def yes_no(label: str, help_text: str = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose Yes or No."},
+    )
+
+
+def date_field(label: str, *, required: bool = True, help_text: str = DATE_HINT) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a real date, for example 11/29/2026.", "required": "Enter the date."},
+    )
+
+
+class ScreeningForm(forms.Form):
+    program = forms.ChoiceField(
+        label="Who pays for the service this complaint is about?",
+        choices=[
+            (
+                "mco",
+                "A Medicaid managed care organization (MCO): Aetna Better Health, Blue Cross Community, "
+                "CountyCare, Meridian (including YouthCare) or Molina",
+            ),
+            ("ffs", "Illinois Medicaid Fee-for-Service (no MCO)"),
+            ("medicare", "Medicare only"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who pays for the service."},
+    )
+    filed_with_mco = yes_no(
+        "Have you already sent this issue to the MCO and given the MCO the chance to review it?",
+        help_text="HFS can help only after the MCO's own process. You will need the MCO's tracking number.",
+    )
+
+
+class ComplaintForm(forms.Form):
+    """The complaint itself: one MCO, one topic (R4)."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    mco = forms.ModelChoiceField(
+        label="Which MCO is this complaint about?",
+        queryset=MCO.objects.all(),
+        empty_label="- Select one MCO -",
+        help_text="One MCO per complaint. For a second MCO, file another complaint after this one.",
+        error_messages={"required": "Choose the MCO.", "invalid_choice": "Choose an MCO from the list."},
+    )
+    category = forms.ModelChoiceField(
+        label="What is the complaint about?",
+        queryset=Category.objects.active(),
+        empty_label="- Select one topic -",
+        help_text="One topic per complaint. Several claims with the same problem can go in one complaint.",
+        error_messages={"required": "Choose the topic.", "invalid_choice": "Choose a topic from the list."},
+    )
+    subject = forms.CharField(
+        label="Short summary",
+        max_length=150,
+        help_text="A few words, without member names. For example: Inpatient claims denied for missing authorization.",
+        error_messages={"required": "Write a short summary."},
+    )
+    description = forms.CharField(
+        label="Describe the problem and what you want the MCO to do",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What happened, what the MCO said, and the outcome you are asking for. Up to 5,000 characters.",
+        error_messages={"required": "Describe the problem."},
+    )
+    mco_reference = forms.CharField(
+        label="MCO tracking or reference number",
+        max_length=64,
+        help_text="The number the MCO gave you when you filed with it.",
+        error_messages={"required": "Enter the MCO's tracking or reference number."},
+    )
+    mco_filed_on = date_field("Date you filed with the MCO")
+    mco_responded = yes_no("Has the MCO answered?")
+    mco_resolved_on = date_field("Date of the MCO's answer", required=False, help_text="If it answered. " + DATE_HINT)
+    mco_resolution_summary = forms.CharField(
+        label="What did the MCO answer?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    concerns_members = yes_no(
+        "Is this about specific members or claims?",
+        help_text="If yes, list each member's name, 9-digit RIN and date of service below.",
+    )
+    access_to_care = yes_no(
+        "Does this affect a member's immediate access to care?",
+        help_text="For example a member cannot get a needed service or medicine now. These complaints are expedited.",
+    )
+    access_to_care_explanation = forms.CharField(
+        label="How is access to care affected?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed if you answered Yes above.",
+    )
+    consent = forms.BooleanField(
+        label="I understand that my name is shared with the MCO named in this complaint.",
+        error_messages={"required": "Tick the box to agree that your name is shared with the MCO."},
+    )
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        cleaned = super().clean()
+        today = timezone.localdate()
+        problems = {
+            **rules.mco_step_problems(
+                filed_on=cleaned.get("mco_filed_on"),
+                resolved_on=cleaned.get("mco_resolved_on"),
+                responded=bool(cleaned.get("mco_responded")),
+                today=today,
+            ),
+            **rules.access_to_care_problems(
+                access_to_care=bool(cleaned.get("access_to_care")),
+                explanation=cleaned.get("access_to_care_explanation", ""),
+            ),
+        }
+        for name, message in problems.items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
+
+
+class ClaimLineForm(forms.Form):
+    member_name = forms.CharField(
+        label="Member name", max_length=150, error_messages={"required": "Enter the member's name."}
+    )
+    rin = forms.CharField(
+        label="RIN",
+        max_length=20,
+        help_text="9 digits.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": "Enter the member's 9-digit RIN."},
+    )
+    service_from = date_field("Date of service", help_text="")
+    service_to = date_field("Last date of service", required=False, help_text="If more than one day.")
+    claim_number = forms.CharField(label="Claim number", max_length=40, required=False)
+    billed_amount = forms.DecimalField(
+        label="Billed amount ($)",
+        required=False,
+        max_digits=11,
+        decimal_places=2,
+        min_value=0,
+        error_messages={"invalid": "Enter an amount like 125.50."},
+    )
+
+    def __init__(self, *args, filed_on: date | None = None, **kwargs):  # type: ignore[no-untyped-def]
+        self.filed_on = filed_on
+        super().__init__(*args, **kwargs)
+
+    def clean_rin(self) -> str:
+        return "".join(self.cleaned_data["rin"].split()).replace("-", "")
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        cleaned = super().clean()
+        if self.errors or not cleaned or cleaned.get("DELETE"):
+            return cleaned
+        line = rules.ClaimLine(
+            member_name=cleaned["member_name"],
+            rin=cleaned["rin"],
+            service_from=cleaned["service_from"],
+            service_to=cleaned.get("service_to"),
+            claim_number=cleaned.get("claim_number", ""),
+            billed_amount=cleaned.get("billed_amount"),
+        )
+        for name, message in rules.claim_line_problems(
+            line, filed_on=self.filed_on, today=timezone.localdate()
+        ).items():
+            self.add_error(name, message)
+        return cleaned
+
+    def to_line(self) -> rules.ClaimLine:
+        data = self.cleaned_data
+        return rules.ClaimLine(
+            member_name=data["member_name"],
+            rin=data["rin"],
+            service_from=data["service_from"],
+            service_to=data.get("service_to"),
+            claim_number=data.get("claim_number") or "",
+            billed_amount=data.get("billed_amount"),
+        )
+
+
+ClaimLineFormSet = forms.formset_factory(
+    ClaimLineForm, extra=0, can_delete=True, max_num=settings.PORTAL_CLAIM_LINES_MAX, validate_max=True
+)
+
+CSV_COLUMNS = ["member_name", "rin", "service_from", "service_to", "claim_number", "billed_amount"]
+
+
+@dataclass
+class CsvImport:
+    rows: list[dict[str, str]]
+    errors: list[str]
+
+
+def parse_date(value: str) -> date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def read_claims_csv(upload, *, filed_on: date | None) -> CsvImport:  # type: ignore[no-untyped-def]
+    """Claim lines from the CSV template; every problem is reported with its row number (row 1 is the header)."""
+    if upload.size > 2 * 1024 * 1024:
+        return CsvImport([], ["The CSV file is larger than 2 MB. Split it into smaller files."])
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return CsvImport([], ["The file is not a CSV text file. Save it from Excel as CSV UTF-8 and try again."])
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [column for column in ("member_name", "rin", "service_from") if column not in (reader.fieldnames or [])]
+    if missing:
+        return CsvImport(
+            [], [f"The first row must name the columns; missing: {', '.join(missing)}. Start from the template."]
+        )
+    rows: list[dict[str, str]] = []
+    errors: list[str] = []
+    today = timezone.localdate()
+    for number, raw in enumerate(reader, start=2):
+        values = {column: (raw.get(column) or "").strip() for column in CSV_COLUMNS}
+        if not any(values.values()):
+            continue
+        if len(rows) >= settings.PORTAL_CLAIM_LINES_MAX:
+            errors.append(f"Row {number}: more than {settings.PORTAL_CLAIM_LINES_MAX} claims. Split them by topic.")
+            break
+        row_errors = []
+        service_from = parse_date(values["service_from"])
+        service_to = parse_date(values["service_to"]) if values["service_to"] else None
+        if service_from is None:
+            row_errors.append("the date of service is missing or not a date like 11/29/2026")
+        if values["service_to"] and service_to is None:
+            row_errors.append("the last date of service is not a date like 11/29/2026")
+        amount = None
+        if values["billed_amount"]:
+            try:
+                amount = Decimal(values["billed_amount"].replace("$", "").replace(",", ""))
+            except InvalidOperation:
+                row_errors.append("the billed amount is not a number like 125.50")
+        rin = values["rin"].replace("-", "").replace(" ", "")
+        if service_from is not None:
+            line = rules.ClaimLine(values["member_name"], rin, service_from, service_to, values["claim_number"], amount)
+            row_errors += [
+                message[0].lower() + message[1:].rstrip(".")
+                for message in rules.claim_line_problems(line, filed_on=filed_on, today=today).values()
+            ]
+        elif not rules.RIN.match(rin):
+            row_errors.append("enter the member's 9-digit Recipient Identification Number (RIN), digits only")
+        if row_errors:
+            errors.append(f"Row {number}: " + "; ".join(row_errors) + ".")
+        else:
+            rows.append(
+                {
+                    "member_name": values["member_name"],
+                    "rin": rin,
+                    "service_from": service_from.isoformat() if service_from else "",
+                    "service_to": service_to.isoformat() if service_to else "",
+                    "claim_number": values["claim_number"],
+                    "billed_amount": str(amount) if amount is not None else "",
+                }
+            )
+    if not rows and not errors:
+        errors.append("The file has no claim rows under the header row.")
+    return CsvImport(rows, errors)
+
+
+class AnswerForm(forms.Form):
+    note = forms.CharField(
+        label="Your answer to HFS",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write your answer to HFS's question."},
+    )
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(
+        label="Why are you withdrawing it? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

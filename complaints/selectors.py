@@ -1,0 +1,61 @@
+"""Reads that authorize. A complaint that is not the user's answers 404 (DESIGN §6.1)."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Representative, User
+from complaints.models import Attachment, Complaint, ComplaintEvent
+
+
+def complaint_list_for_representative(
+    *, user: User, status: str = "", mco_id: int | None = None
+) -> QuerySet[Complaint]:
+    """The complaints this person submitted, newest first."""
+    complaints = Complaint.objects.filter(submitted_by=user).select_related("mco", "category")
+    if status:
+        complaints = complaints.filter(status=status)
+    if mco_id:
+        complaints = complaints.filter(mco_id=mco_id)
+    return complaints
+
+
+def complaint_list_for_organization_admin(*, user: User) -> QuerySet[Complaint]:
+    """Organization administrators: every complaint of their organization — for status, never outcomes."""
+    designation = Representative.objects.active().filter(user=user, is_org_admin=True).first()
+    if designation is None:
+        raise Http404("No organization to show.")
+    return (
+        Complaint.objects.filter(organization_id=designation.organization_id)
+        .select_related("mco", "category", "submitted_by")
+        .only(
+            "public_id",
+            "reference",
+            "status",
+            "submitted_at",
+            "updated_at",
+            "submitted_by_id",
+            "mco__short_name",
+            "category__name",
+            "submitted_by__full_name",
+        )
+    )
+
+
+def complaint_get_for_user(*, user: User, public_id: str) -> Complaint:
+    """One complaint its submitter may open; 404 for everyone else."""
+    complaint = (
+        Complaint.objects.select_related("mco", "category", "organization")
+        .filter(public_id=public_id, submitted_by=user)
+        .first()
+    )
+    if complaint is None:
+        raise Http404("No such complaint.")
+    return complaint
+
+
+def complaint_shared_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
+    return complaint.events.filter(shared_with_provider=True).select_related("actor")
+
+
+def attachment_list_draft(*, user: User, draft_key: str) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(draft_key=draft_key, uploaded_by=user, complaint__isnull=True)

@@ -1,0 +1,324 @@
+"""Writes of complaint state. Each runs in one transaction, writes its ComplaintEvent in it, and emails
+through the outbox after commit (DESIGN §4.4, STYLE.md)."""
+
+import hashlib
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.models import ProviderOrganization, Representative, User
+from complaints import policy, rules, workflow
+from complaints.models import (
+    MCO,
+    AffectedClaim,
+    Attachment,
+    Category,
+    Complaint,
+    ComplaintEvent,
+    ComplaintStatus,
+    ReferenceCounter,
+)
+from portal import outbox
+
+
+@dataclass(frozen=True)
+class ComplaintDraft:
+    mco: MCO
+    category: Category
+    subject: str
+    description: str
+    mco_reference: str
+    mco_filed_on: date
+    mco_responded: bool = False
+    mco_resolved_on: date | None = None
+    mco_resolution_summary: str = ""
+    concerns_members: bool = False
+    access_to_care: bool = False
+    access_to_care_explanation: str = ""
+    lines: list[rules.ClaimLine] = field(default_factory=list)
+
+
+def window_rules() -> policy.WindowRules:
+    return policy.WindowRules(
+        min_days=settings.PORTAL_FILING_MIN_DAYS,
+        max_days=settings.PORTAL_FILING_MAX_DAYS,
+        after_resolution_days=settings.PORTAL_FILING_AFTER_RESOLUTION_DAYS,
+    )
+
+
+def filing_representative(*, user: User) -> Representative:
+    """The designation a user files under; a clear refusal when they cannot file (R11)."""
+    designation = Representative.objects.active().select_related("organization").filter(user=user).first()
+    if designation is None:
+        raise PermissionDenied("Only designated representatives of a provider organization can file complaints.")
+    if designation.organization.status != ProviderOrganization.Status.APPROVED:
+        raise PermissionDenied("Your organization can file complaints once HFS has approved its registration.")
+    return designation
+
+
+def draft_problems(draft: ComplaintDraft, *, today: date) -> dict[str, list[str]]:
+    """Every rule the draft breaks, by field; line problems as "lines" with line numbers."""
+    problems: dict[str, list[str]] = {}
+    found = {
+        **rules.mco_step_problems(
+            filed_on=draft.mco_filed_on, resolved_on=draft.mco_resolved_on, responded=draft.mco_responded, today=today
+        ),
+        **rules.access_to_care_problems(
+            access_to_care=draft.access_to_care, explanation=draft.access_to_care_explanation
+        ),
+    }
+    for name, message in found.items():
+        problems.setdefault(name, []).append(message)
+    if draft.concerns_members and not draft.lines:
+        problems.setdefault("lines", []).append(
+            "Add at least one member or claim line: name, 9-digit RIN and date of service."
+        )
+    if len(draft.lines) > settings.PORTAL_CLAIM_LINES_MAX:
+        problems.setdefault("lines", []).append(
+            f"A complaint can list at most {settings.PORTAL_CLAIM_LINES_MAX} claims. Split them by topic."
+        )
+    for number, line in enumerate(draft.lines, start=1):
+        for message in rules.claim_line_problems(line, filed_on=draft.mco_filed_on, today=today).values():
+            problems.setdefault("lines", []).append(f"Line {number}: {message}")
+    if not draft.mco_reference.strip():
+        problems.setdefault("mco_reference", []).append("Enter the MCO's tracking or reference number.")
+    return problems
+
+
+def _next_reference(*, year: int) -> str:
+    counter, _ = ReferenceCounter.objects.get_or_create(year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"MCO-{year}-{counter.last_number:06d}"
+
+
+@transaction.atomic
+def complaint_submit(
+    *, user: User, draft: ComplaintDraft, idempotency_key: uuid.UUID, request: HttpRequest | None = None
+) -> Complaint:
+    """File a complaint: the complaint, its lines, its draft attachments, the first event and the
+    acknowledgement email (to the submitter's verified address only, R6) in one transaction.
+
+    The same idempotency key twice (a double click, a retried POST) returns the first complaint.
+    """
+    existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        if existing.submitted_by_id != user.pk:
+            raise PermissionDenied("This form was already used by someone else.")
+        return existing
+    designation = filing_representative(user=user)
+    today = timezone.localdate()
+    problems = draft_problems(draft, today=today)
+    if problems:
+        raise ValidationError(problems)
+    window = policy.filing_window(
+        filed_on=draft.mco_filed_on, resolved_on=draft.mco_resolved_on, today=today, rules=window_rules()
+    )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            complaint = Complaint.objects.create(
+                reference=_next_reference(year=now.year),
+                idempotency_key=idempotency_key,
+                organization=designation.organization,
+                submitted_by=user,
+                contact_email=user.email,
+                representative_name=user.full_name,
+                is_billing_agent=designation.is_billing_agent,
+                mco=draft.mco,
+                category=draft.category,
+                subject=draft.subject.strip(),
+                description=draft.description.strip(),
+                mco_reference=draft.mco_reference.strip(),
+                mco_filed_on=draft.mco_filed_on,
+                mco_responded=draft.mco_responded,
+                mco_resolved_on=draft.mco_resolved_on,
+                mco_resolution_summary=draft.mco_resolution_summary.strip(),
+                filing_window=window.window,
+                concerns_members=draft.concerns_members,
+                access_to_care=draft.access_to_care,
+                access_to_care_explanation=draft.access_to_care_explanation.strip() if draft.access_to_care else "",
+                expedited=draft.access_to_care,  # R3
+                submitted_at=now,
+                updated_at=now,
+            )
+    except IntegrityError:
+        # The same form sent twice at once: the other request created it; answer with that one.
+        return Complaint.objects.get(idempotency_key=idempotency_key, submitted_by=user)
+    AffectedClaim.objects.bulk_create(
+        AffectedClaim(
+            complaint=complaint,
+            line_number=number,
+            member_name=line.member_name.strip(),
+            rin=line.rin,
+            service_from=line.service_from,
+            service_to=line.service_to,
+            claim_number=line.claim_number.strip(),
+            billed_amount=line.billed_amount,
+        )
+        for number, line in enumerate(draft.lines, start=1)
+    )
+    event = ComplaintEvent.objects.create(
+        complaint=complaint,
+        actor=user,
+        kind=ComplaintEvent.Kind.SUBMITTED,
+        to_status=ComplaintStatus.SUBMITTED,
+        shared_with_provider=True,
+        created_at=now,
+    )
+    Attachment.objects.filter(draft_key=idempotency_key, uploaded_by=user, complaint__isnull=True).update(
+        complaint=complaint, event=event, draft_key=None
+    )
+    outbox.enqueue(kind="complaints.acknowledgement", object_id=complaint.pk, to_email=complaint.contact_email)
+    return complaint
+
+
+def _transition(
+    *,
+    complaint: Complaint,
+    actor: User | None,
+    to_status: str,
+    kind: str = ComplaintEvent.Kind.STATUS_CHANGED,
+    note: str = "",
+    shared: bool = True,
+    closure_reason: str = "",
+) -> tuple[Complaint, ComplaintEvent]:
+    """Lock the row, check the transition table, change the status and write the event (caller's transaction)."""
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    workflow.ensure_allowed(complaint.status, to_status)
+    from_status = complaint.status
+    complaint.status = to_status
+    complaint.closure_reason = closure_reason if to_status == ComplaintStatus.CLOSED else ""
+    complaint.updated_at = timezone.now()
+    complaint.save(update_fields=["status", "closure_reason", "updated_at"])
+    event = ComplaintEvent.objects.create(
+        complaint=complaint,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        note=note.strip(),
+        shared_with_provider=shared,
+    )
+    return complaint, event
+
+
+@transaction.atomic
+def complaint_transition(
+    *,
+    complaint: Complaint,
+    actor: User | None,
+    to_status: str,
+    note: str = "",
+    shared: bool = True,
+    closure_reason: str = "",
+) -> Complaint:
+    """Move a complaint along the workflow table (DESIGN §4.4) with an event. Staff actions build on it."""
+    if to_status == ComplaintStatus.CLOSED and closure_reason not in Complaint.ClosureReason.values:
+        raise ValidationError("Choose why the complaint is closed.")
+    complaint, _ = _transition(
+        complaint=complaint, actor=actor, to_status=to_status, note=note, shared=shared, closure_reason=closure_reason
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_withdraw(*, complaint: Complaint, actor: User, note: str = "") -> Complaint:
+    """The submitter withdraws a complaint that is not yet resolved or closed. Emails the submitter."""
+    if complaint.submitted_by_id != actor.pk:
+        raise PermissionDenied("Only the representative who filed a complaint can withdraw it.")
+    current = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if current.status not in workflow.WITHDRAWABLE:
+        raise ValidationError("This complaint is already resolved or closed, so it cannot be withdrawn.")
+    complaint, _ = _transition(
+        complaint=current,
+        actor=actor,
+        to_status=ComplaintStatus.CLOSED,
+        kind=ComplaintEvent.Kind.WITHDRAWN,
+        note=note,
+        closure_reason=Complaint.ClosureReason.WITHDRAWN_BY_PROVIDER,
+    )
+    outbox.enqueue(kind="complaints.withdrawn", object_id=complaint.pk, to_email=complaint.contact_email)
+    return complaint
+
+
+@transaction.atomic
+def complaint_answer_info_request(
+    *, complaint: Complaint, actor: User, note: str, draft_key: uuid.UUID | None = None
+) -> Complaint:
+    """The submitter answers HFS's request for information: a shared note (and files); back to review."""
+    if complaint.submitted_by_id != actor.pk:
+        raise PermissionDenied("Only the representative who filed a complaint can answer for it.")
+    if not note.strip():
+        raise ValidationError({"note": "Write your answer to HFS's question."})
+    current = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if current.status != ComplaintStatus.AWAITING_PROVIDER:
+        raise ValidationError("HFS is not waiting for an answer from you on this complaint.")
+    complaint, event = _transition(
+        complaint=current,
+        actor=actor,
+        to_status=ComplaintStatus.IN_REVIEW,
+        kind=ComplaintEvent.Kind.PROVIDER_ANSWERED,
+        note=note,
+    )
+    if draft_key is not None:
+        Attachment.objects.filter(draft_key=draft_key, uploaded_by=actor, complaint__isnull=True).update(
+            complaint=complaint, event=event, draft_key=None
+        )
+    return complaint
+
+
+@transaction.atomic
+def attachment_add_draft(*, user: User, draft_key: uuid.UUID, upload: UploadedFile) -> Attachment:
+    """Keep an uploaded file for a form not yet sent, under a server-made name in private storage.
+
+    A simple store for now: extension, size and count checks; content checks and the virus scan come with
+    the attachments work (files wait as "pending scan" and cannot be downloaded until then).
+    """
+    name = os.path.basename(upload.name or "file")
+    extension = os.path.splitext(name)[1].lower()
+    if extension not in settings.PORTAL_ATTACHMENT_EXTENSIONS:
+        raise ValidationError(
+            f"{name}: this kind of file cannot be attached. Use PDF, PNG, JPEG, TIFF, Word (.docx), "
+            "Excel (.xlsx), CSV or plain text."
+        )
+    if upload.size > settings.PORTAL_ATTACHMENT_MAX_BYTES:
+        limit = settings.PORTAL_ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        raise ValidationError(f"{name} is larger than {limit} MB. Attach a smaller file or split it.")
+    if Attachment.objects.filter(draft_key=draft_key).count() >= settings.PORTAL_ATTACHMENT_MAX_COUNT:
+        raise ValidationError(f"You can attach at most {settings.PORTAL_ATTACHMENT_MAX_COUNT} files.")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    stored = storages["default"].save(f"attachments/{uuid.uuid4().hex}", upload)
+    return Attachment.objects.create(
+        draft_key=draft_key,
+        uploaded_by=user,
+        original_name=name[:255],
+        stored_name=stored,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+    )
+
+
+@transaction.atomic
+def attachment_remove_draft(*, user: User, draft_key: uuid.UUID, public_id: uuid.UUID) -> None:
+    """Take a file back off a form not yet sent."""
+    attachment = Attachment.objects.filter(
+        public_id=public_id, draft_key=draft_key, uploaded_by=user, complaint__isnull=True
+    ).first()
+    if attachment is not None:
+        stored_name = attachment.stored_name
+        attachment.delete()
+        transaction.on_commit(lambda: storages["default"].delete(stored_name))

@@ -1,0 +1,318 @@
+"""The representative's pages: screening, the complaint form, the confirmation, the list and the detail."""
+
+import contextlib
+import time
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from complaints import policy, selectors, services
+from complaints.forms import (
+    CSV_COLUMNS,
+    AnswerForm,
+    ClaimLineFormSet,
+    ComplaintForm,
+    ScreeningForm,
+    WithdrawForm,
+    parse_date,
+    read_claims_csv,
+)
+from complaints.models import MCO, Complaint
+from portal.forms import apply_validation_error
+
+SCREENED_KEY = "complaints.screened_at"
+SCREENING_SECONDS = 2 * 60 * 60
+
+
+def _cannot_file(request: HttpRequest) -> HttpResponse | None:
+    try:
+        services.filing_representative(user=request.user)
+    except PermissionDenied as refusal:
+        return render(request, "complaints/cannot_file.html", {"reason": str(refusal)}, status=403)
+    return None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def new_view(request: HttpRequest) -> HttpResponse:
+    """Screening (DESIGN §4.3): Fee-for-Service, Medicare-only and not-yet-filed issues stop here; nothing is stored."""
+    refusal = _cannot_file(request)
+    if refusal:
+        return refusal
+    form = ScreeningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        program = form.cleaned_data["program"]
+        if program in ("ffs", "medicare"):
+            return render(request, "complaints/screen_out.html", {"program": program})
+        if not form.cleaned_data["filed_with_mco"]:
+            return render(request, "complaints/screen_out.html", {"program": "not_filed"})
+        request.session[SCREENED_KEY] = time.time()
+        return redirect("complaints:new_complaint")
+    return render(request, "complaints/new.html", {"form": form})
+
+
+def _line_initial(data, total: int) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    """The lines typed so far (without those marked for removal), to show again with nothing lost."""
+    lines = []
+    for index in range(min(total, settings.PORTAL_CLAIM_LINES_MAX)):
+        prefix = f"lines-{index}-"
+        if data.get(prefix + "DELETE"):
+            continue
+        values = {name: data.get(prefix + name, "") for name in CSV_COLUMNS}
+        if any(values.values()):
+            lines.append(values)
+    return lines
+
+
+def _draft_key(request: HttpRequest) -> uuid.UUID:
+    try:
+        return uuid.UUID(request.POST.get("idempotency_key", ""))
+    except ValueError:
+        return uuid.uuid4()
+
+
+def _posted_date(data, name: str) -> date | None:  # type: ignore[no-untyped-def]
+    value = data.get(name) or ""
+    return parse_date(value) if value else None
+
+
+def _window_warning(data) -> policy.WindowCheck | None:  # type: ignore[no-untyped-def]
+    """The filing-window warning for the dates typed so far (a warning only: the complaint can still be sent)."""
+    filed_on = _posted_date(data, "mco_filed_on")
+    today = timezone.localdate()
+    if filed_on is None or filed_on > today:
+        return None
+    check = policy.filing_window(
+        filed_on=filed_on, resolved_on=_posted_date(data, "mco_resolved_on"), today=today, rules=services.window_rules()
+    )
+    return check if check.message else None
+
+
+def _store_uploads(request: HttpRequest, key: uuid.UUID) -> list[str]:
+    errors = []
+    for upload in request.FILES.getlist("attachments"):
+        try:
+            services.attachment_add_draft(user=request.user, draft_key=key, upload=upload)
+        except ValidationError as error:
+            errors.extend(error.messages)
+    return errors
+
+
+def _render_form(request, key, form, formset, **extra) -> HttpResponse:  # type: ignore[no-untyped-def]
+    context = {
+        "form": form,
+        "formset": formset,
+        "drafts": selectors.attachment_list_draft(user=request.user, draft_key=str(key)),
+        "window": _window_warning(form.data if form.is_bound else form.initial),
+        "max_files": settings.PORTAL_ATTACHMENT_MAX_COUNT,
+        "csv_errors": [],
+        "file_errors": [],
+        "line_errors": [],
+        **extra,
+    }
+    return render(request, "complaints/complaint_form.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def new_complaint_view(request: HttpRequest) -> HttpResponse:
+    """The complaint form. "Add a line", "Add from CSV" and "Remove" a file show the form again with all input
+    kept; files are stored as they arrive, so a form sent back with errors keeps them too."""
+    refusal = _cannot_file(request)
+    if refusal:
+        return refusal
+    screened_at = request.session.get(SCREENED_KEY)
+    if screened_at is None or time.time() - screened_at > SCREENING_SECONDS:
+        return redirect("complaints:new")
+    if request.method != "POST":
+        key = uuid.uuid4()
+        form = ComplaintForm(initial={"idempotency_key": key})
+        return _render_form(request, key, form, ClaimLineFormSet(prefix="lines"))
+    key = _draft_key(request)
+    file_errors = _store_uploads(request, key)
+    action = request.POST.get("action", "submit")
+    if request.POST.get("remove_file"):
+        action = "remove_file"
+    if action == "submit":
+        return _submit(request, key, file_errors)
+    return _redisplay(request, key, action, file_errors)
+
+
+def _redisplay(request: HttpRequest, key: uuid.UUID, action: str, file_errors: list[str]) -> HttpResponse:
+    total_raw = request.POST.get("lines-TOTAL_FORMS", "")
+    lines = _line_initial(request.POST, int(total_raw) if total_raw.isdigit() else 0)
+    csv_errors: list[str] = []
+    if action == "remove_file":
+        public_id = None
+        with contextlib.suppress(ValueError):  # a mangled id removes nothing
+            public_id = uuid.UUID(request.POST["remove_file"])
+        if public_id is not None:
+            services.attachment_remove_draft(user=request.user, draft_key=key, public_id=public_id)
+    elif action == "add_line":
+        lines.append({})
+    elif action == "import_csv":
+        upload = request.FILES.get("claims_csv")
+        if upload is None:
+            csv_errors = ["Choose a CSV file to add claims from."]
+        else:
+            imported = read_claims_csv(upload, filed_on=_posted_date(request.POST, "mco_filed_on"))
+            csv_errors = imported.errors
+            if not imported.errors:
+                lines += imported.rows
+                messages.success(request, f"Added {len(imported.rows)} claim lines from the file. Check them below.")
+    form = ComplaintForm(initial={**request.POST.dict(), "idempotency_key": key})
+    formset = ClaimLineFormSet(prefix="lines", initial=lines)
+    return _render_form(request, key, form, formset, csv_errors=csv_errors, file_errors=file_errors)
+
+
+def _submit(request: HttpRequest, key: uuid.UUID, file_errors: list[str]) -> HttpResponse:
+    form = ComplaintForm(request.POST)
+    form.is_valid()
+    filed_on = form.cleaned_data.get("mco_filed_on")
+    formset = ClaimLineFormSet(request.POST, prefix="lines", form_kwargs={"filed_on": filed_on})
+    if not (form.is_valid() and formset.is_valid()) or file_errors:
+        return _render_form(request, key, form, formset, file_errors=file_errors)
+    data = form.cleaned_data
+    draft = services.ComplaintDraft(
+        mco=data["mco"],
+        category=data["category"],
+        subject=data["subject"],
+        description=data["description"],
+        mco_reference=data["mco_reference"],
+        mco_filed_on=data["mco_filed_on"],
+        mco_responded=data["mco_responded"],
+        mco_resolved_on=data.get("mco_resolved_on"),
+        mco_resolution_summary=data.get("mco_resolution_summary", ""),
+        concerns_members=data["concerns_members"],
+        access_to_care=data["access_to_care"],
+        access_to_care_explanation=data.get("access_to_care_explanation", ""),
+        lines=[line.to_line() for line in formset.forms if line.has_changed() and not line.cleaned_data.get("DELETE")],
+    )
+    try:
+        complaint = services.complaint_submit(user=request.user, draft=draft, idempotency_key=key, request=request)
+    except ValidationError as error:
+        problems = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        line_errors = problems.pop("lines", [])
+        if problems:
+            apply_validation_error(form, ValidationError(problems))
+        return _render_form(request, key, form, formset, line_errors=line_errors)
+    return redirect("complaints:submitted", public_id=complaint.public_id)
+
+
+@require_http_methods(["GET", "HEAD"])
+def submitted_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Confirmation with the reference, and "file another complaint" for a second MCO or topic (R4)."""
+    complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
+    return render(request, "complaints/submitted.html", {"complaint": complaint})
+
+
+@require_http_methods(["GET", "HEAD"])
+def another_view(request: HttpRequest) -> HttpResponse:
+    """Start another complaint right after one: the screening answers still hold."""
+    request.session[SCREENED_KEY] = time.time()
+    return redirect("complaints:new_complaint")
+
+
+@require_http_methods(["GET", "HEAD"])
+def claims_template_view(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="claim-lines-template.csv"'
+    response.write(",".join(CSV_COLUMNS) + "\r\n")
+    response.write("Example Member,123456789,2026-09-15,,CLM-0001,125.50\r\n")
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def list_view(request: HttpRequest) -> HttpResponse:
+    """The complaints this representative filed, with status and MCO filters, 25 to a page."""
+    status = request.GET.get("status", "")
+    status = status if status in Complaint.Status.values else ""
+    mco_raw = request.GET.get("mco", "")
+    mco_id = int(mco_raw) if mco_raw.isdigit() else None
+    complaints = selectors.complaint_list_for_representative(user=request.user, status=status, mco_id=mco_id)
+    page = Paginator(complaints, 25).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "mco_id": mco_id,
+        "statuses": Complaint.Status.choices,
+        "mcos": MCO.objects.order_by("name"),
+        "is_org_admin": request.user.designations.filter(revoked_at__isnull=True, is_org_admin=True).exists(),
+        "nav_current": "complaints",
+    }
+    return render(request, "complaints/list.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def organization_list_view(request: HttpRequest) -> HttpResponse:
+    """Organization administrators: the organization's complaints, status only."""
+    complaints = selectors.complaint_list_for_organization_admin(user=request.user)
+    page = Paginator(complaints, 25).get_page(request.GET.get("page"))
+    return render(request, "complaints/organization_list.html", {"page": page, "nav_current": "complaints"})
+
+
+@require_http_methods(["GET", "HEAD"])
+def detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
+    context = {
+        "complaint": complaint,
+        "claims": complaint.claims.all(),
+        "attachments": complaint.attachments.all(),
+        "timeline": selectors.complaint_shared_timeline(complaint=complaint),
+        "answer_form": AnswerForm(initial={"idempotency_key": uuid.uuid4()})
+        if complaint.status == Complaint.Status.AWAITING_PROVIDER
+        else None,
+        "nav_current": "complaints",
+    }
+    return render(request, "complaints/detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complaint_withdraw(complaint=complaint, actor=request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Complaint {complaint.reference} is withdrawn.")
+        return redirect("complaints:detail", public_id=complaint.public_id)
+    return render(request, "complaints/withdraw.html", {"complaint": complaint, "form": form})
+
+
+@require_http_methods(["POST"])
+def answer_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Answer HFS's request for information: a note and files; the complaint goes back to review."""
+    complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
+    form = AnswerForm(request.POST)
+    key = _draft_key(request)
+    file_errors = _store_uploads(request, key)
+    if form.is_valid() and not file_errors:
+        try:
+            services.complaint_answer_info_request(
+                complaint=complaint, actor=request.user, note=form.cleaned_data["note"], draft_key=key
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Your answer is sent to HFS.")
+            return redirect("complaints:detail", public_id=complaint.public_id)
+    context = {
+        "complaint": complaint,
+        "claims": complaint.claims.all(),
+        "attachments": complaint.attachments.all(),
+        "timeline": selectors.complaint_shared_timeline(complaint=complaint),
+        "answer_form": form,
+        "file_errors": file_errors,
+        "drafts": selectors.attachment_list_draft(user=request.user, draft_key=str(key)),
+        "nav_current": "complaints",
+    }
+    return render(request, "complaints/detail.html", context)
