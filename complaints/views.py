@@ -46,7 +46,7 @@ def new_view(request: HttpRequest) -> HttpResponse:
     refusal = _cannot_file(request)
     if refusal:
         return refusal
-    form = ScreeningForm(request.POST or None)
+    form = ScreeningForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         program = form.cleaned_data["program"]
         if program in ("ffs", "medicare"):
@@ -172,10 +172,12 @@ def _redisplay(request: HttpRequest, key: uuid.UUID, action: str, file_errors: l
 
 
 def _submit(request: HttpRequest, key: uuid.UUID, file_errors: list[str]) -> HttpResponse:
-    form = ComplaintForm(request.POST)
+    data = request.POST.copy()
+    data["idempotency_key"] = str(key)  # a mangled key is replaced, never shown to the person as an error
+    form = ComplaintForm(data)
     form.is_valid()
     filed_on = form.cleaned_data.get("mco_filed_on")
-    formset = ClaimLineFormSet(request.POST, prefix="lines", form_kwargs={"filed_on": filed_on})
+    formset = ClaimLineFormSet(data, prefix="lines", form_kwargs={"filed_on": filed_on})
     if not (form.is_valid() and formset.is_valid()) or file_errors:
         return _render_form(request, key, form, formset, file_errors=file_errors)
     data = form.cleaned_data
@@ -276,7 +278,7 @@ def detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def withdraw_view(request: HttpRequest, public_id: str) -> HttpResponse:
     complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.complaint_withdraw(complaint=complaint, actor=request.user, note=form.cleaned_data["note"])

@@ -32,7 +32,7 @@ def account_home_view(request: HttpRequest) -> HttpResponse:
 def organization_view(request: HttpRequest) -> HttpResponse:
     """For organization administrators: the representatives, open invitations, and the invitation form."""
     organization = selectors.organization_get_for_admin(user=request.user)
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = invitation_create(
@@ -98,7 +98,7 @@ def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
         # They already have an account: sign in first, then come back here.
         context["sign_in_url"] = f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}"
         return render(request, "accounts/invitation.html", context)
-    form = None if user else InvitationAcceptForm(request.POST or None, email=invitation.email)
+    form = None if user else InvitationAcceptForm(request.POST if request.method == "POST" else None, email=invitation.email)
     if request.method == "POST" and (form is None or form.is_valid()):
         data = form.cleaned_data if form else {}
         try:

@@ -18,7 +18,7 @@ def terms_accept_view(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
-    form = TermsForm(request.POST or None)
+    form = TermsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user_accept_terms(user=request.user, request=request)
         request.session[TERMS_SESSION_KEY] = settings.PORTAL_TERMS_VERSION
