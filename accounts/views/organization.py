@@ -98,7 +98,11 @@ def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
         # They already have an account: sign in first, then come back here.
         context["sign_in_url"] = f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}"
         return render(request, "accounts/invitation.html", context)
-    form = None if user else InvitationAcceptForm(request.POST if request.method == "POST" else None, email=invitation.email)
+    form = (
+        None
+        if user
+        else InvitationAcceptForm(request.POST if request.method == "POST" else None, email=invitation.email)
+    )
     if request.method == "POST" and (form is None or form.is_valid()):
         data = form.cleaned_data if form else {}
         try:

@@ -25,9 +25,10 @@ CACHES = {
 
 # Task bodies are tested directly (eager); the broker is the real Redis so readiness checks it.
 CELERY_BROKER_URL = REDIS_URL
-CELERY_TASK_ALWAYS_EAGER = True
-
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A real worker started by an integration test runs with these two switched (tests/portal/test_outbox_worker.py).
+CELERY_TASK_ALWAYS_EAGER = env.bool("PORTAL_TEST_CELERY_EAGER", default=True)
+EMAIL_BACKEND = env("PORTAL_TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = env("PORTAL_TEST_EMAIL_FILE_PATH", default=None)
 
 # Fast hashing: the tests are about behaviour, not password cost.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

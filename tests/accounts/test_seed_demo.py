@@ -36,7 +36,7 @@ def test_prints_one_line_per_role_that_signs_in_with_password_and_totp_secret(cl
         assert response.status_code == 302 and response["Location"] == "/accounts/login/code/"
         code = TOTP(base64.b32decode(account["totp"])).token()
         response = client.post("/accounts/login/code/", {"code": f"{code:06d}"})
-        expected = "/admin/" if account["role"] in ("staff", "supervisor") else "/accounts/"
+        expected = "/admin/" if account["role"] in ("staff", "supervisor") else "/complaints/"
         assert response.status_code == 302 and response["Location"] == expected, account["role"]
         assert client.get(expected).status_code == 200
 
@@ -75,3 +75,25 @@ def test_refuses_to_run_with_production_settings(settings):
     with pytest.raises(CommandError, match="refuses to run with production settings"):
         call_command("seed_demo", stdout=StringIO())
     assert not User.objects.exists()
+
+
+def test_demo_complaints_cover_mcos_topics_statuses_and_expedited():
+    from complaints.models import Complaint
+
+    seed()
+    complaints = Complaint.objects.all()
+    assert complaints.count() == 40
+    assert complaints.values("mco").distinct().count() == 5
+    assert complaints.values("category").distinct().count() >= 6
+    assert set(complaints.values_list("status", flat=True)) == {
+        "submitted",
+        "in_review",
+        "awaiting_provider",
+        "awaiting_mco",
+        "resolved",
+        "closed",
+    }
+    assert complaints.filter(expedited=True).exists() and complaints.filter(expedited=False).exists()
+    assert all(c.claims.exists() for c in complaints)
+    seed()
+    assert Complaint.objects.count() == 40  # running it again files nothing more

@@ -95,7 +95,7 @@ def test_next_is_kept_through_both_steps_and_foreign_hosts_are_ignored(client, r
     with time_machine.travel(timezone.now() + timedelta(seconds=31)):
         client.post("/accounts/login/?next=https://evil.example/", {"username": rep.email, "password": PASSWORD})
         response = client.post("/accounts/login/code/", {"code": totp_code(totp_device(rep))})
-    assert response["Location"] == "/accounts/"
+    assert response["Location"] == "/complaints/"
 
 
 def test_unconfirmed_email_cannot_sign_in_and_is_told_what_to_do(client):

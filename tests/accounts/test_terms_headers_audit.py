@@ -45,7 +45,7 @@ class TestTerms:
     def test_an_offsite_next_is_ignored(self, client, representative):
         sign_in(client, representative.user, accept_terms=False)
         response = client.post("/accounts/terms/", {"agree": "on", "next": "https://evil.example/"})
-        assert response["Location"] == "/accounts/"
+        assert response["Location"] == "/complaints/"
 
 
 PUBLIC_PAGES = ["/", "/help/", "/privacy/", "/terms/", "/accounts/login/", "/accounts/register/", "/healthz"]

@@ -103,7 +103,7 @@ def test_a_complete_complaint_is_filed_and_confirmed(rep_client, django_capture_
     # "File another complaint" goes straight to an empty form (new key, no MCO or topic).
     again = rep_client.get("/complaints/new/another/", follow=True)
     assert key_of(again) != key
-    assert 'selected>- Select one MCO -' in again.content.decode() or "selected" not in re.search(
+    assert "selected>- Select one MCO -" in again.content.decode() or "selected" not in re.search(
         r'<select[^>]*id="id_mco".*?</select>', again.content.decode(), re.S
     ).group(0)
 
@@ -121,17 +121,27 @@ def test_a_double_submit_makes_one_complaint(rep_client, django_capture_on_commi
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"mco_filed_on": (timezone.localdate() + timedelta(days=3)).isoformat()}, "mco_filed_on", "cannot be in the future"),
+        (
+            {"mco_filed_on": (timezone.localdate() + timedelta(days=3)).isoformat()},
+            "mco_filed_on",
+            "cannot be in the future",
+        ),
         ({"mco_filed_on": "31/31/2026"}, "mco_filed_on", "Enter a real date"),
         ({"lines-0-rin": "12345"}, "lines-0-rin", "9-digit"),
-        ({"lines-1-service_from": timezone.localdate().isoformat()}, "lines-1-service_from", "after the date you filed"),
+        (
+            {"lines-1-service_from": timezone.localdate().isoformat()},
+            "lines-1-service_from",
+            "after the date you filed",
+        ),
         ({"access_to_care": "yes"}, "access_to_care_explanation", "Explain how the member"),
         ({"consent": ""}, "consent", "Tick the box"),
         ({"mco": ""}, "mco", "Choose the MCO."),
         ({"mco_reference": ""}, "mco_reference", "Enter the MCO's tracking"),
     ],
 )
-def test_mistakes_are_explained_at_the_field_and_in_the_summary_and_nothing_is_lost(rep_client, overrides, field, message):
+def test_mistakes_are_explained_at_the_field_and_in_the_summary_and_nothing_is_lost(
+    rep_client, overrides, field, message
+):
     screened(rep_client)
     key = key_of(rep_client.get("/complaints/new/complaint/"))
     response = rep_client.post("/complaints/new/complaint/", form_data(key, **overrides))
@@ -171,7 +181,10 @@ def test_removing_a_line(rep_client):
 def test_csv_template_and_import_with_row_numbers(rep_client):
     template = rep_client.get("/complaints/claim-lines-template.csv")
     assert template["Content-Type"].startswith("text/csv")
-    assert template.content.decode().splitlines()[0] == "member_name,rin,service_from,service_to,claim_number,billed_amount"
+    assert (
+        template.content.decode().splitlines()[0]
+        == "member_name,rin,service_from,service_to,claim_number,billed_amount"
+    )
     screened(rep_client)
     key = key_of(rep_client.get("/complaints/new/complaint/"))
     bad = SimpleUploadedFile(
@@ -193,14 +206,19 @@ def test_csv_template_and_import_with_row_numbers(rep_client):
         b'Casey One,111-222-333,09/01/2026,09/03/2026,C1,"$1,250.00"\n',
         content_type="text/csv",
     )
-    response = rep_client.post("/complaints/new/complaint/", {**form_data(key, action="import_csv"), "claims_csv": good})
+    response = rep_client.post(
+        "/complaints/new/complaint/", {**form_data(key, action="import_csv"), "claims_csv": good}
+    )
     page = response.content.decode()
     assert "Added 1 claim lines from the file" in page
     assert page.count('class="usa-legend">Line ') == 3 and 'value="111222333"' in page and 'value="1250.00"' in page
 
 
 def test_files_are_kept_when_the_form_comes_back_with_errors(rep_client, settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path), "base_url": None}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path), "base_url": None}},
+    }
     screened(rep_client)
     key = key_of(rep_client.get("/complaints/new/complaint/"))
     upload = SimpleUploadedFile("eob.pdf", b"%PDF-1.4 test", content_type="application/pdf")
@@ -216,7 +234,10 @@ def test_files_are_kept_when_the_form_comes_back_with_errors(rep_client, setting
 
 
 def test_a_disallowed_file_is_refused_with_a_message(rep_client, settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path), "base_url": None}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path), "base_url": None}},
+    }
     screened(rep_client)
     key = key_of(rep_client.get("/complaints/new/complaint/"))
     upload = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")

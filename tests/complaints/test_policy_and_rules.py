@@ -33,7 +33,9 @@ RULES = WindowRules(min_days=30, max_days=60, after_resolution_days=30)
 )
 def test_filing_window(filed_days_ago, resolved_days_ago, expected):
     resolved = TODAY - timedelta(days=resolved_days_ago) if resolved_days_ago is not None else None
-    check = filing_window(filed_on=TODAY - timedelta(days=filed_days_ago), resolved_on=resolved, today=TODAY, rules=RULES)
+    check = filing_window(
+        filed_on=TODAY - timedelta(days=filed_days_ago), resolved_on=resolved, today=TODAY, rules=RULES
+    )
     assert check.window == expected
     assert (check.message == "") == (expected == FilingWindow.OK)
 

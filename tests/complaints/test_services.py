@@ -2,7 +2,6 @@
 
 import threading
 import uuid
-from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -67,7 +66,7 @@ def test_someone_else_cannot_reuse_a_key(rep):
         services.complaint_submit(user=RepresentativeFactory().user, draft=draft(), idempotency_key=key)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_submits_with_one_key_make_one_complaint_and_one_email(django_capture_on_commit_callbacks):
 
     rep = RepresentativeFactory().user

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import roles
+from accounts import demo_complaints, roles
 from accounts.models import ProviderOrganization, User
 from accounts.services import organizations, representatives, users
 from accounts.services.mfa import TOTP_DEVICE_NAME, recovery_codes_regenerate
@@ -61,6 +62,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo_organizations = [self._organization(spec) for spec in ORGANIZATIONS]
             secrets = {account.email: self._account(account, demo_organizations[0]) for account in ACCOUNTS}
+        # Demo complaints are filed through the real services; their acknowledgement emails go nowhere.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            filed = demo_complaints.seed(
+                filers=[User.objects.get(email=a.email) for a in ACCOUNTS if a.role in ("representative", "org_admin")],
+                staff=User.objects.get(email=next(a.email for a in ACCOUNTS if a.role == "staff")),
+            )
+        if filed:
+            self.stdout.write(f"Filed {filed} demo complaints.")
         for account in ACCOUNTS:
             self.stdout.write(
                 f"demo account: role={account.role} email={account.email} password={DEMO_PASSWORD} "

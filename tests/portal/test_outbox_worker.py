@@ -1,0 +1,111 @@
+"""The outbox with a real Redis broker and a real Celery worker: a broker outage at submit time loses no email.
+
+The broker is stopped while a representative files a complaint; the page still succeeds. When Redis is
+back, the sweeper queues the pending email again and the worker (another process, on the test database)
+delivers it — once.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from complaints.models import Complaint
+from portal import outbox
+from portal.celery import app as celery_app
+from portal.models import OutboundEmail
+from tests.complaints.test_intake_views import form_data, key_of, screened
+from tests.factories import RepresentativeFactory
+from tests.helpers import sign_in
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def real_broker(redis_server):  # type: ignore[no-untyped-def]
+    """This process publishes to a private Redis instead of running tasks in-process."""
+    saved = {"broker_url": celery_app.conf.broker_url, "task_always_eager": celery_app.conf.task_always_eager}
+    celery_app.conf.update(
+        broker_url=redis_server.url,
+        task_always_eager=False,
+        broker_connection_timeout=1,
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.1},
+    )
+    reset_connections()
+    yield redis_server
+    celery_app.conf.update(**saved)
+    reset_connections()
+
+
+def reset_connections() -> None:
+    # The app caches its connection pool and its producer pool (which keeps the old pool's broker URL):
+    # drop both so the next publish connects to the broker configured now.
+    celery_app.close()
+    celery_app.amqp._producer_pool = None
+
+
+def start_worker(redis_url: str, mail_dir: Path, log: Path) -> subprocess.Popen[bytes]:
+    settings = connection.settings_dict
+    database_url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "PORTAL_TEST_CELERY_EAGER": "false",
+        "PORTAL_TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "PORTAL_TEST_EMAIL_FILE_PATH": str(mail_dir),
+    }
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--loglevel", "INFO"]
+    command += ["--logfile", str(log)]
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_for(predicate, timeout: float = 45.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_broker_down_at_submit_then_the_email_is_delivered_once_after_redis_returns(client, real_broker, tmp_path):
+    representative = RepresentativeFactory()
+    sign_in(client, representative.user)
+    screened(client)
+    key = key_of(client.get("/complaints/new/complaint/"))
+
+    real_broker.stop()
+    started = time.monotonic()
+    response = client.post("/complaints/new/complaint/", form_data(key))
+    assert response.status_code == 302, "the representative sees success although the broker is down"
+    assert time.monotonic() - started < 15
+    complaint = Complaint.objects.get()
+    email = OutboundEmail.objects.get(kind="complaints.acknowledgement", object_id=str(complaint.pk))
+    assert email.status == OutboundEmail.Status.PENDING and email.to_email == representative.user.email
+
+    real_broker.start()
+    mail_dir, log = tmp_path / "mail", tmp_path / "worker.log"
+    worker = start_worker(real_broker.url, mail_dir, log)
+    try:
+        assert outbox.sweep(older_than_seconds=0) == 1
+        assert wait_for(lambda: OutboundEmail.objects.get(pk=email.pk).status == OutboundEmail.Status.SENT), (
+            "the worker did not deliver in time; its log:\n" + (log.read_text() if log.exists() else "(none)")
+        )
+        assert outbox.sweep(older_than_seconds=0) == 0  # nothing left pending: no second delivery
+        time.sleep(1)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+    email.refresh_from_db()
+    assert email.attempts == 1
+    messages = [path.read_text() for path in mail_dir.iterdir()]
+    assert len(messages) == 1 and messages[0].count("Subject:") == 1  # one file, one message
+    assert complaint.reference in messages[0] and representative.user.email in messages[0]
