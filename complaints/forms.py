@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.forms import form_helper
 from complaints import rules
 from complaints.models import MCO, Category
 
@@ -59,6 +60,10 @@ class ScreeningForm(forms.Form):
         "Have you already sent this issue to the MCO and given the MCO the chance to review it?",
         help_text="HFS can help only after the MCO's own process. You will need the MCO's tracking number.",
     )
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper("Continue")
 
 
 class ComplaintForm(forms.Form):

@@ -84,7 +84,9 @@ def test_screening_sends_away_what_hfs_cannot_take_and_stores_nothing(rep_client
     assert rep_client.get("/complaints/new/complaint/")["Location"] == "/complaints/new/"
 
 
-def test_screening_questions_are_required(rep_client):
+def test_screening_questions_are_required_and_the_form_can_be_sent(rep_client):
+    page = rep_client.get("/complaints/new/").content.decode()
+    assert re.search(r'<button type="submit"[^>]*>Continue</button>', page)
     response = rep_client.post("/complaints/new/", {})
     assert "Choose who pays for the service." in response.content.decode()
 
