@@ -15,6 +15,7 @@ from complaints.models import MCO, Category, Complaint
 from complaints.rules import ClaimLine
 
 COUNT = 40
+QUESTION = "Please send the remittance advice for these claims."
 FIRST_NAMES = ["Avery", "Jordan", "Riley", "Casey", "Morgan", "Quinn", "Rowan", "Sasha", "Taylor", "Drew"]
 LAST_NAMES = ["Garcia", "Johnson", "Nguyen", "Williams", "Brown", "Lopez", "Patel", "Kim", "Davis", "Okafor"]
 SUBJECTS = [
@@ -71,12 +72,19 @@ def seed(*, filers: list[User], staff: User) -> int:
             user=filers[number % len(filers)], draft=draft, idempotency_key=uuid.uuid4()
         )
         for status in PATHS[number % len(PATHS)]:
-            reason = Complaint.ClosureReason.NOT_SUBMITTED_TO_MCO_FIRST if status == "closed" else ""
+            if status == Complaint.Status.RESOLVED:
+                complaint = services.complaint_resolve(
+                    complaint=complaint,
+                    actor=staff,
+                    outcome_code="paid",
+                    outcome_text="The MCO reprocessed and paid the claims.",
+                )
+                continue
             complaint = services.complaint_transition(
-                complaint=complaint, actor=staff, to_status=status, closure_reason=reason
-            )
-        if complaint.status == Complaint.Status.RESOLVED:
-            Complaint.objects.filter(pk=complaint.pk).update(
-                outcome_code="paid", outcome_text="The MCO reprocessed and paid the claims."
+                complaint=complaint,
+                actor=staff,
+                to_status=status,
+                closure_reason=Complaint.ClosureReason.NOT_SUBMITTED_TO_MCO_FIRST if status == "closed" else "",
+                note=QUESTION if status == Complaint.Status.AWAITING_PROVIDER else "",
             )
     return COUNT

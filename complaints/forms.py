@@ -132,6 +132,12 @@ class ComplaintForm(forms.Form):
         error_messages={"required": "Tick the box to agree that your name is shared with the MCO."},
     )
 
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        from complaints.selectors import mco_list_for_filing
+
+        self.fields["mco"].queryset = mco_list_for_filing(today=timezone.localdate())
+
     def clean(self):  # type: ignore[no-untyped-def]
         cleaned = super().clean()
         today = timezone.localdate()
@@ -213,8 +219,21 @@ class ClaimLineForm(forms.Form):
         )
 
 
+class BaseClaimLineFormSet(forms.BaseFormSet):
+    def _construct_form(self, i, **kwargs):  # type: ignore[no-untyped-def]
+        # A line left completely blank is ignored, wherever it is (e.g. one added with "Add a line" and not used).
+        kwargs["empty_permitted"] = True
+        return super()._construct_form(i, **kwargs)
+
+
 ClaimLineFormSet = forms.formset_factory(
-    ClaimLineForm, extra=0, can_delete=True, max_num=settings.PORTAL_CLAIM_LINES_MAX, validate_max=True
+    ClaimLineForm,
+    formset=BaseClaimLineFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=settings.PORTAL_CLAIM_LINES_MAX,
+    absolute_max=settings.PORTAL_CLAIM_LINES_MAX,
+    validate_max=True,
 )
 
 CSV_COLUMNS = ["member_name", "rin", "service_from", "service_to", "claim_number", "billed_amount"]
@@ -243,7 +262,13 @@ def read_claims_csv(upload, *, filed_on: date | None) -> CsvImport:  # type: ign
         text = upload.read().decode("utf-8-sig")
     except UnicodeDecodeError:
         return CsvImport([], ["The file is not a CSV text file. Save it from Excel as CSV UTF-8 and try again."])
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _read_rows(csv.DictReader(io.StringIO(text)), filed_on=filed_on)
+    except csv.Error:
+        return CsvImport([], ["The file could not be read as CSV. Save it from Excel as CSV UTF-8 and try again."])
+
+
+def _read_rows(reader: csv.DictReader, *, filed_on: date | None) -> CsvImport:  # type: ignore[type-arg]
     missing = [column for column in ("member_name", "rin", "service_from") if column not in (reader.fieldnames or [])]
     if missing:
         return CsvImport(
@@ -272,6 +297,10 @@ def read_claims_csv(upload, *, filed_on: date | None) -> CsvImport:  # type: ign
                 amount = Decimal(values["billed_amount"].replace("$", "").replace(",", ""))
             except InvalidOperation:
                 row_errors.append("the billed amount is not a number like 125.50")
+            else:
+                if not amount.is_finite():
+                    row_errors.append("the billed amount is not a number like 125.50")
+                    amount = None
         rin = values["rin"].replace("-", "").replace(" ", "")
         if service_from is not None:
             line = rules.ClaimLine(values["member_name"], rin, service_from, service_to, values["claim_number"], amount)

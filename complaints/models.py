@@ -291,6 +291,8 @@ class ComplaintEvent(models.Model):
     to_status = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True)
     shared_with_provider = models.BooleanField(default=False)
+    # A provider's answer sent twice (a double click) is recorded once.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -36,8 +36,8 @@ def claim_line_problems(line: ClaimLine, *, filed_on: date | None, today: date) 
             problems["service_to"] = "The end date of service is before the start date."
         elif line.service_to > today:
             problems["service_to"] = "The date of service cannot be in the future."
-    if line.billed_amount is not None and line.billed_amount < 0:
-        problems["billed_amount"] = "The billed amount cannot be negative."
+    if line.billed_amount is not None and (not line.billed_amount.is_finite() or line.billed_amount < 0):
+        problems["billed_amount"] = "Enter the billed amount as a number of dollars, 0 or more, like 125.50."
     return problems
 
 

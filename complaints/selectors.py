@@ -1,17 +1,24 @@
 """Reads that authorize. A complaint that is not the user's answers 404 (DESIGN §6.1)."""
 
-from django.db.models import QuerySet
+from datetime import date
+
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Representative, User
-from complaints.models import Attachment, Complaint, ComplaintEvent
+from complaints.models import MCO, AffectedClaim, Attachment, Complaint, ComplaintEvent
+
+
+def _still_represents(user: User) -> Q:
+    """Only while the person still represents the complaint's organization (a removed representative sees nothing)."""
+    return Q(organization_id__in=Representative.objects.active().filter(user=user).values("organization_id"))
 
 
 def complaint_list_for_representative(
     *, user: User, status: str = "", mco_id: int | None = None
 ) -> QuerySet[Complaint]:
     """The complaints this person submitted, newest first."""
-    complaints = Complaint.objects.filter(submitted_by=user).select_related("mco", "category")
+    complaints = Complaint.objects.filter(_still_represents(user), submitted_by=user).select_related("mco", "category")
     if status:
         complaints = complaints.filter(status=status)
     if mco_id:
@@ -45,7 +52,7 @@ def complaint_get_for_user(*, user: User, public_id: str) -> Complaint:
     """One complaint its submitter may open; 404 for everyone else."""
     complaint = (
         Complaint.objects.select_related("mco", "category", "organization")
-        .filter(public_id=public_id, submitted_by=user)
+        .filter(_still_represents(user), public_id=public_id, submitted_by=user)
         .first()
     )
     if complaint is None:
@@ -59,3 +66,34 @@ def complaint_shared_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEven
 
 def attachment_list_draft(*, user: User, draft_key: str) -> QuerySet[Attachment]:
     return Attachment.objects.filter(draft_key=draft_key, uploaded_by=user, complaint__isnull=True)
+
+
+def complaint_claims(*, complaint: Complaint) -> QuerySet[AffectedClaim]:
+    return complaint.claims.order_by("line_number")
+
+
+def complaint_attachments(*, complaint: Complaint) -> QuerySet[Attachment]:
+    return complaint.attachments.order_by("uploaded_at", "id")
+
+
+def mco_list_for_filing(*, today: date) -> QuerySet[MCO]:
+    """The MCOs a complaint can name today (contracts that have started and not ended)."""
+    return MCO.objects.filter(Q(active_from__isnull=True) | Q(active_from__lte=today)).filter(
+        Q(active_to__isnull=True) | Q(active_to__gte=today)
+    )
+
+
+def mco_list_for_filter() -> QuerySet[MCO]:
+    return MCO.objects.order_by("name")
+
+
+def user_is_organization_admin(*, user: User) -> bool:
+    return Representative.objects.active().filter(user=user, is_org_admin=True).exists()
+
+
+def complaint_for_idempotency_key(*, user: User, key: object) -> Complaint | None:
+    return Complaint.objects.filter(idempotency_key=key, submitted_by=user).first()
+
+
+def answer_already_sent(*, complaint: Complaint, key: object) -> bool:
+    return complaint.events.filter(idempotency_key=key).exists()

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.audit import audit_record
 from accounts.models import ProviderOrganization, Representative, User
 from complaints import policy, rules, workflow
 from complaints.models import (
@@ -128,7 +129,7 @@ def complaint_submit(
     try:
         with transaction.atomic():
             complaint = Complaint.objects.create(
-                reference=_next_reference(year=now.year),
+                reference=_next_reference(year=today.year),  # Illinois' year, not UTC's
                 idempotency_key=idempotency_key,
                 organization=designation.organization,
                 submitted_by=user,
@@ -180,6 +181,7 @@ def complaint_submit(
         complaint=complaint, event=event, draft_key=None
     )
     outbox.enqueue(kind="complaints.acknowledgement", object_id=complaint.pk, to_email=complaint.contact_email)
+    audit_record(actor=user, action="complaint.submitted", obj=complaint, request=request)
     return complaint
 
 
@@ -249,19 +251,23 @@ def complaint_withdraw(*, complaint: Complaint, actor: User, note: str = "") -> 
         closure_reason=Complaint.ClosureReason.WITHDRAWN_BY_PROVIDER,
     )
     outbox.enqueue(kind="complaints.withdrawn", object_id=complaint.pk, to_email=complaint.contact_email)
+    audit_record(actor=actor, action="complaint.withdrawn", obj=complaint)
     return complaint
 
 
 @transaction.atomic
 def complaint_answer_info_request(
-    *, complaint: Complaint, actor: User, note: str, draft_key: uuid.UUID | None = None
+    *, complaint: Complaint, actor: User, note: str, answer_key: uuid.UUID | None = None
 ) -> Complaint:
-    """The submitter answers HFS's request for information: a shared note (and files); back to review."""
+    """The submitter answers HFS's request for information: a shared note (and the files uploaded with
+    ``answer_key``); back to review. The same key twice records one answer."""
     if complaint.submitted_by_id != actor.pk:
         raise PermissionDenied("Only the representative who filed a complaint can answer for it.")
     if not note.strip():
         raise ValidationError({"note": "Write your answer to HFS's question."})
     current = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if answer_key is not None and current.events.filter(idempotency_key=answer_key).exists():
+        return current
     if current.status != ComplaintStatus.AWAITING_PROVIDER:
         raise ValidationError("HFS is not waiting for an answer from you on this complaint.")
     complaint, event = _transition(
@@ -271,10 +277,30 @@ def complaint_answer_info_request(
         kind=ComplaintEvent.Kind.PROVIDER_ANSWERED,
         note=note,
     )
-    if draft_key is not None:
-        Attachment.objects.filter(draft_key=draft_key, uploaded_by=actor, complaint__isnull=True).update(
+    if answer_key is not None:
+        event.idempotency_key = answer_key
+        event.save(update_fields=["idempotency_key"])
+        Attachment.objects.filter(draft_key=answer_key, uploaded_by=actor, complaint__isnull=True).update(
             complaint=complaint, event=event, draft_key=None
         )
+    audit_record(actor=actor, action="complaint.answered", obj=complaint)
+    return complaint
+
+
+def complaint_record_view(*, complaint: Complaint, user: User, request: HttpRequest | None = None) -> None:
+    """Record that ``user`` opened the complaint's details, which hold PHI (DESIGN §6.2)."""
+    audit_record(actor=user, action="complaint.viewed", obj=complaint, request=request)
+
+
+@transaction.atomic
+def complaint_resolve(*, complaint: Complaint, actor: User, outcome_code: str, outcome_text: str) -> Complaint:
+    """Resolve with an outcome for the submitter (staff triage builds on this). Writes the event."""
+    if not outcome_text.strip():
+        raise ValidationError({"outcome_text": "Write the outcome the representative will read."})
+    complaint, _ = _transition(complaint=complaint, actor=actor, to_status=ComplaintStatus.RESOLVED)
+    complaint.outcome_code = outcome_code
+    complaint.outcome_text = outcome_text.strip()
+    complaint.save(update_fields=["outcome_code", "outcome_text"])
     return complaint
 
 

@@ -25,7 +25,7 @@ from complaints.forms import (
     parse_date,
     read_claims_csv,
 )
-from complaints.models import MCO, Complaint
+from complaints.models import Complaint
 from portal.forms import apply_validation_error
 
 SCREENED_KEY = "complaints.screened_at"
@@ -69,6 +69,13 @@ def _line_initial(data, total: int) -> list[dict[str, str]]:  # type: ignore[no-
         if any(values.values()):
             lines.append(values)
     return lines
+
+
+def _small_int(value: str | None) -> int | None:
+    """A plain ASCII number from a form or the address, or None (never an exception)."""
+    if value and value.isascii() and value.isdecimal() and len(value) <= 9:
+        return int(value)
+    return None
 
 
 def _draft_key(request: HttpRequest) -> uuid.UUID:
@@ -127,26 +134,31 @@ def new_complaint_view(request: HttpRequest) -> HttpResponse:
     refusal = _cannot_file(request)
     if refusal:
         return refusal
-    screened_at = request.session.get(SCREENED_KEY)
-    if screened_at is None or time.time() - screened_at > SCREENING_SECONDS:
-        return redirect("complaints:new")
     if request.method != "POST":
+        # The screening answers hold for a while; a form being filled in is never thrown away for it.
+        screened_at = request.session.get(SCREENED_KEY)
+        if screened_at is None or time.time() - screened_at > SCREENING_SECONDS:
+            return redirect("complaints:new")
         key = uuid.uuid4()
         form = ComplaintForm(initial={"idempotency_key": key})
         return _render_form(request, key, form, ClaimLineFormSet(prefix="lines"))
     key = _draft_key(request)
+    already = selectors.complaint_for_idempotency_key(user=request.user, key=key)
+    if already is not None:  # the same form sent again: show what the first sending made, store nothing new
+        return redirect("complaints:submitted", public_id=already.public_id)
     file_errors = _store_uploads(request, key)
     action = request.POST.get("action", "submit")
     if request.POST.get("remove_file"):
         action = "remove_file"
+    elif action == "submit" and request.FILES.get("claims_csv"):
+        action = "import_csv"  # a CSV chosen but not yet added: add it and show the lines before sending
     if action == "submit":
         return _submit(request, key, file_errors)
     return _redisplay(request, key, action, file_errors)
 
 
 def _redisplay(request: HttpRequest, key: uuid.UUID, action: str, file_errors: list[str]) -> HttpResponse:
-    total_raw = request.POST.get("lines-TOTAL_FORMS", "")
-    lines = _line_initial(request.POST, int(total_raw) if total_raw.isdigit() else 0)
+    lines = _line_initial(request.POST, _small_int(request.POST.get("lines-TOTAL_FORMS")) or 0)
     csv_errors: list[str] = []
     if action == "remove_file":
         public_id = None
@@ -235,8 +247,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
     """The complaints this representative filed, with status and MCO filters, 25 to a page."""
     status = request.GET.get("status", "")
     status = status if status in Complaint.Status.values else ""
-    mco_raw = request.GET.get("mco", "")
-    mco_id = int(mco_raw) if mco_raw.isdigit() else None
+    mco_id = _small_int(request.GET.get("mco"))
     complaints = selectors.complaint_list_for_representative(user=request.user, status=status, mco_id=mco_id)
     page = Paginator(complaints, 25).get_page(request.GET.get("page"))
     context = {
@@ -244,8 +255,8 @@ def list_view(request: HttpRequest) -> HttpResponse:
         "status": status,
         "mco_id": mco_id,
         "statuses": Complaint.Status.choices,
-        "mcos": MCO.objects.order_by("name"),
-        "is_org_admin": request.user.designations.filter(revoked_at__isnull=True, is_org_admin=True).exists(),
+        "mcos": selectors.mco_list_for_filter(),
+        "is_org_admin": selectors.user_is_organization_admin(user=request.user),
         "nav_current": "complaints",
     }
     return render(request, "complaints/list.html", context)
@@ -259,20 +270,27 @@ def organization_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/organization_list.html", {"page": page, "nav_current": "complaints"})
 
 
-@require_http_methods(["GET", "HEAD"])
-def detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
+def _detail(request: HttpRequest, complaint: Complaint, **extra) -> HttpResponse:  # type: ignore[no-untyped-def]
+    services.complaint_record_view(complaint=complaint, user=request.user, request=request)
     context = {
         "complaint": complaint,
-        "claims": complaint.claims.all(),
-        "attachments": complaint.attachments.all(),
+        "claims": selectors.complaint_claims(complaint=complaint),
+        "attachments": selectors.complaint_attachments(complaint=complaint),
         "timeline": selectors.complaint_shared_timeline(complaint=complaint),
         "answer_form": AnswerForm(initial={"idempotency_key": uuid.uuid4()})
         if complaint.status == Complaint.Status.AWAITING_PROVIDER
         else None,
+        "file_errors": [],
+        "drafts": [],
         "nav_current": "complaints",
+        **extra,
     }
     return render(request, "complaints/detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _detail(request, selectors.complaint_get_for_user(user=request.user, public_id=public_id))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -294,27 +312,22 @@ def withdraw_view(request: HttpRequest, public_id: str) -> HttpResponse:
 def answer_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """Answer HFS's request for information: a note and files; the complaint goes back to review."""
     complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
-    form = AnswerForm(request.POST)
     key = _draft_key(request)
+    data = request.POST.copy()
+    data["idempotency_key"] = str(key)
+    form = AnswerForm(data)
+    if selectors.answer_already_sent(complaint=complaint, key=key):  # the same answer sent twice
+        return redirect("complaints:detail", public_id=complaint.public_id)
     file_errors = _store_uploads(request, key)
     if form.is_valid() and not file_errors:
         try:
             services.complaint_answer_info_request(
-                complaint=complaint, actor=request.user, note=form.cleaned_data["note"], draft_key=key
+                complaint=complaint, actor=request.user, note=form.cleaned_data["note"], answer_key=key
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, "Your answer is sent to HFS.")
             return redirect("complaints:detail", public_id=complaint.public_id)
-    context = {
-        "complaint": complaint,
-        "claims": complaint.claims.all(),
-        "attachments": complaint.attachments.all(),
-        "timeline": selectors.complaint_shared_timeline(complaint=complaint),
-        "answer_form": form,
-        "file_errors": file_errors,
-        "drafts": selectors.attachment_list_draft(user=request.user, draft_key=str(key)),
-        "nav_current": "complaints",
-    }
-    return render(request, "complaints/detail.html", context)
+    drafts = selectors.attachment_list_draft(user=request.user, draft_key=str(key))
+    return _detail(request, complaint, answer_form=form, file_errors=file_errors, drafts=drafts)

@@ -58,8 +58,11 @@ def _schedule(email_id: int) -> None:
         logger.warning("outbox: could not queue email id=%s; it stays pending", email_id)
 
 
-def sweep(*, older_than_seconds: int = 120) -> int:
-    """Queue again every email still pending after a while (the broker was down, a worker died). Returns how many."""
+def sweep(*, older_than_seconds: int = 900) -> int:
+    """Queue again every email still pending after a while (the broker was down, a worker died). Returns how many.
+
+    The wait is longer than the task's own longest retry delay (600 s), so rows still being retried are left alone.
+    """
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     ids = list(
         OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, created_at__lt=cutoff)

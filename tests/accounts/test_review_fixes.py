@@ -160,6 +160,8 @@ class TestOutbox:
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         assert outbox.sweep() == 0  # too recent: the task's own retries come first
         with time_machine.travel(timezone.now() + timedelta(minutes=3)):
+            assert outbox.sweep() == 0  # still inside the retries' longest wait (10 minutes)
+        with time_machine.travel(timezone.now() + timedelta(minutes=16)):
             assert outbox.sweep() == 1
             assert outbox.sweep() == 0
         row.refresh_from_db()

@@ -70,7 +70,9 @@ def line(**overrides) -> rules.ClaimLine:  # type: ignore[no-untyped-def]
         ({"service_from": date(2026, 10, 20)}, "service_from", "after the date you filed with the MCO"),
         ({"service_to": date(2026, 8, 1)}, "service_to", "before the start date"),
         ({"service_to": date(2026, 12, 30)}, "service_to", "cannot be in the future"),
-        ({"billed_amount": Decimal("-1")}, "billed_amount", "cannot be negative"),
+        ({"billed_amount": Decimal("-1")}, "billed_amount", "0 or more"),
+        ({"billed_amount": Decimal("NaN")}, "billed_amount", "0 or more"),
+        ({"billed_amount": Decimal("Infinity")}, "billed_amount", "0 or more"),
     ],
 )
 def test_claim_line_problems(overrides, field, message):
