@@ -71,7 +71,8 @@ def seed(*, filers: list[User], staff: User) -> int:
         complaint = services.complaint_submit(
             user=filers[number % len(filers)], draft=draft, idempotency_key=uuid.uuid4()
         )
-        for status in PATHS[number % len(PATHS)]:
+        # Each filer gets every path (filers alternate, so step through the paths every second complaint).
+        for status in PATHS[(number // len(filers)) % len(PATHS)]:
             if status == Complaint.Status.RESOLVED:
                 complaint = services.complaint_resolve(
                     complaint=complaint,

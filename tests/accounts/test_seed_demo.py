@@ -97,3 +97,23 @@ def test_demo_complaints_cover_mcos_topics_statuses_and_expedited():
     assert all(c.claims.exists() for c in complaints)
     seed()
     assert Complaint.objects.count() == 40  # running it again files nothing more
+
+
+def test_each_demo_filer_sees_every_status_and_questions_to_answer():
+    from complaints.models import Complaint
+
+    seed()
+    for email in ("rep@prairie-health.demo.example", "admin@prairie-health.demo.example"):
+        mine = Complaint.objects.filter(submitted_by__email=email)
+        assert set(mine.values_list("status", flat=True)) == {
+            "submitted",
+            "in_review",
+            "awaiting_provider",
+            "awaiting_mco",
+            "resolved",
+            "closed",
+        }
+        waiting = mine.filter(status="awaiting_provider").first()
+        assert waiting.events.filter(shared_with_provider=True, to_status="awaiting_provider").exclude(note="").exists()
+        resolved = mine.filter(status="resolved").first()
+        assert resolved.outcome_text and resolved.events.filter(to_status="resolved").exists()
