@@ -314,8 +314,7 @@ class Attachment(models.Model):
 
     class ScanStatus(models.TextChoices):
         PENDING = "pending", "Waiting for the virus scan"
-        CLEAN = "clean", "Scanned"
-        INFECTED = "infected", "Refused: a virus was found"
+        CLEAN = "clean", "Checked for viruses"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     complaint = models.ForeignKey(
@@ -329,6 +328,7 @@ class Attachment(models.Model):
     original_name = models.CharField(max_length=255)
     stored_name = models.CharField(max_length=255, unique=True)
     size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=120, default="application/octet-stream")  # from the content
     sha256 = models.CharField(max_length=64)
     scan_status = models.CharField(max_length=10, choices=ScanStatus.choices, default=ScanStatus.PENDING)
     uploaded_at = models.DateTimeField(default=timezone.now)

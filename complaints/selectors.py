@@ -97,3 +97,17 @@ def complaint_for_idempotency_key(*, user: User, key: object) -> Complaint | Non
 
 def answer_already_sent(*, complaint: Complaint, key: object) -> bool:
     return complaint.events.filter(idempotency_key=key).exists()
+
+
+def attachment_get_for_download(*, user: User, public_id: str) -> Attachment:
+    """A filed complaint's attachment for its submitter (still representing the organization), or for HFS staff
+    who passed the second factor and hold the permission; 404 for anyone else."""
+    attachments = Attachment.objects.select_related("complaint").filter(public_id=public_id, complaint__isnull=False)
+    if user.is_staff and user.is_verified() and user.has_perm("complaints.view_attachment"):
+        attachment = attachments.first()
+    else:
+        complaint_filter = Complaint.objects.filter(_still_represents(user), submitted_by=user)
+        attachment = attachments.filter(complaint__in=complaint_filter).first()
+    if attachment is None:
+        raise Http404("No such file.")
+    return attachment

@@ -2,6 +2,7 @@
 through the outbox after commit (DESIGN §4.4, STYLE.md)."""
 
 import hashlib
+import logging
 import os
 import uuid
 from dataclasses import dataclass, field
@@ -12,12 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import ProviderOrganization, Representative, User
-from complaints import policy, rules, workflow
+from complaints import filetypes, policy, rules, workflow
 from complaints.models import (
     MCO,
     AffectedClaim,
@@ -28,7 +30,9 @@ from complaints.models import (
     ComplaintStatus,
     ReferenceCounter,
 )
-from portal import outbox
+from portal import clamd, outbox
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -304,38 +308,70 @@ def complaint_resolve(*, complaint: Complaint, actor: User, outcome_code: str, o
     return complaint
 
 
-@transaction.atomic
-def attachment_add_draft(*, user: User, draft_key: uuid.UUID, upload: UploadedFile) -> Attachment:
-    """Keep an uploaded file for a form not yet sent, under a server-made name in private storage.
+def _chunks(upload: UploadedFile):  # type: ignore[no-untyped-def]
+    upload.seek(0)
+    yield from upload.chunks(chunk_size=64 * 1024)
 
-    A simple store for now: extension, size and count checks; content checks and the virus scan come with
-    the attachments work (files wait as "pending scan" and cannot be downloaded until then).
+
+@transaction.atomic
+def attachment_add_draft(
+    *, user: User, draft_key: uuid.UUID, upload: UploadedFile, complaint: Complaint | None = None
+) -> Attachment:
+    """Accept one uploaded file for a form not yet sent (DESIGN §6.3), or refuse it with a message.
+
+    In order: the name, the size, the count (per form, and per complaint for answers), the type from the
+    content (magic bytes and structure), then the virus scan. Only a file that passes everything is stored,
+    under a server-made name, with its SHA-256. The file is read in chunks throughout.
     """
-    name = os.path.basename(upload.name or "file")
-    extension = os.path.splitext(name)[1].lower()
-    if extension not in settings.PORTAL_ATTACHMENT_EXTENSIONS:
-        raise ValidationError(
-            f"{name}: this kind of file cannot be attached. Use PDF, PNG, JPEG, TIFF, Word (.docx), "
-            "Excel (.xlsx), CSV or plain text."
-        )
+    name = os.path.basename(upload.name or "")
+    try:
+        name = filetypes.check_name(name)
+    except filetypes.Refused as refusal:
+        raise ValidationError(str(refusal)) from refusal
     if upload.size > settings.PORTAL_ATTACHMENT_MAX_BYTES:
         limit = settings.PORTAL_ATTACHMENT_MAX_BYTES // (1024 * 1024)
         raise ValidationError(f"{name} is larger than {limit} MB. Attach a smaller file or split it.")
-    if Attachment.objects.filter(draft_key=draft_key).count() >= settings.PORTAL_ATTACHMENT_MAX_COUNT:
-        raise ValidationError(f"You can attach at most {settings.PORTAL_ATTACHMENT_MAX_COUNT} files.")
+    counted = Q(draft_key=draft_key) | Q(complaint=complaint) if complaint is not None else Q(draft_key=draft_key)
+    if Attachment.objects.filter(counted).count() >= settings.PORTAL_ATTACHMENT_MAX_COUNT:
+        raise ValidationError(f"{name}: a complaint can have at most {settings.PORTAL_ATTACHMENT_MAX_COUNT} files.")
+    try:
+        kind = filetypes.detect(upload, name=name)
+    except filetypes.Refused as refusal:
+        raise ValidationError(str(refusal)) from refusal
+    scan_status = Attachment.ScanStatus.PENDING
+    if settings.PORTAL_CLAMD_ADDRESS:
+        try:
+            verdict = clamd.scan_chunks(
+                _chunks(upload), address=settings.PORTAL_CLAMD_ADDRESS, timeout=settings.PORTAL_CLAMD_TIMEOUT_SECONDS
+            )
+        except clamd.ScannerUnavailable as exc:
+            logger.warning("attachments: virus scanner unavailable (%s); upload refused", exc)
+            raise ValidationError(
+                f"{name}: we could not check the file for viruses just now, so it was not stored. "
+                "Please try again in a few minutes."
+            ) from exc
+        if not verdict.clean:
+            raise ValidationError(f"{name}: a virus was found in this file, so it was not stored.")
+        scan_status = Attachment.ScanStatus.CLEAN
     digest = hashlib.sha256()
-    for chunk in upload.chunks():
+    for chunk in _chunks(upload):
         digest.update(chunk)
     upload.seek(0)
-    stored = storages["default"].save(f"attachments/{uuid.uuid4().hex}", upload)
-    return Attachment.objects.create(
-        draft_key=draft_key,
-        uploaded_by=user,
-        original_name=name[:255],
-        stored_name=stored,
-        size=upload.size,
-        sha256=digest.hexdigest(),
-    )
+    stored = storages["attachments"].save(f"{uuid.uuid4().hex}", upload)
+    try:
+        return Attachment.objects.create(
+            draft_key=draft_key,
+            uploaded_by=user,
+            original_name=name[:255],
+            stored_name=stored,
+            size=upload.size,
+            content_type=kind.content_type,
+            sha256=digest.hexdigest(),
+            scan_status=scan_status,
+        )
+    except Exception:
+        storages["attachments"].delete(stored)
+        raise
 
 
 @transaction.atomic
@@ -347,4 +383,33 @@ def attachment_remove_draft(*, user: User, draft_key: uuid.UUID, public_id: uuid
     if attachment is not None:
         stored_name = attachment.stored_name
         attachment.delete()
-        transaction.on_commit(lambda: storages["default"].delete(stored_name))
+        transaction.on_commit(lambda: storages["attachments"].delete(stored_name))
+
+
+class FileNotAvailable(Exception):
+    """The file cannot be handed out; ``reason`` is "pending_scan" or "integrity"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def attachment_open_for_download(*, attachment: Attachment, user: User, request: HttpRequest | None = None):  # type: ignore[no-untyped-def]
+    """Open a stored file for download after checking its SHA-256 against the one recorded at upload.
+
+    Records ``attachment.downloaded``, or ``attachment.integrity_failed`` and refuses when the bytes changed.
+    Files not yet scanned are never handed out.
+    """
+    if attachment.scan_status != Attachment.ScanStatus.CLEAN:
+        raise FileNotAvailable("pending_scan")
+    storage = storages["attachments"]
+    digest = hashlib.sha256()
+    with storage.open(attachment.stored_name, "rb") as stored:
+        for chunk in iter(lambda: stored.read(64 * 1024), b""):
+            digest.update(chunk)
+    if digest.hexdigest() != attachment.sha256:
+        audit_record(actor=user, action="attachment.integrity_failed", obj=attachment, request=request)
+        logger.error("attachments: checksum mismatch for attachment id=%s", attachment.pk)
+        raise FileNotAvailable("integrity")
+    audit_record(actor=user, action="attachment.downloaded", obj=attachment, request=request)
+    return storage.open(attachment.stored_name, "rb")

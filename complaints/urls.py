@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/complaint/", views.new_complaint_view, name="new_complaint"),
     path("new/another/", views.another_view, name="another"),
     path("claim-lines-template.csv", views.claims_template_view, name="claims_template"),
+    path("files/<uuid:public_id>/", views.attachment_download_view, name="attachment_download"),
     path("<uuid:public_id>/", views.detail_view, name="detail"),
     path("<uuid:public_id>/submitted/", views.submitted_view, name="submitted"),
     path("<uuid:public_id>/withdraw/", views.withdraw_view, name="withdraw"),

@@ -9,9 +9,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods
 
 from complaints import policy, selectors, services
@@ -102,11 +103,11 @@ def _window_warning(data) -> policy.WindowCheck | None:  # type: ignore[no-untyp
     return check if check.message else None
 
 
-def _store_uploads(request: HttpRequest, key: uuid.UUID) -> list[str]:
+def _store_uploads(request: HttpRequest, key: uuid.UUID, complaint: Complaint | None = None) -> list[str]:
     errors = []
     for upload in request.FILES.getlist("attachments"):
         try:
-            services.attachment_add_draft(user=request.user, draft_key=key, upload=upload)
+            services.attachment_add_draft(user=request.user, draft_key=key, upload=upload, complaint=complaint)
         except ValidationError as error:
             errors.extend(error.messages)
     return errors
@@ -318,7 +319,7 @@ def answer_view(request: HttpRequest, public_id: str) -> HttpResponse:
     form = AnswerForm(data)
     if selectors.answer_already_sent(complaint=complaint, key=key):  # the same answer sent twice
         return redirect("complaints:detail", public_id=complaint.public_id)
-    file_errors = _store_uploads(request, key)
+    file_errors = _store_uploads(request, key, complaint)
     if form.is_valid() and not file_errors:
         try:
             services.complaint_answer_info_request(
@@ -331,3 +332,21 @@ def answer_view(request: HttpRequest, public_id: str) -> HttpResponse:
             return redirect("complaints:detail", public_id=complaint.public_id)
     drafts = selectors.attachment_list_draft(user=request.user, draft_key=str(key))
     return _detail(request, complaint, answer_form=form, file_errors=file_errors, drafts=drafts)
+
+
+@require_http_methods(["GET", "HEAD"])
+def attachment_download_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Hand out one file: authorized, integrity-checked, audited, always as a download (DESIGN §6.3)."""
+    attachment = selectors.attachment_get_for_download(user=request.user, public_id=public_id)
+    try:
+        handle = services.attachment_open_for_download(attachment=attachment, user=request.user, request=request)
+    except services.FileNotAvailable as refusal:
+        status = 409 if refusal.reason == "integrity" else 403
+        context = {"attachment": attachment, "reason": refusal.reason}
+        return render(request, "complaints/file_unavailable.html", context, status=status)
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    add_never_cache_headers(response)
+    return response

@@ -110,14 +110,25 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "var" / "staticf
 
 # Uploaded files hold PHI: they live outside every served path and are never given a public URL
 # (MEDIA_URL stays unset). Downloads go through an authorized view.
-PRIVATE_MEDIA_ROOT = env.path("PORTAL_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private-media")
+PRIVATE_MEDIA_ROOT = Path(env.str("PORTAL_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private-media")))
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
     },
+    # Attachments (PHI): complaints/storage.py. S3 in production.
+    "attachments": {
+        "BACKEND": "complaints.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT / "attachments")},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploads over 1 MB go to a temporary file, not memory: memory does not grow with file size.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# clamd for attachment scans ("127.0.0.1:3310" or a Unix socket path). Without it (the embedded default), files
+# wait as "pending scan" and cannot be downloaded.
+PORTAL_CLAMD_ADDRESS = env("PORTAL_CLAMD_ADDRESS", default="") or None
+PORTAL_CLAMD_TIMEOUT_SECONDS = env.float("PORTAL_CLAMD_TIMEOUT_SECONDS", default=30.0)
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 

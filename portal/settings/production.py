@@ -48,22 +48,21 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # gunicorn serves the collected static files itself (whitenoise), right after the security middleware.
 MIDDLEWARE = [*MIDDLEWARE[:1], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
 
-# Attachments: a private S3-compatible bucket, encrypted at rest, never overwritten, never public.
+# Attachments: a private S3-compatible bucket, encrypted at rest, never overwritten, never public
+# (complaints/storage.py sets those options on the class).
+_s3 = {
+    "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+    "region_name": env("AWS_S3_REGION_NAME", default=None),
+    "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+    "server_side_encryption": env("AWS_S3_SSE", default="AES256"),
+}
 STORAGES = {
-    "default": {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
-            "region_name": env("AWS_S3_REGION_NAME", default=None),
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
-            "default_acl": "private",
-            "file_overwrite": False,
-            "querystring_auth": True,
-            "object_parameters": {"ServerSideEncryption": env("AWS_S3_SSE", default="AES256")},
-        },
-    },
+    "default": {"BACKEND": "complaints.storage.PrivateS3Storage", "OPTIONS": {**_s3, "location": "private"}},
+    "attachments": {"BACKEND": "complaints.storage.PrivateS3Storage", "OPTIONS": {**_s3, "location": "attachments"}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Every attachment is scanned in production: no scanner configured, no start.
+PORTAL_CLAMD_ADDRESS = env("PORTAL_CLAMD_ADDRESS")
 
 # HTTPS only (DESIGN §6.4). TLS ends at the proxy in front of gunicorn.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

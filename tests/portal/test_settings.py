@@ -41,6 +41,7 @@ REQUIRED_IN_PRODUCTION = [
     "EMAIL_URL",
     "DEFAULT_FROM_EMAIL",
     "AWS_STORAGE_BUCKET_NAME",
+    "PORTAL_CLAMD_ADDRESS",
 ]
 
 
@@ -79,14 +80,17 @@ def test_production_serves_pages_with_collected_static_files(tmp_path):
 
 def test_production_settings_are_locked_down():
     code = (
-        "from django.conf import settings as s;"
+        "from django.conf import settings as s; from django.core.files.storage import storages;"
+        "a = storages['attachments'];"
         "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,"
-        " s.SECURE_HSTS_SECONDS >= 31536000, s.X_FRAME_OPTIONS, s.STORAGES['default']['OPTIONS']['default_acl'],"
-        " s.STORAGES['default']['OPTIONS']['file_overwrite'], s.CELERY_TASK_ALWAYS_EAGER)"
+        " s.SECURE_HSTS_SECONDS >= 31536000, s.X_FRAME_OPTIONS, a.default_acl, a.file_overwrite,"
+        " s.CELERY_TASK_ALWAYS_EAGER, a.object_parameters['ServerSideEncryption'], type(a).__name__)"
     )
     result = run_manage("shell", "--no-imports", "-c", code, env=env_example())
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "True", "True", "True", "True", "DENY", "private", "False", "False"]
+    assert result.stdout.split() == [
+        "False", "True", "True", "True", "True", "DENY", "private", "False", "False", "AES256", "PrivateS3Storage"
+    ]  # fmt: skip
 
 
 def test_local_settings_are_the_embedded_default(tmp_path):

@@ -1,0 +1,25 @@
+"""HFS staff may download attachments (both groups); nobody else gets the permission."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+
+def grant(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permission = Permission.objects.get(content_type__app_label="complaints", codename="view_attachment")
+    for name in ("HFS triage analyst", "HFS supervisor"):
+        Group.objects.get(name=name).permissions.add(permission)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("complaints", "0005_attachment_content_type"),
+        ("accounts", "0004_staff_permissions_for_accounts"),
+    ]
+
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
