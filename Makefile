@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 USWDS_VERSION ?= 3.14.0
 # Debian packages the test suite starts for real (PostgreSQL and Redis on loopback, in temp dirs).
-TEST_DEB_PACKAGES := postgresql redis-server
+TEST_DEB_PACKAGES := postgresql redis-server clamav-daemon
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint vendor-uswds system-deps clean
@@ -34,6 +34,7 @@ system-deps: ## Install the Debian packages the tests need, if any is missing
 	@missing=""; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	{ command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || missing="$$missing postgresql"; \
+	{ command -v clamd >/dev/null 2>&1 || test -x /usr/sbin/clamd; } || missing="$$missing clamav-daemon"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \

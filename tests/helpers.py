@@ -13,6 +13,8 @@ from accounts.models import User
 from accounts.services.users import user_accept_terms
 
 PASSWORD = "a-long-test-password"
+# The smallest file the portal accepts as a PDF: the header and the end-of-file marker.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 def totp_device(user: User) -> TOTPDevice:

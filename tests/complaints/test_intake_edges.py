@@ -12,7 +12,7 @@ from complaints.models import MCO, Attachment, Complaint, ComplaintEvent
 from tests.complaints.factories import submit
 from tests.complaints.test_intake_views import form_data, key_of, screened
 from tests.factories import RepresentativeFactory
-from tests.helpers import sign_in
+from tests.helpers import PDF_BYTES, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +23,6 @@ def rep_client(client):  # type: ignore[no-untyped-def]
     sign_in(client, representative.user)
     client.representative = representative
     return client
-
-
-@pytest.fixture
-def private_files(settings, tmp_path):  # type: ignore[no-untyped-def]
-    options = {"location": str(tmp_path), "base_url": None}
-    settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": options}}
-    return tmp_path
 
 
 def test_a_removed_representative_no_longer_sees_their_complaints(client):
@@ -92,7 +85,7 @@ def test_sending_the_form_again_stores_no_second_copy_of_its_files(rep_client, p
     screened(rep_client)
     key = key_of(rep_client.get("/complaints/new/complaint/"))
     for _ in range(2):
-        upload = SimpleUploadedFile("eob.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+        upload = SimpleUploadedFile("eob.pdf", PDF_BYTES, content_type="application/pdf")
         rep_client.post("/complaints/new/complaint/", {**form_data(key), "attachments": upload})
     assert Complaint.objects.count() == 1 and Attachment.objects.count() == 1
 
@@ -113,7 +106,7 @@ def test_an_answer_with_a_refused_file_keeps_the_other_files_listed(rep_client, 
     services.complaint_transition(complaint=complaint, actor=None, to_status="in_review")
     services.complaint_transition(complaint=complaint, actor=None, to_status="awaiting_provider", note="Send EOB")
     files = [
-        SimpleUploadedFile("eob.pdf", b"%PDF-1.4", content_type="application/pdf"),
+        SimpleUploadedFile("eob.pdf", PDF_BYTES, content_type="application/pdf"),
         SimpleUploadedFile("virus.exe", b"MZ", content_type="application/octet-stream"),
     ]
     response = rep_client.post(

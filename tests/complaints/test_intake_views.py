@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from complaints.models import MCO, Attachment, Category, Complaint
 from tests.factories import RepresentativeFactory
-from tests.helpers import sign_in
+from tests.helpers import PDF_BYTES, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -217,30 +217,23 @@ def test_csv_template_and_import_with_row_numbers(rep_client):
     assert page.count('class="usa-legend">Line ') == 3 and 'value="111222333"' in page and 'value="1250.00"' in page
 
 
-def test_files_are_kept_when_the_form_comes_back_with_errors(rep_client, settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path), "base_url": None}},
-    }
+def test_files_are_kept_when_the_form_comes_back_with_errors(rep_client, private_files):
+    tmp_path = private_files
     screened(rep_client)
     key = key_of(rep_client.get("/complaints/new/complaint/"))
-    upload = SimpleUploadedFile("eob.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    upload = SimpleUploadedFile("eob.pdf", PDF_BYTES, content_type="application/pdf")
     response = rep_client.post("/complaints/new/complaint/", {**form_data(key, subject=""), "attachments": upload})
     assert "eob.pdf" in response.content.decode()
     draft = Attachment.objects.get()
     assert draft.complaint is None and draft.original_name == "eob.pdf"
-    assert draft.stored_name.startswith("attachments/") and "eob" not in draft.stored_name
-    assert (tmp_path / draft.stored_name).read_bytes() == b"%PDF-1.4 test"
+    assert re.fullmatch(r"[0-9a-f]{32}", draft.stored_name)  # a server-made name, never the person's
+    assert (tmp_path / draft.stored_name).read_bytes() == PDF_BYTES
     rep_client.post("/complaints/new/complaint/", form_data(key))
     draft.refresh_from_db()
     assert draft.complaint == Complaint.objects.get()
 
 
-def test_a_disallowed_file_is_refused_with_a_message(rep_client, settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path), "base_url": None}},
-    }
+def test_a_disallowed_file_is_refused_with_a_message(rep_client, private_files):
     screened(rep_client)
     key = key_of(rep_client.get("/complaints/new/complaint/"))
     upload = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")

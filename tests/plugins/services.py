@@ -1,9 +1,10 @@
-"""Throwaway PostgreSQL and Redis for the test run, on loopback, in temp dirs.
+"""Throwaway PostgreSQL, Redis and clamd for the test run, on loopback, in temp dirs.
 
 Loaded with ``-p tests.plugins.services`` (see pyproject.toml). Before pytest-django reads the
-settings, it starts both servers and exports DATABASE_URL and REDIS_URL; when the run ends, both
-are stopped and their directories removed. PostgreSQL refuses to run as root, so as root the
-server runs as the ``postgres`` user (created by Debian's postgresql package).
+settings, it starts the servers and exports DATABASE_URL, REDIS_URL and PORTAL_CLAMD_ADDRESS; when the
+run ends, they are stopped and their directories removed. clamd loads only a test signature made here.
+PostgreSQL refuses to run as root, so as root the server runs as the ``postgres`` user (created by
+Debian's postgresql package).
 """
 
 from __future__ import annotations
@@ -141,13 +142,67 @@ class RedisServer:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-_started: list[PostgresServer | RedisServer] = []
+def eicar_bytes() -> bytes:
+    """The EICAR anti-virus test string, assembled here so no file in the repository holds it whole."""
+    return ("X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + "EICAR-STANDARD-ANTIVIRUS" + "-TEST-FILE!$H+H*").encode()
+
+
+class ClamdServer:
+    """clamd on 127.0.0.1 with only the project's test signature (EICAR as a body signature, any offset)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.directory = Path(tempfile.mkdtemp(prefix="portal-test-clamd-"))
+        self.executable = find_executable("clamd", ("/usr/sbin/clamd", "/usr/local/sbin/clamd"))
+        self.process: subprocess.Popen[bytes] | None = None
+        database = self.directory / "db"
+        database.mkdir()
+        (database / "portal-test.ndb").write_text(f"Portal.Test.EICAR:0:*:{eicar_bytes().hex()}\n")
+        settings = {
+            "TCPSocket": self.port,
+            "TCPAddr": "127.0.0.1",
+            "Foreground": "yes",
+            "DatabaseDirectory": database,
+            "LogFile": self.directory / "clamd.log",
+            "PidFile": self.directory / "clamd.pid",
+            "StreamMaxLength": "25M",
+            "MaxFileSize": "25M",
+            "MaxScanSize": "100M",
+        }
+        self.config = self.directory / "clamd.conf"
+        self.config.write_text("".join(f"{key} {value}\n" for key, value in settings.items()))
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        command = [self.executable, "-c", str(self.config)]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(self.port, timeout=60)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+_started: list[PostgresServer | RedisServer | ClamdServer] = []
 
 
 def _stop_all() -> None:
     while _started:
         server = _started.pop()
-        if isinstance(server, RedisServer):
+        if isinstance(server, RedisServer | ClamdServer):
             server.remove()
         else:
             server.stop()
@@ -163,13 +218,26 @@ def pytest_load_initial_conftests(early_config, parser, args):  # type: ignore[n
     redis = RedisServer()
     _started.append(redis)
     redis.start()
+    clamd = ClamdServer()
+    _started.append(clamd)
+    clamd.start()
     os.environ["DATABASE_URL"] = postgres.url
     os.environ["REDIS_URL"] = redis.url
+    os.environ["PORTAL_CLAMD_ADDRESS"] = clamd.address
     return (yield)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     _stop_all()
+
+
+@pytest.fixture
+def clamd_server():  # type: ignore[no-untyped-def]
+    """A second, private clamd a test may stop (the session's clamd stays up)."""
+    server = ClamdServer()
+    server.start()
+    yield server
+    server.remove()
 
 
 @pytest.fixture
