@@ -3,7 +3,6 @@ through the outbox after commit (DESIGN §4.4, STYLE.md)."""
 
 import hashlib
 import logging
-import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -323,9 +322,9 @@ def attachment_add_draft(
     content (magic bytes and structure), then the virus scan. Only a file that passes everything is stored,
     under a server-made name, with its SHA-256. The file is read in chunks throughout.
     """
-    name = os.path.basename(upload.name or "")
     try:
-        name = filetypes.check_name(name)
+        # The name exactly as sent: browsers send a bare file name, so a path or a line break is refused.
+        name = filetypes.check_name(upload.name or "")
     except filetypes.Refused as refusal:
         raise ValidationError(str(refusal)) from refusal
     if upload.size > settings.PORTAL_ATTACHMENT_MAX_BYTES:

@@ -263,3 +263,16 @@ def test_a_mangled_form_key_is_replaced_not_shown_as_an_error(rep_client):
     complaint = Complaint.objects.get()
     assert response["Location"] == f"/complaints/{complaint.public_id}/submitted/"
     assert isinstance(complaint.idempotency_key, uuid.UUID)
+
+
+def test_a_file_with_a_virus_is_refused_on_the_form_and_not_kept(rep_client, private_files):
+    from tests.plugins.services import eicar_bytes
+
+    screened(rep_client)
+    key = key_of(rep_client.get("/complaints/new/complaint/"))
+    upload = SimpleUploadedFile("notes.txt", eicar_bytes(), content_type="text/plain")
+    response = rep_client.post("/complaints/new/complaint/", {**form_data(key), "attachments": upload})
+    page = response.content.decode()
+    assert response.status_code == 200 and "notes.txt: a virus was found in this file, so it was not stored." in page
+    assert not Complaint.objects.exists() and not Attachment.objects.exists()
+    assert list(private_files.iterdir()) == []
