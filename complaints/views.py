@@ -120,6 +120,7 @@ def _render_form(request, key, form, formset, **extra) -> HttpResponse:  # type:
         "drafts": selectors.attachment_list_draft(user=request.user, draft_key=str(key)),
         "window": _window_warning(form.data if form.is_bound else form.initial),
         "max_files": settings.PORTAL_ATTACHMENT_MAX_COUNT,
+        "scanner_configured": bool(settings.PORTAL_CLAMD_ADDRESS),
         "csv_errors": [],
         "file_errors": [],
         "line_errors": [],
