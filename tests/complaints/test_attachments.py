@@ -255,3 +255,14 @@ def test_hfs_staff_with_the_permission_download_and_a_password_only_session_does
     password_only.force_login(staff)
     assert password_only.get(url).status_code == 302
     assert sign_in(Client(), staff).get(url).status_code == 200
+
+
+def test_the_form_says_so_when_no_scanner_is_set_up(client, settings):
+    from tests.complaints.test_intake_views import screened
+
+    sign_in(client, RepresentativeFactory().user)
+    screened(client)
+    notice = "Virus scanning is not set up on this server."
+    assert notice not in client.get("/complaints/new/complaint/").content.decode()
+    settings.PORTAL_CLAMD_ADDRESS = None
+    assert notice in client.get("/complaints/new/complaint/").content.decode()
