@@ -5,7 +5,7 @@ import hashlib
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -412,3 +412,16 @@ def attachment_open_for_download(*, attachment: Attachment, user: User, request:
         raise FileNotAvailable("integrity")
     audit_record(actor=user, action="attachment.downloaded", obj=attachment, request=request)
     return storage.open(attachment.stored_name, "rb")
+
+
+def attachment_purge_stale_drafts(*, older_than_hours: int = 24) -> int:
+    """Delete files uploaded to forms that were never sent (PHI must not linger). Returns how many."""
+    cutoff = timezone.now() - timedelta(hours=older_than_hours)
+    stale = list(
+        Attachment.objects.filter(complaint__isnull=True, uploaded_at__lt=cutoff).values_list("pk", "stored_name")
+    )
+    for pk, stored_name in stale:
+        with transaction.atomic():
+            Attachment.objects.filter(pk=pk, complaint__isnull=True).delete()
+        storages["attachments"].delete(stored_name)
+    return len(stale)

@@ -149,6 +149,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbound-email": {"task": "portal.tasks.sweep_outbound_email", "schedule": 300.0},
+    "purge-stale-draft-attachments": {
+        "task": "complaints.tasks.purge_stale_draft_attachments",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Email --------------------------------------------------------------------------------------
