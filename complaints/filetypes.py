@@ -41,16 +41,20 @@ RISKY_EXTENSIONS = {
 }  # fmt: skip
 ZIP_MAX_ENTRIES = 1000
 ZIP_MAX_UNCOMPRESSED = 100 * 1024 * 1024
-ZIP_MAX_RATIO = 100
-MARKUP = re.compile(rb"^\s*<(?:!doctype|html|svg|\?xml|script|head|body|iframe)", re.IGNORECASE)
+ZIP_MAX_RATIO = 1000  # per part; the total limit above is the main guard
+# Parts that carry code: macros and ActiveX controls are refused even inside a .docx/.xlsx.
+ZIP_CODE_PARTS = re.compile(r"(?:^|/)(?:vbaProject\.bin|vbaData\.xml)$|(?:^|/)activeX/", re.IGNORECASE)
+MARKUP = re.compile(rb"<\s*(?:!doctype|html|svg|\?xml|script|head|body|iframe|object|embed)\b", re.IGNORECASE)
 HEAD_BYTES = 64 * 1024
 Image.MAX_IMAGE_PIXELS = 100_000_000  # a decompression bomb stops Pillow here
 
 
 def check_name(name: str) -> str:
     """The name to keep as metadata, or Refused for names that could fool a person or a program."""
-    if not name or any(ord(char) < 32 or char in "\"'\\/" or ord(char) == 127 for char in name):
-        raise Refused("The file name has quotes, slashes or hidden characters. Rename the file and attach it again.")
+    if not name or any(ord(char) < 32 or char in '"\\/' or ord(char) == 127 for char in name):
+        raise Refused(
+            "The file name has double quotes, slashes or hidden characters. Rename the file and attach it again."
+        )
     if unicodedata.category(name[0]) == "Cf" or any(unicodedata.category(c) == "Cf" for c in name):
         raise Refused("The file name has hidden characters. Rename the file and attach it again.")
     parts = name.lower().split(".")
@@ -64,7 +68,25 @@ def check_name(name: str) -> str:
     return name
 
 
+def _zip_entry_count(file: BinaryIO) -> int | None:
+    """The entry count from the zip's end record, read before the directory is (so a huge one costs nothing)."""
+    file.seek(0, 2)
+    size = file.tell()
+    file.seek(max(0, size - 65_557))  # the end record and the longest possible comment
+    tail = file.read()
+    at = tail.rfind(b"PK\x05\x06")
+    file.seek(0)
+    if at < 0 or at + 12 > len(tail):
+        return None
+    return int.from_bytes(tail[at + 10 : at + 12], "little")
+
+
 def _zip_kind(file: BinaryIO, name: str) -> Kind:
+    count = _zip_entry_count(file)
+    if count is None:
+        raise Refused(f"{name}: the file is damaged or is not really a Word or Excel document.")
+    if count > ZIP_MAX_ENTRIES or count == 0xFFFF:
+        raise Refused(f"{name}: the document has too many parts to be checked safely.")
     try:
         with zipfile.ZipFile(file) as archive:
             entries = archive.infolist()
@@ -72,6 +94,10 @@ def _zip_kind(file: BinaryIO, name: str) -> Kind:
                 raise Refused(f"{name}: the document has too many parts to be checked safely.")
             total = 0
             for entry in entries:
+                if entry.flag_bits & 0x1:
+                    raise Refused(f"{name}: the document is password-protected, so it cannot be checked for viruses.")
+                if ZIP_CODE_PARTS.search(entry.filename):
+                    raise Refused(f"{name}: the document contains macros or controls. Save it without them.")
                 total += entry.file_size
                 if entry.compress_size and entry.file_size / entry.compress_size > ZIP_MAX_RATIO:
                     raise Refused(f"{name}: the document expands too much to be checked safely.")
@@ -90,7 +116,7 @@ def _zip_kind(file: BinaryIO, name: str) -> Kind:
 def _pdf_kind(file: BinaryIO, name: str) -> Kind:
     file.seek(0, 2)
     size = file.tell()
-    file.seek(max(0, size - 2048))
+    file.seek(max(0, size - 64 * 1024))  # some PDFs carry trailing bytes after the marker
     tail = file.read()
     if b"%%EOF" not in tail:
         raise Refused(f"{name}: the PDF is damaged or incomplete. Save it again and attach the new copy.")
@@ -107,6 +133,9 @@ def _image_kind(file: BinaryIO, name: str, kind: Kind) -> Kind:
 
 
 def _text_kind(head: bytes, name: str, extension: str) -> Kind:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 (Excel's "Unicode text"): check it as text
+        head = head[2:].decode("utf-16-le" if head.startswith(b"\xff\xfe") else "utf-16-be", "ignore").encode()
+    head = head.removeprefix(b"\xef\xbb\xbf")
     if b"\0" in head:
         raise Refused(f"{name}: the file is not plain text.")
     try:
@@ -118,7 +147,7 @@ def _text_kind(head: bytes, name: str, extension: str) -> Kind:
                 head.decode("cp1252")
             except UnicodeDecodeError:
                 raise Refused(f"{name}: the file is not plain text.") from exc
-    if MARKUP.match(head):
+    if MARKUP.search(head):
         raise Refused(f"{name}: the file is a web page or markup, which cannot be attached.")
     return CSV if extension == ".csv" else TXT
 

@@ -312,15 +312,18 @@ def _chunks(upload: UploadedFile):  # type: ignore[no-untyped-def]
     yield from upload.chunks(chunk_size=64 * 1024)
 
 
-@transaction.atomic
+DRAFT_FILES_PER_USER = 30
+
+
 def attachment_add_draft(
     *, user: User, draft_key: uuid.UUID, upload: UploadedFile, complaint: Complaint | None = None
 ) -> Attachment:
     """Accept one uploaded file for a form not yet sent (DESIGN §6.3), or refuse it with a message.
 
-    In order: the name, the size, the count (per form, and per complaint for answers), the type from the
-    content (magic bytes and structure), then the virus scan. Only a file that passes everything is stored,
-    under a server-made name, with its SHA-256. The file is read in chunks throughout.
+    In order: the name, the size, the type from the content (magic bytes and structure), the virus scan —
+    all before any transaction — then, with the person's row locked, the counts (per form, per complaint for
+    answers, per person for unsent forms) and the store. Only a file that passes everything is stored, under a
+    server-made name, with its SHA-256. The file is read in chunks throughout.
     """
     try:
         # The name exactly as sent: browsers send a bare file name, so a path or a line break is refused.
@@ -330,47 +333,58 @@ def attachment_add_draft(
     if upload.size > settings.PORTAL_ATTACHMENT_MAX_BYTES:
         limit = settings.PORTAL_ATTACHMENT_MAX_BYTES // (1024 * 1024)
         raise ValidationError(f"{name} is larger than {limit} MB. Attach a smaller file or split it.")
-    counted = Q(draft_key=draft_key) | Q(complaint=complaint) if complaint is not None else Q(draft_key=draft_key)
-    if Attachment.objects.filter(counted).count() >= settings.PORTAL_ATTACHMENT_MAX_COUNT:
-        raise ValidationError(f"{name}: a complaint can have at most {settings.PORTAL_ATTACHMENT_MAX_COUNT} files.")
     try:
         kind = filetypes.detect(upload, name=name)
     except filetypes.Refused as refusal:
         raise ValidationError(str(refusal)) from refusal
-    scan_status = Attachment.ScanStatus.PENDING
-    if settings.PORTAL_CLAMD_ADDRESS:
-        try:
-            verdict = clamd.scan_chunks(
-                _chunks(upload), address=settings.PORTAL_CLAMD_ADDRESS, timeout=settings.PORTAL_CLAMD_TIMEOUT_SECONDS
-            )
-        except clamd.ScannerUnavailable as exc:
-            logger.warning("attachments: virus scanner unavailable (%s); upload refused", exc)
-            raise ValidationError(
-                f"{name}: we could not check the file for viruses just now, so it was not stored. "
-                "Please try again in a few minutes."
-            ) from exc
-        if not verdict.clean:
-            raise ValidationError(f"{name}: a virus was found in this file, so it was not stored.")
-        scan_status = Attachment.ScanStatus.CLEAN
+    scan_status = _scan(upload, name=name)
     digest = hashlib.sha256()
     for chunk in _chunks(upload):
         digest.update(chunk)
     upload.seek(0)
-    stored = storages["attachments"].save(f"{uuid.uuid4().hex}", upload)
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()  # one upload at a time per person
+        counted = Q(draft_key=draft_key) | Q(complaint=complaint) if complaint is not None else Q(draft_key=draft_key)
+        if Attachment.objects.filter(counted).count() >= settings.PORTAL_ATTACHMENT_MAX_COUNT:
+            raise ValidationError(f"{name}: a complaint can have at most {settings.PORTAL_ATTACHMENT_MAX_COUNT} files.")
+        if Attachment.objects.filter(uploaded_by=user, complaint__isnull=True).count() >= DRAFT_FILES_PER_USER:
+            raise ValidationError(
+                f"{name}: too many files are waiting on forms you have not sent. Send or leave those forms first."
+            )
+        stored = storages["attachments"].save(f"{uuid.uuid4().hex}", upload)
+        try:
+            return Attachment.objects.create(
+                draft_key=draft_key,
+                uploaded_by=user,
+                original_name=name[:255],
+                stored_name=stored,
+                size=upload.size,
+                content_type=kind.content_type,
+                sha256=digest.hexdigest(),
+                scan_status=scan_status,
+            )
+        except Exception:
+            storages["attachments"].delete(stored)
+            raise
+
+
+def _scan(upload: UploadedFile, *, name: str) -> str:
+    """CLEAN, or PENDING when no scanner is set up (embedded default); refuses on a virus or no verdict."""
+    if not settings.PORTAL_CLAMD_ADDRESS:
+        return Attachment.ScanStatus.PENDING
     try:
-        return Attachment.objects.create(
-            draft_key=draft_key,
-            uploaded_by=user,
-            original_name=name[:255],
-            stored_name=stored,
-            size=upload.size,
-            content_type=kind.content_type,
-            sha256=digest.hexdigest(),
-            scan_status=scan_status,
+        verdict = clamd.scan_chunks(
+            _chunks(upload), address=settings.PORTAL_CLAMD_ADDRESS, timeout=settings.PORTAL_CLAMD_TIMEOUT_SECONDS
         )
-    except Exception:
-        storages["attachments"].delete(stored)
-        raise
+    except clamd.ScannerUnavailable as exc:
+        logger.warning("attachments: virus scanner gave no verdict (%s); upload refused", exc)
+        raise ValidationError(
+            f"{name}: we could not check the file for viruses just now, so it was not stored. "
+            "Please try again in a few minutes."
+        ) from exc
+    if not verdict.clean:
+        raise ValidationError(f"{name}: a virus was found in this file, so it was not stored.")
+    return Attachment.ScanStatus.CLEAN
 
 
 @transaction.atomic
@@ -394,24 +408,31 @@ class FileNotAvailable(Exception):
 
 
 def attachment_open_for_download(*, attachment: Attachment, user: User, request: HttpRequest | None = None):  # type: ignore[no-untyped-def]
-    """Open a stored file for download after checking its SHA-256 against the one recorded at upload.
+    """Open a stored file for download, checking the very bytes to be sent against the SHA-256 recorded at
+    upload (one handle: hashed, rewound, then served).
 
-    Records ``attachment.downloaded``, or ``attachment.integrity_failed`` and refuses when the bytes changed.
-    Files not yet scanned are never handed out.
+    Records ``attachment.downloaded``, or ``attachment.integrity_failed`` and refuses when the bytes changed or
+    the stored copy is gone. Files not yet scanned are never handed out.
     """
     if attachment.scan_status != Attachment.ScanStatus.CLEAN:
         raise FileNotAvailable("pending_scan")
-    storage = storages["attachments"]
     digest = hashlib.sha256()
-    with storage.open(attachment.stored_name, "rb") as stored:
-        for chunk in iter(lambda: stored.read(64 * 1024), b""):
+    try:
+        handle = storages["attachments"].open(attachment.stored_name, "rb")
+        for chunk in iter(lambda: handle.read(64 * 1024), b""):
             digest.update(chunk)
+        handle.seek(0)
+    except Exception as exc:
+        logger.error("attachments: stored copy unreadable for attachment id=%s (%s)", attachment.pk, type(exc).__name__)
+        audit_record(actor=user, action="attachment.integrity_failed", obj=attachment, request=request)
+        raise FileNotAvailable("integrity") from exc
     if digest.hexdigest() != attachment.sha256:
+        handle.close()
         audit_record(actor=user, action="attachment.integrity_failed", obj=attachment, request=request)
         logger.error("attachments: checksum mismatch for attachment id=%s", attachment.pk)
         raise FileNotAvailable("integrity")
     audit_record(actor=user, action="attachment.downloaded", obj=attachment, request=request)
-    return storage.open(attachment.stored_name, "rb")
+    return handle
 
 
 def attachment_purge_stale_drafts(*, older_than_hours: int = 24) -> int:

@@ -27,6 +27,7 @@ class PrivateS3Storage(S3Storage):
 
     def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
         kwargs.update(
+            max_memory_size=1024 * 1024,  # downloads over 1 MB spill to a temporary file, not memory
             default_acl="private",
             file_overwrite=False,
             querystring_auth=True,

@@ -104,7 +104,11 @@ def _window_warning(data) -> policy.WindowCheck | None:  # type: ignore[no-untyp
 
 
 def _store_uploads(request: HttpRequest, key: uuid.UUID, complaint: Complaint | None = None) -> list[str]:
-    errors = []
+    errors = [
+        f"{name} is larger than {settings.PORTAL_ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB. "
+        "Attach a smaller file or split it."
+        for name in getattr(request, "oversize_uploads", [])
+    ]
     for upload in request.FILES.getlist("attachments"):
         try:
             services.attachment_add_draft(user=request.user, draft_key=key, upload=upload, complaint=complaint)
@@ -319,6 +323,9 @@ def answer_view(request: HttpRequest, public_id: str) -> HttpResponse:
     data["idempotency_key"] = str(key)
     form = AnswerForm(data)
     if selectors.answer_already_sent(complaint=complaint, key=key):  # the same answer sent twice
+        return redirect("complaints:detail", public_id=complaint.public_id)
+    if complaint.status != Complaint.Status.AWAITING_PROVIDER:  # nothing asked: store nothing
+        messages.info(request, "HFS is not waiting for an answer from you on this complaint.")
         return redirect("complaints:detail", public_id=complaint.public_id)
     file_errors = _store_uploads(request, key, complaint)
     if form.is_valid() and not file_errors:

@@ -1,6 +1,6 @@
 """A small clamd client (INSTREAM over TCP or a Unix socket). Our own: the maintained PyPI client is GPL.
 
-Fail closed: anything but a clear "OK" or "FOUND" verdict raises ScannerUnavailable.
+Fail closed: anything but exactly "stream: OK" or a "FOUND" verdict raises ScannerUnavailable.
 """
 
 import socket
@@ -24,11 +24,19 @@ class Verdict:
 def _connect(address: str, timeout: float) -> socket.socket:
     if address.startswith("/"):
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.settimeout(timeout)
-        sock.connect(address)
+        try:
+            sock.settimeout(timeout)
+            sock.connect(address)
+        except OSError:
+            sock.close()
+            raise
         return sock
     host, _, port = address.rpartition(":")
-    return socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout)
+    try:
+        port_number = int(port)
+    except ValueError as exc:
+        raise ScannerUnavailable("the scanner address is not host:port") from exc
+    return socket.create_connection((host or "127.0.0.1", port_number), timeout=timeout)
 
 
 def scan_chunks(chunks: Iterable[bytes], *, address: str, timeout: float = 30.0) -> Verdict:
@@ -42,7 +50,7 @@ def scan_chunks(chunks: Iterable[bytes], *, address: str, timeout: float = 30.0)
                     sock.sendall(struct.pack("!L", len(piece)) + piece)
             sock.sendall(struct.pack("!L", 0))
             reply = b""
-            while not reply.endswith(b"\0"):
+            while not reply.endswith(b"\0") and len(reply) < 4096:
                 data = sock.recv(4096)
                 if not data:
                     break
@@ -50,10 +58,10 @@ def scan_chunks(chunks: Iterable[bytes], *, address: str, timeout: float = 30.0)
     except OSError as exc:  # refused, reset (clamd closes on its size limit), timed out
         raise ScannerUnavailable(type(exc).__name__) from exc
     answer = reply.rstrip(b"\0").decode("utf-8", "replace").strip()
-    if answer.endswith(" OK") or answer == "stream: OK":
+    if answer == "stream: OK":
         return Verdict(clean=True)
-    if answer.endswith(" FOUND"):
-        return Verdict(clean=False, signature=answer.removeprefix("stream:").removesuffix("FOUND").strip())
+    if answer.startswith("stream: ") and answer.endswith(" FOUND"):
+        return Verdict(clean=False, signature=answer.removeprefix("stream: ").removesuffix(" FOUND"))
     raise ScannerUnavailable(answer[:80] or "no answer")
 
 
@@ -62,5 +70,5 @@ def ping(*, address: str, timeout: float = 2.0) -> bool:
         with _connect(address, timeout) as sock:
             sock.sendall(b"zPING\0")
             return sock.recv(16).startswith(b"PONG")
-    except OSError:
+    except (OSError, ScannerUnavailable):
         return False

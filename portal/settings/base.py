@@ -123,8 +123,14 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Uploads over 1 MB go to a temporary file, not memory: memory does not grow with file size.
+# Uploads over 1 MB go to a temporary file, not memory: memory does not grow with file size. A file over the
+# attachment limit is not even read to the end (complaints/uploads.py).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "complaints.uploads.MaxSizeUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # clamd for attachment scans ("127.0.0.1:3310" or a Unix socket path). Without it (the embedded default), files
 # wait as "pending scan" and cannot be downloaded.
 PORTAL_CLAMD_ADDRESS = env("PORTAL_CLAMD_ADDRESS", default="") or None

@@ -285,3 +285,151 @@ def test_files_on_forms_never_sent_are_deleted_after_a_day(user, private_files):
         assert purge_stale_draft_attachments() == 1
     assert list(Attachment.objects.values_list("original_name", flat=True)) == ["filed.pdf"]
     assert not (private_files / draft.stored_name).exists() and (private_files / kept.stored_name).exists()
+
+
+def image_bytes(fmt: str) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, fmt)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("scan.jpg", image_bytes("JPEG")),
+        ("scan.tiff", image_bytes("TIFF")),
+        ("O'Brien EOB.pdf", PDF_BYTES),
+        ("unicode-text.txt", "\ufeffNotes from Excel".encode("utf-16")),
+        ("trailing.pdf", PDF_BYTES + b"\n" + b" " * 5000),
+    ],
+)
+def test_more_good_files_are_accepted(user, private_files, name, data):
+    assert add(user, name, data).scan_status == Attachment.ScanStatus.CLEAN
+
+
+def encrypted_docx() -> bytes:
+    """A .docx whose main part is marked encrypted, as a password-protected part is (flag bit 0)."""
+    data = bytearray(office("docx"))
+    entry = data.find(b"PK\x01\x02", data.find(b"PK\x01\x02") + 4)  # the second central-directory entry
+    data[entry + 8] |= 0x1
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("macro.docx", office("docx", {"word/vbaProject.bin": b"\0macro"}), "macros or controls"),
+        ("activex.xlsx", office("xlsx", {"xl/activeX/activeX1.xml": b"<ax/>"}), "macros or controls"),
+        ("locked.docx", encrypted_docx(), "password-protected"),
+        ("bom-page.txt", b"\xef\xbb\xbf<html><script>x</script></html>", "web page or markup"),
+        ("later-markup.csv", b"name,notes\nPat,<script>alert(1)</script>\n", "web page or markup"),
+    ],
+)
+def test_more_bad_files_are_refused(user, private_files, name, data, message):
+    with pytest.raises(ValidationError, match=message):
+        add(user, name, data)
+    assert list(private_files.iterdir()) == []
+
+
+def test_a_zip_claiming_too_many_parts_is_refused_before_its_directory_is_read(user, private_files):
+    data = bytearray(office("docx"))
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = (5000).to_bytes(2, "little") * 2  # entries on disk / in total
+    with pytest.raises(ValidationError, match="too many parts"):
+        add(user, "huge.docx", bytes(data))
+
+
+class FakeScanner:
+    """A misbehaving peer on loopback (the real clamd cannot be made to do these)."""
+
+    def __init__(self, reply: bytes | None) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(1)
+        self.address = f"127.0.0.1:{self.sock.getsockname()[1]}"
+        self.reply = reply
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        import contextlib
+        import time
+
+        with contextlib.suppress(OSError):
+            connection, _ = self.sock.accept()
+            with connection:
+                connection.settimeout(5)
+                while not connection.recv(65536).endswith(b"\0\0\0\0"):
+                    pass
+                if self.reply is None:
+                    time.sleep(5)  # never answers
+                else:
+                    connection.sendall(self.reply)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [None, b"stream: ERROR\0", b"garbage OK\0", b"INSTREAM size limit exceeded. ERROR\0", b""],
+    ids=["timeout", "error", "odd-ok", "size-limit", "closed"],
+)
+def test_no_clear_verdict_refuses_the_upload(user, private_files, settings, reply):
+    scanner = FakeScanner(reply)
+    settings.PORTAL_CLAMD_ADDRESS = scanner.address
+    settings.PORTAL_CLAMD_TIMEOUT_SECONDS = 1.0
+    with pytest.raises(ValidationError, match="could not check the file for viruses"):
+        add(user, "eob.pdf", PDF_BYTES)
+    assert not Attachment.objects.exists() and list(private_files.iterdir()) == []
+    scanner.sock.close()
+
+
+def test_the_real_scanner_over_its_stream_limit_gives_no_verdict(settings):
+    from portal import clamd
+
+    with pytest.raises(clamd.ScannerUnavailable):
+        clamd.scan_chunks([b"\0" * (26 * 1024 * 1024)], address=settings.PORTAL_CLAMD_ADDRESS)
+
+
+def test_a_too_large_upload_is_not_read_to_the_end_and_is_explained_on_the_form(client, private_files):
+    from tests.complaints.test_intake_views import form_data, key_of, screened
+
+    sign_in(client, RepresentativeFactory().user)
+    screened(client)
+    key = key_of(client.get("/complaints/new/complaint/"))
+    big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"\0" * (21 * 1024 * 1024))
+    response = client.post("/complaints/new/complaint/", {**form_data(key), "attachments": big})
+    assert "big.pdf is larger than 20 MB" in response.content.decode()
+    assert not Attachment.objects.exists() and list(private_files.iterdir()) == []
+
+
+def test_a_missing_stored_copy_is_refused_and_recorded(client, filed, private_files):
+    representative, _, attachment = filed
+    (private_files / attachment.stored_name).unlink()
+    sign_in(client, representative.user)
+    response = client.get(f"/complaints/files/{attachment.public_id}/")
+    assert response.status_code == 409
+    assert AuditEvent.objects.filter(action="attachment.integrity_failed", object_id=str(attachment.pk)).exists()
+
+
+def test_staff_without_the_permission_cannot_download(filed):
+    from accounts.models import User
+
+    _, _, attachment = filed
+    staff = User.objects.create_user(email="nogroup@hfs.example", password="x" * 12, full_name="N", is_staff=True)
+    assert sign_in(Client(), staff).get(f"/complaints/files/{attachment.public_id}/").status_code == 404
+
+
+def test_files_sent_with_an_answer_nobody_asked_for_are_not_stored(client, filed, private_files):
+    representative, complaint, _ = filed
+    sign_in(client, representative.user)
+    before = set(private_files.iterdir())
+    upload = SimpleUploadedFile("extra.pdf", PDF_BYTES)
+    response = client.post(
+        f"/complaints/{complaint.public_id}/answer/",
+        {"note": "Hi", "idempotency_key": str(uuid.uuid4()), "attachments": upload},
+    )
+    assert response.status_code == 302
+    assert set(private_files.iterdir()) == before and not Attachment.objects.filter(original_name="extra.pdf").exists()

@@ -166,8 +166,11 @@ class ClamdServer:
             "LogFile": self.directory / "clamd.log",
             "PidFile": self.directory / "clamd.pid",
             "StreamMaxLength": "25M",
-            "MaxFileSize": "25M",
-            "MaxScanSize": "100M",
+            # Parts bigger than the limits, or encrypted, are alerted on, never passed as clean.
+            "MaxFileSize": "110M",
+            "MaxScanSize": "150M",
+            "AlertExceedsMax": "yes",
+            "AlertEncrypted": "yes",
         }
         self.config = self.directory / "clamd.conf"
         self.config.write_text("".join(f"{key} {value}\n" for key, value in settings.items()))
