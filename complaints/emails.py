@@ -1,5 +1,6 @@
 """Email kinds of complaints. No PHI: the reference, the MCO, the status and a link to sign in (DESIGN §6.5)."""
 
+from django.conf import settings
 from django.urls import reverse
 
 from complaints.models import Complaint
@@ -28,3 +29,54 @@ def acknowledgement(email: OutboundEmail) -> Message:
 def withdrawn(email: OutboundEmail) -> Message:
     context = _context(email)
     return Message(f"Complaint {context['reference']} is withdrawn", "complaints/withdrawn", context)
+
+
+NEXT_STEPS = {
+    "not_submitted_to_mco_first": "Send the issue to the MCO through its provider dispute process first, keep its "
+    "tracking number, and file again here if the MCO does not resolve it (no sooner than 30 days after filing with "
+    "the MCO).",
+    "outside_filing_window": "File within 60 days of filing with the MCO, or within 30 days of the MCO's answer.",
+    "fee_for_service": "Fee-for-Service issues are handled by phone: call HFS at 877-782-5565.",
+    "medicare_only": "Contact Medicare or the member's Medicare plan.",
+    "duplicate": "Follow the earlier complaint about the same issue in the portal.",
+    "incomplete": "File a new complaint with the missing information.",
+    "multiple_mcos_or_topics": "File one complaint for each MCO and each topic.",
+}
+
+
+@register("complaints.closed")
+def closed(email: OutboundEmail) -> Message:
+    context = _context(email)
+    complaint = Complaint.objects.get(pk=email.object_id)
+    context["reason"] = complaint.get_closure_reason_display()
+    context["next_step"] = NEXT_STEPS.get(complaint.closure_reason, "Sign in to read more.")
+    return Message(f"Complaint {context['reference']} is closed", "complaints/closed", context)
+
+
+@register("complaints.info_requested")
+def info_requested(email: OutboundEmail) -> Message:
+    context = _context(email)
+    return Message(
+        f"HFS needs information about complaint {context['reference']}", "complaints/info_requested", context
+    )
+
+
+@register("complaints.resolved")
+def resolved(email: OutboundEmail) -> Message:
+    context = _context(email)
+    return Message(f"There is an outcome for complaint {context['reference']}", "complaints/resolved", context)
+
+
+@register("complaints.mco_notice")
+def mco_notice(email: OutboundEmail) -> Message:
+    """To the MCO's notice address: the reference and the representative's name (R5), no PHI."""
+    complaint = Complaint.objects.select_related("mco", "organization").get(pk=email.object_id)
+    context = {
+        "reference": complaint.reference,
+        "mco": complaint.mco.name,
+        "representative_name": complaint.representative_name,
+        "organization": complaint.organization.legal_name,
+        "answer_days": settings.PORTAL_MCO_ANSWER_DAYS,
+        "answer_due": complaint.mco_answer_due.strftime("%B %-d, %Y") if complaint.mco_answer_due else "",
+    }
+    return Message(f"HFS provider complaint {complaint.reference}", "complaints/mco_notice", context)

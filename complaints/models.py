@@ -178,6 +178,15 @@ class Complaint(models.Model):
     expedited = models.BooleanField(default=False)
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_complaints"
+    )
+    # Clocks (DESIGN §4.5), set by the services.
+    first_response_due = models.DateField(null=True, blank=True)
+    mco_presentation_due = models.DateField(null=True, blank=True)
+    forwarded_on = models.DateField("forwarded to the MCO on", null=True, blank=True)
+    mco_answer_due = models.DateField(null=True, blank=True)
+    mco_extension_granted = models.BooleanField(default=False)
     closure_reason = models.CharField(max_length=32, choices=ClosureReason.choices, blank=True)
     outcome_code = models.CharField(max_length=32, blank=True)
     outcome_text = models.TextField(blank=True)

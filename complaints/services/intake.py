@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import ProviderOrganization, Representative, User
-from complaints import filetypes, policy, rules, workflow
+from complaints import clock, filetypes, policy, rules, workflow
 from complaints.models import (
     MCO,
     AffectedClaim,
@@ -153,6 +153,13 @@ def complaint_submit(
                 access_to_care=draft.access_to_care,
                 access_to_care_explanation=draft.access_to_care_explanation.strip() if draft.access_to_care else "",
                 expedited=draft.access_to_care,  # R3
+                first_response_due=clock.add_business_days(
+                    today,
+                    settings.PORTAL_FIRST_RESPONSE_BUSINESS_DAYS_EXPEDITED
+                    if draft.access_to_care
+                    else settings.PORTAL_FIRST_RESPONSE_BUSINESS_DAYS,
+                ),
+                mco_presentation_due=clock.add_business_days(today, settings.PORTAL_MCO_PRESENTATION_BUSINESS_DAYS),
                 submitted_at=now,
                 updated_at=now,
             )

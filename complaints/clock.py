@@ -1,0 +1,30 @@
+"""Business-day clocks (DESIGN §4.5): weekends and Illinois holidays (the maintained `holidays` library) skipped."""
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=16)
+def _illinois_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.US(subdiv="IL", years=year))
+
+
+def is_business_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _illinois_holidays(day.year)
+
+
+def add_business_days(start: date, days: int) -> date:
+    """The date ``days`` business days after ``start`` (the start day itself does not count)."""
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += timedelta(days=1)
+        if is_business_day(current):
+            remaining -= 1
+    return current
+
+
+def add_calendar_days(start: date, days: int) -> date:
+    return start + timedelta(days=days)

@@ -1,0 +1,152 @@
+"""HFS staff triage (DESIGN §4.4, §4.5): every action locks the row, checks the workflow table, writes its event
+in the same transaction and emails through the outbox — the representative's notices only to contact_email (R6)."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import User
+from complaints import clock
+from complaints.models import Complaint, ComplaintEvent, ComplaintStatus
+from complaints.services.intake import _transition
+from portal import outbox
+
+
+def _ensure_staff(actor: User) -> None:
+    if not actor.is_staff:
+        raise PermissionDenied("Only HFS staff can do this.")
+
+
+def _note(complaint: Complaint, actor: User, note: str, *, shared: bool = False) -> ComplaintEvent:
+    return ComplaintEvent.objects.create(
+        complaint=complaint, actor=actor, kind=ComplaintEvent.Kind.NOTE, note=note.strip(), shared_with_provider=shared
+    )
+
+
+@transaction.atomic
+def complaint_take(*, complaint: Complaint, actor: User) -> Complaint:
+    """Assign to oneself; a complaint still waiting for triage moves into review (the first response)."""
+    _ensure_staff(actor)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint.assignee = actor
+    complaint.save(update_fields=["assignee"])
+    _note(complaint, actor, f"Assigned to {actor.full_name}.")
+    if complaint.status == ComplaintStatus.SUBMITTED:
+        complaint, _ = _transition(complaint=complaint, actor=actor, to_status=ComplaintStatus.IN_REVIEW)
+    return complaint
+
+
+@transaction.atomic
+def complaint_set_expedited(*, complaint: Complaint, actor: User, expedited: bool, note: str = "") -> Complaint:
+    """Expedite (R3) or not; the first-response clock follows while the complaint waits for triage."""
+    _ensure_staff(actor)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.expedited == expedited:
+        return complaint
+    complaint.expedited = expedited
+    fields = ["expedited"]
+    if complaint.status == ComplaintStatus.SUBMITTED:
+        days = (
+            settings.PORTAL_FIRST_RESPONSE_BUSINESS_DAYS_EXPEDITED
+            if expedited
+            else settings.PORTAL_FIRST_RESPONSE_BUSINESS_DAYS
+        )
+        complaint.first_response_due = clock.add_business_days(timezone.localtime(complaint.submitted_at).date(), days)
+        fields.append("first_response_due")
+    complaint.save(update_fields=fields)
+    _note(complaint, actor, ("Expedited. " if expedited else "No longer expedited. ") + note)
+    return complaint
+
+
+@transaction.atomic
+def complaint_close(*, complaint: Complaint, actor: User, reason: str, note: str = "") -> Complaint:
+    """Close with a reason (R2: "not first submitted to the MCO" is one click). Tells the submitter why, and
+    what to do next."""
+    _ensure_staff(actor)
+    if reason not in Complaint.ClosureReason.values or reason == Complaint.ClosureReason.WITHDRAWN_BY_PROVIDER:
+        raise ValidationError("Choose why the complaint is closed.")
+    complaint, _ = _transition(
+        complaint=complaint, actor=actor, to_status=ComplaintStatus.CLOSED, note=note, closure_reason=reason
+    )
+    outbox.enqueue(kind="complaints.closed", object_id=complaint.pk, to_email=complaint.contact_email)
+    return complaint
+
+
+@transaction.atomic
+def complaint_forward_to_mco(*, complaint: Complaint, actor: User, note: str = "") -> Complaint:
+    """Present the complaint to the MCO: the MCO's clock starts; the MCO's notice names the representative (R5)."""
+    _ensure_staff(actor)
+    complaint, _ = _transition(
+        complaint=complaint, actor=actor, to_status=ComplaintStatus.AWAITING_MCO, note=note, shared=True
+    )
+    today = timezone.localdate()
+    complaint.forwarded_on = today
+    complaint.mco_answer_due = clock.add_calendar_days(today, settings.PORTAL_MCO_ANSWER_DAYS)
+    complaint.save(update_fields=["forwarded_on", "mco_answer_due"])
+    if complaint.mco.notification_email:
+        outbox.enqueue(kind="complaints.mco_notice", object_id=complaint.pk, to_email=complaint.mco.notification_email)
+    else:
+        _note(complaint, actor, "The MCO has no notice address on file: send the notice another way.")
+    return complaint
+
+
+@transaction.atomic
+def complaint_record_mco_answer(*, complaint: Complaint, actor: User, note: str, extension: bool = False) -> Complaint:
+    """The MCO answered (back to review), or asked for its one 30-day extension (the clock moves)."""
+    _ensure_staff(actor)
+    if not note.strip():
+        raise ValidationError({"note": "Summarize the MCO's answer or request."})
+    if not extension:
+        complaint, _ = _transition(
+            complaint=complaint, actor=actor, to_status=ComplaintStatus.IN_REVIEW, note=note, shared=False
+        )
+        return complaint
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.status != ComplaintStatus.AWAITING_MCO or complaint.mco_extension_granted:
+        raise ValidationError("The MCO can have one extension, while HFS waits for its answer.")
+    complaint.mco_extension_granted = True
+    complaint.mco_answer_due = clock.add_calendar_days(complaint.mco_answer_due, settings.PORTAL_MCO_EXTENSION_DAYS)
+    complaint.save(update_fields=["mco_extension_granted", "mco_answer_due"])
+    _note(complaint, actor, f"The MCO asked for an extension. {note}")
+    return complaint
+
+
+@transaction.atomic
+def complaint_request_info(*, complaint: Complaint, actor: User, question: str) -> Complaint:
+    """Ask the provider for information: a shared question; the submitter is emailed to sign in and answer."""
+    _ensure_staff(actor)
+    if not question.strip():
+        raise ValidationError({"question": "Write the question for the provider."})
+    complaint, _ = _transition(
+        complaint=complaint, actor=actor, to_status=ComplaintStatus.AWAITING_PROVIDER, note=question, shared=True
+    )
+    outbox.enqueue(kind="complaints.info_requested", object_id=complaint.pk, to_email=complaint.contact_email)
+    return complaint
+
+
+@transaction.atomic
+def complaint_resolve_with_notice(
+    *, complaint: Complaint, actor: User, outcome_code: str, outcome_text: str
+) -> Complaint:
+    """Resolve with an outcome the submitter reads in the portal; the email only says there is one (R6)."""
+    from complaints.services.intake import complaint_resolve
+
+    _ensure_staff(actor)
+    complaint = complaint_resolve(
+        complaint=complaint, actor=actor, outcome_code=outcome_code, outcome_text=outcome_text
+    )
+    outbox.enqueue(kind="complaints.resolved", object_id=complaint.pk, to_email=complaint.contact_email)
+    return complaint
+
+
+@transaction.atomic
+def complaint_reopen(*, complaint: Complaint, actor: User, note: str) -> Complaint:
+    """Supervisors only: a resolved complaint goes back into review."""
+    if not actor.groups.filter(name=roles.SUPERVISOR).exists() and not actor.is_superuser:
+        raise PermissionDenied("Only an HFS supervisor can reopen a complaint.")
+    complaint, _ = _transition(
+        complaint=complaint, actor=actor, to_status=ComplaintStatus.IN_REVIEW, note=note, shared=False
+    )
+    return complaint

@@ -1,0 +1,41 @@
+"""Business days skip weekends and Illinois holidays, across year ends (DESIGN §4.5)."""
+
+from datetime import date
+
+import pytest
+
+from complaints.clock import add_business_days, is_business_day
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "expected"),
+    [
+        (date(2026, 11, 30), 2, date(2026, 12, 2)),  # Monday + 2 = Wednesday
+        (date(2026, 12, 4), 2, date(2026, 12, 8)),  # Friday: the weekend is skipped
+        (date(2026, 11, 25), 2, date(2026, 11, 30)),  # Wednesday before Thanksgiving (Thu 26 is a holiday)
+        (date(2026, 12, 24), 2, date(2026, 12, 29)),  # Christmas Friday, then the weekend
+        (date(2026, 12, 30), 2, date(2027, 1, 4)),  # New Year's Day 2027 is a Friday
+        (date(2027, 2, 11), 1, date(2027, 2, 16)),  # Lincoln's Birthday (Fri 12) and Washington's (Mon 15)
+        (date(2026, 3, 1), 1, date(2026, 3, 3)),  # Casimir Pulaski Day, Monday March 2, 2026
+        (date(2026, 11, 2), 1, date(2026, 11, 4)),  # Election Day, Tuesday November 3, 2026
+        (date(2026, 11, 27), 15, date(2026, 12, 18)),  # standard first response
+        (date(2026, 11, 29), 10, date(2026, 12, 11)),  # presentation to the MCO from a Sunday
+        (date(2026, 11, 30), 0, date(2026, 11, 30)),
+    ],
+)
+def test_add_business_days(start, days, expected):
+    assert add_business_days(start, days) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2026, 11, 26), False),  # Thanksgiving
+        (date(2026, 11, 28), False),  # Saturday
+        (date(2026, 12, 25), False),
+        (date(2027, 7, 5), False),  # Independence Day observed
+        (date(2026, 12, 1), True),
+    ],
+)
+def test_is_business_day(day, expected):
+    assert is_business_day(day) is expected
