@@ -31,3 +31,6 @@ class CategoryAdmin(ReferenceDataAdmin):
     list_editable = ["sort_order"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
+
+
+from complaints import admin_triage  # noqa: E402, F401 - registers the triage queue

@@ -1,0 +1,351 @@
+"""The HFS triage queue in the admin (DESIGN §4.4 and §4.5). Thin: every action calls a service."""
+
+import re
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from accounts.audit import audit_record
+from complaints import selectors_staff, services
+from complaints.models import AffectedClaim, Attachment, Complaint, ComplaintEvent, ReportingGroup
+
+REFERENCE = re.compile(r"^MCO-\d{4}-\d{6}$", re.IGNORECASE)
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "due"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+        return [("overdue", "Overdue"), ("tomorrow", "Due by tomorrow")]
+
+    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(next_due__lt=today)
+        if self.value() == "tomorrow":
+            return queryset.filter(next_due__lte=today + timezone.timedelta(days=1))
+        return queryset
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = "assigned"
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+        return [("me", "Assigned to me"), ("none", "Unassigned")]
+
+    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        if self.value() == "me":
+            return queryset.filter(assignee=request.user)
+        if self.value() == "none":
+            return queryset.filter(assignee__isnull=True)
+        return queryset
+
+
+class ProviderGroupFilter(admin.SimpleListFilter):
+    title = "provider type group"
+    parameter_name = "provider_group"
+
+    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+        return ReportingGroup.choices
+
+    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        if self.value():
+            return queryset.filter(organization__provider_type__reporting_group=self.value())
+        return queryset
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class ClaimInline(ReadOnlyInline):
+    model = AffectedClaim
+    fields = ["line_number", "member_name", "rin", "service_from", "service_to", "claim_number", "billed_amount"]
+    readonly_fields = fields
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ["download", "size", "content_type", "scan_status", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description="file")
+    def download(self, obj: Attachment) -> str:
+        if obj.scan_status != Attachment.ScanStatus.CLEAN:
+            return f"{obj.original_name} (waiting for the virus scan)"
+        return format_html('<a href="/complaints/files/{}/">{}</a>', obj.public_id, obj.original_name)
+
+
+class TimelineInline(ReadOnlyInline):
+    model = ComplaintEvent
+    verbose_name_plural = "timeline (shared notes are seen by the provider)"
+    fields = ["created_at", "actor", "kind", "from_status", "to_status", "note", "shared_with_provider"]
+    readonly_fields = fields
+
+
+class ActionForm(forms.Form):
+    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class CloseForm(ActionForm):
+    reason = forms.ChoiceField(
+        choices=[c for c in Complaint.ClosureReason.choices if c[0] != Complaint.ClosureReason.WITHDRAWN_BY_PROVIDER]
+    )
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(label="Question for the provider (they will read it)", widget=forms.Textarea)
+
+
+class MCOAnswerForm(forms.Form):
+    note = forms.CharField(label="Summary of the MCO's answer (internal)", widget=forms.Textarea)
+    extension = forms.BooleanField(label="The MCO asks for its one 30-day extension", required=False)
+
+
+class ResolveForm(forms.Form):
+    outcome_code = forms.ChoiceField(
+        choices=[
+            ("paid", "Resolved in the provider's favor (paid / reprocessed)"),
+            ("partial", "Partially resolved"),
+            ("upheld", "MCO decision upheld"),
+            ("referred", "Referred elsewhere"),
+            ("no_action", "No further action needed"),
+        ]
+    )
+    outcome_text = forms.CharField(label="Outcome, read by the representative in the portal", widget=forms.Textarea)
+
+
+def complaint_admin_actions():  # type: ignore[no-untyped-def]
+    """The triage actions; each calls one service per selected complaint and reports refusals one by one."""
+
+    def run(modeladmin, request, queryset, call: Callable[[Complaint], object], done: str) -> None:  # type: ignore[no-untyped-def]
+        count = 0
+        for complaint in queryset:
+            try:
+                call(complaint)
+                count += 1
+            except (ValidationError, PermissionDenied) as error:
+                text = " ".join(getattr(error, "messages", [str(error)]))
+                modeladmin.message_user(request, f"{complaint.reference}: {text}", messages.WARNING)
+        if count:
+            modeladmin.message_user(request, done.format(count=count))
+
+    def with_form(modeladmin, request, queryset, form_class, title, call, done):  # type: ignore[no-untyped-def]
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            run(modeladmin, request, queryset, lambda c: call(c, form.cleaned_data), done)
+            return None
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "items": queryset,
+            "form": form,
+            "action": request.POST.get("action"),
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/complaints/complaint/action_form.html", context)
+
+    @admin.action(description="Take (assign to me; start review)")
+    def take(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
+        run(
+            modeladmin,
+            request,
+            queryset,
+            lambda c: services.complaint_take(complaint=c, actor=request.user),
+            "Took {count}.",
+        )
+
+    @admin.action(description="Close: not first submitted to the MCO (one click)")
+    def close_not_first(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
+        def call(c: Complaint) -> object:
+            return services.complaint_close(complaint=c, actor=request.user, reason="not_submitted_to_mco_first")
+
+        run(modeladmin, request, queryset, call, "Closed {count}; the representatives are told to go to the MCO first.")
+
+    @admin.action(description="Close with another reason…")
+    def close_other(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
+        def call(c, data):  # type: ignore[no-untyped-def]
+            return services.complaint_close(complaint=c, actor=request.user, reason=data["reason"], note=data["note"])
+
+        return with_form(modeladmin, request, queryset, CloseForm, "Close complaints", call, "Closed {count}.")
+
+    @admin.action(description="Expedite")
+    def expedite(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
+        def call(c: Complaint) -> object:
+            return services.complaint_set_expedited(complaint=c, actor=request.user, expedited=True)
+
+        run(modeladmin, request, queryset, call, "Expedited {count}.")
+
+    @admin.action(description="Stop expediting")
+    def unexpedite(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
+        def call(c: Complaint) -> object:
+            return services.complaint_set_expedited(complaint=c, actor=request.user, expedited=False)
+
+        run(modeladmin, request, queryset, call, "{count} no longer expedited.")
+
+    @admin.action(description="Forward to the MCO")
+    def forward(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
+        def call(c: Complaint) -> object:
+            return services.complaint_forward_to_mco(complaint=c, actor=request.user)
+
+        run(modeladmin, request, queryset, call, "Forwarded {count}; the MCO clock started.")
+
+    @admin.action(description="Record the MCO's answer…")
+    def mco_answer(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
+        def call(c, data):  # type: ignore[no-untyped-def]
+            return services.complaint_record_mco_answer(
+                complaint=c, actor=request.user, note=data["note"], extension=data["extension"]
+            )
+
+        return with_form(modeladmin, request, queryset, MCOAnswerForm, "The MCO's answer", call, "Recorded {count}.")
+
+    @admin.action(description="Ask the provider for information…")
+    def request_info(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
+        def call(c, data):  # type: ignore[no-untyped-def]
+            return services.complaint_request_info(complaint=c, actor=request.user, question=data["question"])
+
+        return with_form(modeladmin, request, queryset, QuestionForm, "Ask the provider", call, "Asked {count}.")
+
+    @admin.action(description="Resolve with an outcome…")
+    def resolve(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
+        def call(c, data):  # type: ignore[no-untyped-def]
+            return services.complaint_resolve_with_notice(
+                complaint=c, actor=request.user, outcome_code=data["outcome_code"], outcome_text=data["outcome_text"]
+            )
+
+        return with_form(modeladmin, request, queryset, ResolveForm, "Resolve", call, "Resolved {count}.")
+
+    @admin.action(description="Reopen (supervisors)…")
+    def reopen(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
+        def call(c, data):  # type: ignore[no-untyped-def]
+            return services.complaint_reopen(complaint=c, actor=request.user, note=data["note"])
+
+        return with_form(modeladmin, request, queryset, ActionForm, "Reopen", call, "Reopened {count}.")
+
+    return [
+        take,
+        close_not_first,
+        close_other,
+        expedite,
+        unexpedite,
+        forward,
+        mco_answer,
+        request_info,
+        resolve,
+        reopen,
+    ]
+
+
+class ComplaintAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "submitted_at",
+        "mco_name",
+        "category",
+        "provider_group",
+        "organization",
+        "status",
+        "expedited_marker",
+        "due",
+        "assignee",
+        "premature_marker",
+    ]
+    list_filter = [
+        "status",
+        "mco",
+        ProviderGroupFilter,
+        "category",
+        "expedited",
+        OverdueFilter,
+        "filing_window",
+        AssigneeFilter,
+        ("submitted_at", admin.DateFieldListFilter),
+    ]
+    search_fields = ["reference"]
+    search_help_text = "Reference (exact), organization name, NPI (10 digits) or a member's RIN (9 digits, exact)."
+    show_full_result_count = False
+    list_per_page = 50
+    actions = complaint_admin_actions()
+    inlines = [ClaimInline, AttachmentInline, TimelineInline]
+    exclude = ["idempotency_key"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
+        return selectors_staff.complaint_queue()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Complaint | None = None) -> list[str]:
+        return [field.name for field in Complaint._meta.fields if field.name != "idempotency_key"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_search_results(self, request, queryset, search_term):  # type: ignore[no-untyped-def]
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if REFERENCE.match(term):
+            return queryset.filter(reference__iexact=term), False
+        if re.fullmatch(r"\d{9}", term):
+            # A member's RIN: exact only, and the search is recorded (who searched, not the RIN itself).
+            audit_record(
+                actor=request.user,
+                action="complaint.rin_search",
+                object_type="complaints.affectedclaim",
+                request=request,
+            )
+            return queryset.filter(claims__rin=term).distinct(), True
+        if re.fullmatch(r"\d{10}", term):
+            return queryset.filter(organization__npi=term), False
+        return queryset.filter(organization__legal_name__icontains=term), False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+        complaint = Complaint.objects.filter(pk=object_id).first() if str(object_id).isdecimal() else None
+        if complaint is not None:
+            services.complaint_record_view(complaint=complaint, user=request.user, request=request)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description="MCO", ordering="mco__short_name")
+    def mco_name(self, obj: Complaint) -> str:
+        return obj.mco.short_name
+
+    @admin.display(description="provider type group")
+    def provider_group(self, obj: Complaint) -> str:
+        return obj.organization.provider_type.get_reporting_group_display()
+
+    @admin.display(description="expedited", boolean=True, ordering="expedited")
+    def expedited_marker(self, obj: Complaint) -> bool:
+        return obj.expedited
+
+    @admin.display(description="next due", ordering="next_due")
+    def due(self, obj: Complaint) -> str:
+        if obj.next_due is None:
+            return "-"
+        if obj.next_due < timezone.localdate():
+            return format_html("<strong>{} (overdue)</strong>", obj.next_due.strftime("%b %d, %Y"))
+        return obj.next_due.strftime("%b %d, %Y")
+
+    @admin.display(description="possibly premature", boolean=True)
+    def premature_marker(self, obj: Complaint) -> bool:
+        return obj.possibly_premature
+
+
+admin.site.register(Complaint, ComplaintAdmin)

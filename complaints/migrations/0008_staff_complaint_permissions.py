@@ -1,0 +1,23 @@
+"""HFS staff work the triage queue: view and change (through actions) complaints."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+
+def grant(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    codenames = ["view_complaint", "change_complaint", "view_affectedclaim", "view_complaintevent"]
+    permissions = Permission.objects.filter(content_type__app_label="complaints", codename__in=codenames)
+    for name in ("HFS triage analyst", "HFS supervisor"):
+        Group.objects.get(name=name).permissions.add(*permissions)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("complaints", "0007_clocks_and_assignee"), ("accounts", "0004_staff_permissions_for_accounts")]
+
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

@@ -1,0 +1,147 @@
+"""The triage queue in the admin: columns, order, filters, searches, actions, audit and a flat query count."""
+
+import uuid
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import AuditEvent
+from accounts.services.users import staff_user_create
+from complaints.models import Complaint
+from tests.complaints.factories import submit
+from tests.factories import RepresentativeFactory
+from tests.helpers import sign_in
+
+pytestmark = pytest.mark.django_db
+QUEUE = "/admin/complaints/complaint/"
+
+
+@pytest.fixture
+def staff_client(client):  # type: ignore[no-untyped-def]
+    analyst = staff_user_create(
+        email="ana@hfs.example", full_name="Ana", password=None, group_name=roles.TRIAGE_ANALYST
+    )
+    sign_in(client, analyst)
+    client.analyst = analyst
+    return client
+
+
+def clone(complaint: Complaint, count: int, year: int = 2099) -> None:
+    """Many rows fast: copies of one complaint (new ids, references and keys)."""
+    rows = []
+    for n in range(count):
+        row = Complaint.objects.get(pk=complaint.pk)
+        row.pk = None
+        row.public_id, row.idempotency_key = uuid.uuid4(), uuid.uuid4()
+        row.reference = f"MCO-{year}-{n:06d}"
+        rows.append(row)
+    Complaint.objects.bulk_create(rows)
+
+
+def queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_queue_runs_the_same_queries_for_10_and_500_complaints(staff_client):
+    first = submit(RepresentativeFactory().user)
+    clone(first, 9)
+    few = queries(staff_client, QUEUE)
+    clone(first, 490, year=2098)
+    assert Complaint.objects.count() == 500
+    assert queries(staff_client, QUEUE) == few
+    assert queries(staff_client, QUEUE + "?due=overdue&status=submitted") <= few + 1
+
+
+def test_expedited_come_first_then_the_oldest_due_date(staff_client):
+    rep = RepresentativeFactory().user
+    standard = submit(rep)
+    urgent = submit(rep, access_to_care=True, access_to_care_explanation="No insulin.")
+    page = staff_client.get(QUEUE).content.decode()
+    assert page.index(urgent.reference) < page.index(standard.reference)
+
+
+def test_overdue_filter_and_marker(staff_client):
+    rep = RepresentativeFactory().user
+    late = submit(rep)
+    Complaint.objects.filter(pk=late.pk).update(first_response_due=timezone.localdate() - timezone.timedelta(days=1))
+    on_time = submit(rep)
+    page = staff_client.get(QUEUE + "?due=overdue").content.decode()
+    assert late.reference in page and on_time.reference not in page and "(overdue)" in page
+
+
+def test_searches_by_reference_npi_organization_and_rin_which_is_audited(staff_client):
+    complaint = submit(RepresentativeFactory().user)
+    other = submit(RepresentativeFactory().user)
+    for term in (complaint.reference.lower(), complaint.organization.npi, complaint.organization.legal_name):
+        page = staff_client.get(QUEUE, {"q": term}).content.decode()
+        assert complaint.reference in page and other.reference not in page, term
+    page = staff_client.get(QUEUE, {"q": "123456789"}).content.decode()
+    assert complaint.reference in page
+    event = AuditEvent.objects.get(action="complaint.rin_search")
+    assert event.actor == staff_client.analyst and "123456789" not in (event.object_id + event.object_type)
+
+
+def test_one_click_close_as_not_first_submitted_in_bulk(staff_client, django_capture_on_commit_callbacks):
+    rep = RepresentativeFactory().user
+    complaints = [submit(rep), submit(rep)]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            QUEUE, {"action": "close_not_first", "_selected_action": [c.pk for c in complaints]}, follow=True
+        )
+    assert "Closed 2" in response.content.decode()
+    assert set(Complaint.objects.values_list("closure_reason", flat=True)) == {"not_submitted_to_mco_first"}
+    assert [m.to for m in mail.outbox] == [[rep.email], [rep.email]]
+
+
+def test_resolve_through_the_form_and_the_representative_reads_the_outcome(
+    staff_client, client, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    representative = RepresentativeFactory()
+    complaint = submit(representative.user)
+    staff_client.post(QUEUE, {"action": "take", "_selected_action": [complaint.pk]})
+    form = staff_client.post(QUEUE, {"action": "resolve", "_selected_action": [complaint.pk]})
+    assert "Outcome, read by the representative" in form.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            QUEUE,
+            {
+                "action": "resolve",
+                "_selected_action": [complaint.pk],
+                "apply": "1",
+                "outcome_code": "paid",
+                "outcome_text": "The MCO reprocessed both claims.",
+            },
+        )
+    complaint.refresh_from_db()
+    assert complaint.status == "resolved"
+    page = sign_in(Client(), representative.user).get(f"/complaints/{complaint.public_id}/").content.decode()
+    assert "The MCO reprocessed both claims." in page
+    assert mail.outbox[-1].to == [representative.user.email] and "reprocessed" not in mail.outbox[-1].body
+
+
+def test_refusals_are_reported_per_complaint(staff_client):
+    complaint = submit(RepresentativeFactory().user)
+    response = staff_client.post(QUEUE, {"action": "forward", "_selected_action": [complaint.pk]}, follow=True)
+    assert (
+        f"{complaint.reference}: A complaint that is received cannot become sent to the mco."
+        in response.content.decode()
+    )
+
+
+def test_opening_a_complaint_in_the_admin_is_audited_and_nothing_is_editable(staff_client):
+    complaint = submit(RepresentativeFactory().user)
+    page = staff_client.get(f"{QUEUE}{complaint.pk}/change/").content.decode()
+    assert complaint.reference in page and "Pat Example" in page
+    assert AuditEvent.objects.filter(action="complaint.viewed", actor=staff_client.analyst).exists()
+    staff_client.post(f"{QUEUE}{complaint.pk}/change/", {"status": "resolved", "subject": "edited"})
+    complaint.refresh_from_db()
+    assert complaint.status == "submitted" and complaint.subject != "edited"
