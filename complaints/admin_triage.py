@@ -321,6 +321,8 @@ class ComplaintAdmin(admin.ModelAdmin):
         complaint = Complaint.objects.filter(pk=object_id).first() if str(object_id).isdecimal() else None
         if complaint is not None:
             services.complaint_record_view(complaint=complaint, user=request.user, request=request)
+        actions = [(name, description) for name, description in self.get_action_choices(request) if name]
+        extra_context = {**(extra_context or {}), "triage_actions": actions}
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="MCO", ordering="mco__short_name")

@@ -80,3 +80,23 @@ def mco_notice(email: OutboundEmail) -> Message:
         "answer_due": complaint.mco_answer_due.strftime("%B %-d, %Y") if complaint.mco_answer_due else "",
     }
     return Message(f"HFS provider complaint {complaint.reference}", "complaints/mco_notice", context)
+
+
+@register("complaints.staff_digest")
+def staff_digest(email: OutboundEmail) -> Message:
+    """For HFS staff: references only (no PHI), overdue first."""
+    from django.utils import timezone
+
+    from complaints.selectors_staff import complaint_queue
+
+    today = timezone.localdate()
+    queue = complaint_queue()
+    overdue = list(queue.filter(next_due__lt=today).values_list("reference", "next_due", "expedited"))
+    due_soon = list(
+        queue.filter(next_due__gte=today, next_due__lte=today + timezone.timedelta(days=1)).values_list(
+            "reference", "next_due", "expedited"
+        )
+    )
+    context = {"overdue": overdue, "due_soon": due_soon, "path": "/admin/complaints/complaint/?due=overdue"}
+    subject = f"{len(overdue)} complaint(s) overdue, {len(due_soon)} due by tomorrow"
+    return Message(subject, "complaints/staff_digest", context)

@@ -7,5 +7,13 @@ from complaints import services
 
 @shared_task
 def purge_stale_draft_attachments() -> int:
-    """Daily (beat): files uploaded to forms that were never sent are deleted after a day."""
+    """Hourly (beat): files uploaded to forms that were never sent are deleted after a day."""
     return services.attachment_purge_stale_drafts()
+
+
+@shared_task
+def send_staff_digest() -> int:
+    """Daily (beat): staff are emailed what is overdue or due tomorrow."""
+    from complaints.services.triage import staff_digest_send
+
+    return staff_digest_send()

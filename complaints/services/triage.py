@@ -150,3 +150,17 @@ def complaint_reopen(*, complaint: Complaint, actor: User, note: str) -> Complai
         complaint=complaint, actor=actor, to_status=ComplaintStatus.IN_REVIEW, note=note, shared=False
     )
     return complaint
+
+
+def staff_digest_send() -> int:
+    """The daily digest: each HFS staff member is emailed what is overdue or due tomorrow. Returns how many."""
+    from django.contrib.auth.models import Group
+
+    staff = User.objects.filter(
+        is_active=True, is_staff=True, groups__in=Group.objects.filter(name__in=roles.STAFF_GROUPS)
+    )
+    recipients = list(staff.distinct())
+    with transaction.atomic():
+        for member in recipients:
+            outbox.enqueue(kind="complaints.staff_digest", object_id=member.pk, to_email=member.email)
+    return len(recipients)

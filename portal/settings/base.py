@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -155,6 +156,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbound-email": {"task": "portal.tasks.sweep_outbound_email", "schedule": 300.0},
+    "staff-digest": {
+        "task": "complaints.tasks.send_staff_digest",
+        "schedule": crontab(hour=7, minute=0),  # 7 a.m. in Illinois, every day
+    },
     "purge-stale-draft-attachments": {
         "task": "complaints.tasks.purge_stale_draft_attachments",
         "schedule": 3600.0,

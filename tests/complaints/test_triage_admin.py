@@ -145,3 +145,15 @@ def test_opening_a_complaint_in_the_admin_is_audited_and_nothing_is_editable(sta
     staff_client.post(f"{QUEUE}{complaint.pk}/change/", {"status": "resolved", "subject": "edited"})
     complaint.refresh_from_db()
     assert complaint.status == "submitted" and complaint.subject != "edited"
+
+
+def test_the_complaint_page_has_a_button_for_each_triage_action(staff_client):
+    complaint = submit(RepresentativeFactory().user)
+    page = staff_client.get(f"{QUEUE}{complaint.pk}/change/").content.decode()
+    for label in ("Take (assign to me; start review)", "Close: not first submitted to the MCO (one click)", "Resolve"):
+        assert label in page
+    assert f'name="_selected_action" value="{complaint.pk}"' in page
+    response = staff_client.post(QUEUE, {"action": "take", "_selected_action": [complaint.pk]})
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == "in_review" and complaint.assignee == staff_client.analyst

@@ -177,3 +177,21 @@ def test_two_staff_closing_at_once_make_one_close_one_event_one_email():
     assert ComplaintEvent.objects.filter(complaint=complaint, to_status="closed").count() == 1
     assert OutboundEmail.objects.filter(kind="complaints.closed", object_id=str(complaint.pk)).count() == 1
     assert Complaint.objects.get(pk=complaint.pk).status == "closed"
+
+
+def test_the_daily_digest_lists_overdue_and_due_soon_references_without_phi(
+    complaint, analyst, django_capture_on_commit_callbacks
+):
+    from complaints.tasks import send_staff_digest
+
+    Complaint.objects.filter(pk=complaint.pk).update(first_response_due=timezone.localdate() - timedelta(days=2))
+    soon = submit(complaint.submitted_by)
+    Complaint.objects.filter(pk=soon.pk).update(first_response_due=timezone.localdate() + timedelta(days=1))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_staff_digest() == 1
+    (message,) = mail.outbox
+    assert message.to == [analyst.email] and "1 complaint(s) overdue, 1 due by tomorrow" in message.subject
+    overdue_part, soon_part = message.body.split("Due today or tomorrow")
+    assert complaint.reference in overdue_part and soon.reference in soon_part
+    assert_no_phi([message])
