@@ -2,4 +2,7 @@
 
 TRIAGE_ANALYST = "HFS triage analyst"
 SUPERVISOR = "HFS supervisor"
-STAFF_GROUPS = (TRIAGE_ANALYST, SUPERVISOR)
+# Sees the queue without member names, RINs, descriptions or files (minimum necessary, DESIGN §5).
+REPORTING = "HFS reporting"
+TRIAGE_GROUPS = (TRIAGE_ANALYST, SUPERVISOR)
+STAFF_GROUPS = (TRIAGE_ANALYST, SUPERVISOR, REPORTING)

@@ -1,5 +1,6 @@
 """The HFS triage queue in the admin (DESIGN §4.4 and §4.5). Thin: every action calls a service."""
 
+import csv
 import re
 from collections.abc import Callable
 
@@ -7,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -162,7 +163,7 @@ def complaint_admin_actions():  # type: ignore[no-untyped-def]
         }
         return TemplateResponse(request, "admin/complaints/complaint/action_form.html", context)
 
-    @admin.action(description="Take (assign to me; start review)")
+    @admin.action(description="Take (assign to me; start review)", permissions=["change"])
     def take(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
         run(
             modeladmin,
@@ -172,42 +173,42 @@ def complaint_admin_actions():  # type: ignore[no-untyped-def]
             "Took {count}.",
         )
 
-    @admin.action(description="Close: not first submitted to the MCO (one click)")
+    @admin.action(description="Close: not first submitted to the MCO (one click)", permissions=["change"])
     def close_not_first(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
         def call(c: Complaint) -> object:
             return services.complaint_close(complaint=c, actor=request.user, reason="not_submitted_to_mco_first")
 
         run(modeladmin, request, queryset, call, "Closed {count}; the representatives are told to go to the MCO first.")
 
-    @admin.action(description="Close with another reason…")
+    @admin.action(description="Close with another reason…", permissions=["change"])
     def close_other(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
         def call(c, data):  # type: ignore[no-untyped-def]
             return services.complaint_close(complaint=c, actor=request.user, reason=data["reason"], note=data["note"])
 
         return with_form(modeladmin, request, queryset, CloseForm, "Close complaints", call, "Closed {count}.")
 
-    @admin.action(description="Expedite")
+    @admin.action(description="Expedite", permissions=["change"])
     def expedite(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
         def call(c: Complaint) -> object:
             return services.complaint_set_expedited(complaint=c, actor=request.user, expedited=True)
 
         run(modeladmin, request, queryset, call, "Expedited {count}.")
 
-    @admin.action(description="Stop expediting")
+    @admin.action(description="Stop expediting", permissions=["change"])
     def unexpedite(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
         def call(c: Complaint) -> object:
             return services.complaint_set_expedited(complaint=c, actor=request.user, expedited=False)
 
         run(modeladmin, request, queryset, call, "{count} no longer expedited.")
 
-    @admin.action(description="Forward to the MCO")
+    @admin.action(description="Forward to the MCO", permissions=["change"])
     def forward(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
         def call(c: Complaint) -> object:
             return services.complaint_forward_to_mco(complaint=c, actor=request.user)
 
         run(modeladmin, request, queryset, call, "Forwarded {count}; the MCO clock started.")
 
-    @admin.action(description="Record the MCO's answer…")
+    @admin.action(description="Record the MCO's answer…", permissions=["change"])
     def mco_answer(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
         def call(c, data):  # type: ignore[no-untyped-def]
             return services.complaint_record_mco_answer(
@@ -216,14 +217,14 @@ def complaint_admin_actions():  # type: ignore[no-untyped-def]
 
         return with_form(modeladmin, request, queryset, MCOAnswerForm, "The MCO's answer", call, "Recorded {count}.")
 
-    @admin.action(description="Ask the provider for information…")
+    @admin.action(description="Ask the provider for information…", permissions=["change"])
     def request_info(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
         def call(c, data):  # type: ignore[no-untyped-def]
             return services.complaint_request_info(complaint=c, actor=request.user, question=data["question"])
 
         return with_form(modeladmin, request, queryset, QuestionForm, "Ask the provider", call, "Asked {count}.")
 
-    @admin.action(description="Resolve with an outcome…")
+    @admin.action(description="Resolve with an outcome…", permissions=["change"])
     def resolve(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
         def call(c, data):  # type: ignore[no-untyped-def]
             return services.complaint_resolve_with_notice(
@@ -232,12 +233,19 @@ def complaint_admin_actions():  # type: ignore[no-untyped-def]
 
         return with_form(modeladmin, request, queryset, ResolveForm, "Resolve", call, "Resolved {count}.")
 
-    @admin.action(description="Reopen (supervisors)…")
+    @admin.action(description="Reopen (supervisors)…", permissions=["change"])
     def reopen(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
         def call(c, data):  # type: ignore[no-untyped-def]
             return services.complaint_reopen(complaint=c, actor=request.user, note=data["note"])
 
         return with_form(modeladmin, request, queryset, ActionForm, "Reopen", call, "Reopened {count}.")
+
+    @admin.action(description="Export the selected complaints (CSV, no PHI)", permissions=["view"])
+    def export_csv(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
+        audit_record(
+            actor=request.user, action="complaint.queue_exported", object_type="complaints.complaint", request=request
+        )
+        return export_queue_csv(queryset)
 
     return [
         take,
@@ -250,7 +258,41 @@ def complaint_admin_actions():  # type: ignore[no-untyped-def]
         request_info,
         resolve,
         reopen,
+        export_csv,
     ]
+
+
+EXPORT_COLUMNS = ["reference", "received", "mco", "category", "provider_type_group", "status", "expedited", "next_due"]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def export_queue_csv(queryset: QuerySet[Complaint]) -> StreamingHttpResponse:
+    """The queue as CSV, streamed row by row; no member data and no descriptions."""
+    writer = csv.writer(_Echo())
+
+    def rows():  # type: ignore[no-untyped-def]
+        yield writer.writerow(EXPORT_COLUMNS)
+        for complaint in queryset.iterator(chunk_size=500):
+            yield writer.writerow(
+                [
+                    complaint.reference,
+                    timezone.localtime(complaint.submitted_at).date().isoformat(),
+                    complaint.mco.short_name,
+                    complaint.category.name,
+                    complaint.organization.provider_type.get_reporting_group_display(),
+                    complaint.get_status_display(),
+                    "yes" if complaint.expedited else "no",
+                    complaint.next_due.isoformat() if complaint.next_due else "",
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="complaint-queue.csv"'
+    return response
 
 
 class ComplaintAdmin(admin.ModelAdmin):
@@ -284,13 +326,31 @@ class ComplaintAdmin(admin.ModelAdmin):
     list_per_page = 50
     actions = complaint_admin_actions()
     inlines = [ClaimInline, AttachmentInline, TimelineInline]
-    exclude = ["idempotency_key"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
         return selectors_staff.complaint_queue()
 
+    PHI_FIELDS = (
+        "subject",
+        "description",
+        "access_to_care_explanation",
+        "mco_resolution_summary",
+        "outcome_text",
+    )
+
+    def sees_phi(self, request: HttpRequest) -> bool:
+        """Triage analysts and supervisors; the reporting group sees no member data, descriptions or files."""
+        return request.user.has_perm("complaints.view_affectedclaim")
+
+    def get_fields(self, request: HttpRequest, obj: Complaint | None = None) -> list[str]:
+        hidden = {"id", "idempotency_key", *([] if self.sees_phi(request) else self.PHI_FIELDS)}
+        return [field.name for field in Complaint._meta.fields if field.name not in hidden]
+
     def get_readonly_fields(self, request: HttpRequest, obj: Complaint | None = None) -> list[str]:
-        return [field.name for field in Complaint._meta.fields if field.name != "idempotency_key"]
+        return self.get_fields(request, obj)
+
+    def get_inlines(self, request: HttpRequest, obj: Complaint | None = None) -> list[type]:
+        return list(self.inlines) if self.sees_phi(request) else []
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -304,7 +364,7 @@ class ComplaintAdmin(admin.ModelAdmin):
             return queryset, False
         if REFERENCE.match(term):
             return queryset.filter(reference__iexact=term), False
-        if re.fullmatch(r"\d{9}", term):
+        if re.fullmatch(r"\d{9}", term) and self.sees_phi(request):
             # A member's RIN: exact only, and the search is recorded (who searched, not the RIN itself).
             audit_record(
                 actor=request.user,

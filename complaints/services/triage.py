@@ -157,7 +157,7 @@ def staff_digest_send() -> int:
     from django.contrib.auth.models import Group
 
     staff = User.objects.filter(
-        is_active=True, is_staff=True, groups__in=Group.objects.filter(name__in=roles.STAFF_GROUPS)
+        is_active=True, is_staff=True, groups__in=Group.objects.filter(name__in=roles.TRIAGE_GROUPS)
     )
     recipients = list(staff.distinct())
     with transaction.atomic():

@@ -157,3 +157,39 @@ def test_the_complaint_page_has_a_button_for_each_triage_action(staff_client):
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.status == "in_review" and complaint.assignee == staff_client.analyst
+
+
+@pytest.fixture
+def reporting_client():  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    reporter = staff_user_create(email="rep@hfs.example", full_name="Rita", password=None, group_name=roles.REPORTING)
+    return sign_in(Client(), reporter)
+
+
+def test_the_reporting_group_sees_the_queue_without_phi_and_cannot_act(reporting_client):
+    complaint = submit(RepresentativeFactory().user, description="Pat Example was refused.", subject="Canary subject")
+    queue = reporting_client.get(QUEUE).content.decode()
+    assert complaint.reference in queue
+    assert "Take (assign to me" not in queue and "Export the selected complaints" in queue
+    page = reporting_client.get(f"{QUEUE}{complaint.pk}/change/").content.decode()
+    assert complaint.reference in page
+    for phi in ("Pat Example", "123456789", "Canary subject", "refused"):
+        assert phi not in page
+    assert reporting_client.get(QUEUE, {"q": "123456789"}).status_code == 200
+    assert not AuditEvent.objects.filter(action="complaint.rin_search").exists()  # not searched by RIN at all
+    response = reporting_client.post(QUEUE, {"action": "take", "_selected_action": [complaint.pk]})
+    complaint.refresh_from_db()
+    assert complaint.status == "submitted" and response.status_code in (200, 302)
+
+
+def test_exporting_the_queue_is_streamed_without_phi_and_audited(staff_client):
+    complaint = submit(RepresentativeFactory().user, subject="Canary subject")
+    response = staff_client.post(QUEUE, {"action": "export_csv", "_selected_action": [complaint.pk]})
+    assert response.streaming and response["Content-Type"].startswith("text/csv")
+    body = b"".join(response.streaming_content).decode()
+    lines = body.strip().splitlines()
+    assert lines[0] == "reference,received,mco,category,provider_type_group,status,expedited,next_due"
+    assert lines[1].startswith(complaint.reference + ",")
+    assert "Canary" not in body and "Pat Example" not in body and "123456789" not in body
+    assert AuditEvent.objects.filter(action="complaint.queue_exported", actor=staff_client.analyst).exists()
