@@ -51,6 +51,17 @@ class AssigneeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class HeldNoticeFilter(admin.SimpleListFilter):
+    title = "needs a new representative"
+    parameter_name = "held"
+
+    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+        return [("yes", "Notice held: transfer needed")]
+
+    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        return queryset.exclude(held_notice="") if self.value() == "yes" else queryset
+
+
 class ProviderGroupFilter(admin.SimpleListFilter):
     title = "provider type group"
     parameter_name = "provider_group"
@@ -117,6 +128,10 @@ class QuestionForm(forms.Form):
 class MCOAnswerForm(forms.Form):
     note = forms.CharField(label="Summary of the MCO's answer (internal)", widget=forms.Textarea)
     extension = forms.BooleanField(label="The MCO asks for its one 30-day extension", required=False)
+
+
+class TransferForm(forms.Form):
+    to_email = forms.EmailField(label="Email of another active representative of the same organization")
 
 
 class ResolveForm(forms.Form):
@@ -240,6 +255,13 @@ def complaint_admin_actions():  # type: ignore[no-untyped-def]
 
         return with_form(modeladmin, request, queryset, ActionForm, "Reopen", call, "Reopened {count}.")
 
+    @admin.action(description="Transfer to another representative…", permissions=["change"])
+    def transfer(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
+        def call(c, data):  # type: ignore[no-untyped-def]
+            return services.complaint_transfer(complaint=c, actor=request.user, to_email=data["to_email"])
+
+        return with_form(modeladmin, request, queryset, TransferForm, "Transfer", call, "Transferred {count}.")
+
     @admin.action(description="Export the selected complaints (CSV, no PHI)", permissions=["view"])
     def export_csv(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
         audit_record(
@@ -258,6 +280,7 @@ def complaint_admin_actions():  # type: ignore[no-untyped-def]
         request_info,
         resolve,
         reopen,
+        transfer,
         export_csv,
     ]
 
@@ -318,6 +341,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         OverdueFilter,
         "filing_window",
         AssigneeFilter,
+        HeldNoticeFilter,
         ("submitted_at", admin.DateFieldListFilter),
     ]
     search_fields = ["reference"]

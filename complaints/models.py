@@ -187,6 +187,9 @@ class Complaint(models.Model):
     forwarded_on = models.DateField("forwarded to the MCO on", null=True, blank=True)
     mco_answer_due = models.DateField(null=True, blank=True)
     mco_extension_granted = models.BooleanField(default=False)
+    # A notice for a representative who no longer represents the organization is held (R6) until staff transfer
+    # the complaint to another representative of the same organization.
+    held_notice = models.CharField(max_length=64, blank=True)
     closure_reason = models.CharField(max_length=32, choices=ClosureReason.choices, blank=True)
     outcome_code = models.CharField(max_length=32, blank=True)
     outcome_text = models.TextField(blank=True)

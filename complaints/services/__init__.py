@@ -20,6 +20,7 @@ from complaints.services.intake import (  # noqa: F401 - the names other modules
     complaint_withdraw,
     draft_problems,
     filing_representative,
+    notify_submitter,
     window_rules,
 )
 from complaints.services.triage import (  # noqa: F401
@@ -31,4 +32,5 @@ from complaints.services.triage import (  # noqa: F401
     complaint_resolve_with_notice,
     complaint_set_expedited,
     complaint_take,
+    complaint_transfer,
 )

@@ -98,6 +98,25 @@ def draft_problems(draft: ComplaintDraft, *, today: date) -> dict[str, list[str]
     return problems
 
 
+def notify_submitter(*, complaint: Complaint, kind: str) -> None:
+    """Email the complaint's contact (R6) — or, if that person no longer represents the organization, hold the
+    notice and flag the complaint for staff to transfer (a recorded event). Call inside the change's transaction."""
+    still_there = Representative.objects.active().filter(
+        user_id=complaint.submitted_by_id, organization_id=complaint.organization_id
+    )
+    if still_there.exists():
+        outbox.enqueue(kind=kind, object_id=complaint.pk, to_email=complaint.contact_email)
+        return
+    Complaint.objects.filter(pk=complaint.pk).update(held_notice=kind)
+    complaint.held_notice = kind
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.NOTE,
+        note="Notice held: the representative who filed no longer represents the organization. "
+        "Transfer the complaint to another representative of the organization.",
+    )
+
+
 def _next_reference(*, year: int) -> str:
     counter, _ = ReferenceCounter.objects.get_or_create(year=year)
     counter = ReferenceCounter.objects.select_for_update().get(pk=counter.pk)
@@ -190,7 +209,7 @@ def complaint_submit(
     Attachment.objects.filter(draft_key=idempotency_key, uploaded_by=user, complaint__isnull=True).update(
         complaint=complaint, event=event, draft_key=None
     )
-    outbox.enqueue(kind="complaints.acknowledgement", object_id=complaint.pk, to_email=complaint.contact_email)
+    notify_submitter(complaint=complaint, kind="complaints.acknowledgement")
     audit_record(actor=user, action="complaint.submitted", obj=complaint, request=request)
     return complaint
 
@@ -260,7 +279,7 @@ def complaint_withdraw(*, complaint: Complaint, actor: User, note: str = "") -> 
         note=note,
         closure_reason=Complaint.ClosureReason.WITHDRAWN_BY_PROVIDER,
     )
-    outbox.enqueue(kind="complaints.withdrawn", object_id=complaint.pk, to_email=complaint.contact_email)
+    notify_submitter(complaint=complaint, kind="complaints.withdrawn")
     audit_record(actor=actor, action="complaint.withdrawn", obj=complaint)
     return complaint
 

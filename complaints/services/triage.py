@@ -10,7 +10,7 @@ from accounts import roles
 from accounts.models import User
 from complaints import clock
 from complaints.models import Complaint, ComplaintEvent, ComplaintStatus
-from complaints.services.intake import _transition
+from complaints.services.intake import _transition, notify_submitter
 from portal import outbox
 
 
@@ -70,7 +70,7 @@ def complaint_close(*, complaint: Complaint, actor: User, reason: str, note: str
     complaint, _ = _transition(
         complaint=complaint, actor=actor, to_status=ComplaintStatus.CLOSED, note=note, closure_reason=reason
     )
-    outbox.enqueue(kind="complaints.closed", object_id=complaint.pk, to_email=complaint.contact_email)
+    notify_submitter(complaint=complaint, kind="complaints.closed")
     return complaint
 
 
@@ -122,7 +122,7 @@ def complaint_request_info(*, complaint: Complaint, actor: User, question: str) 
     complaint, _ = _transition(
         complaint=complaint, actor=actor, to_status=ComplaintStatus.AWAITING_PROVIDER, note=question, shared=True
     )
-    outbox.enqueue(kind="complaints.info_requested", object_id=complaint.pk, to_email=complaint.contact_email)
+    notify_submitter(complaint=complaint, kind="complaints.info_requested")
     return complaint
 
 
@@ -137,7 +137,7 @@ def complaint_resolve_with_notice(
     complaint = complaint_resolve(
         complaint=complaint, actor=actor, outcome_code=outcome_code, outcome_text=outcome_text
     )
-    outbox.enqueue(kind="complaints.resolved", object_id=complaint.pk, to_email=complaint.contact_email)
+    notify_submitter(complaint=complaint, kind="complaints.resolved")
     return complaint
 
 
@@ -164,3 +164,31 @@ def staff_digest_send() -> int:
         for member in recipients:
             outbox.enqueue(kind="complaints.staff_digest", object_id=member.pk, to_email=member.email)
     return len(recipients)
+
+
+@transaction.atomic
+def complaint_transfer(*, complaint: Complaint, actor: User, to_email: str) -> Complaint:
+    """Give a complaint to another active representative of its organization (the filer left). Their verified
+    address becomes the contact (R6); a held notice is sent to them now. Recorded as an internal event."""
+    from accounts.models import Representative
+
+    _ensure_staff(actor)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    designation = (
+        Representative.objects.active()
+        .select_related("user")
+        .filter(organization_id=complaint.organization_id, user__email=User.objects.normalize_email(to_email))
+        .first()
+    )
+    if designation is None:
+        raise ValidationError({"to_email": "That person is not an active representative of this organization."})
+    previous = complaint.representative_name
+    complaint.submitted_by = designation.user
+    complaint.contact_email = designation.user.email
+    complaint.representative_name = designation.user.full_name
+    held, complaint.held_notice = complaint.held_notice, ""
+    complaint.save(update_fields=["submitted_by", "contact_email", "representative_name", "held_notice"])
+    _note(complaint, actor, f"Transferred from {previous} to {designation.user.full_name}.")
+    if held:
+        outbox.enqueue(kind=held, object_id=complaint.pk, to_email=complaint.contact_email)
+    return complaint

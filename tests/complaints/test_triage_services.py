@@ -195,3 +195,33 @@ def test_the_daily_digest_lists_overdue_and_due_soon_references_without_phi(
     overdue_part, soon_part = message.body.split("Due today or tomorrow")
     assert complaint.reference in overdue_part and soon.reference in soon_part
     assert_no_phi([message])
+
+
+def test_a_notice_for_a_representative_who_left_is_held_and_sent_after_transfer(
+    complaint, analyst, django_capture_on_commit_callbacks
+):
+    from accounts.models import Representative
+
+    services.complaint_take(complaint=complaint, actor=analyst)
+    Representative.objects.filter(user=complaint.submitted_by).update(revoked_at=timezone.now())
+    colleague = RepresentativeFactory(organization=complaint.organization)
+    stranger = RepresentativeFactory()
+    _, messages = sent(
+        django_capture_on_commit_callbacks,
+        lambda: services.complaint_resolve_with_notice(
+            complaint=complaint, actor=analyst, outcome_code="paid", outcome_text="Paid"
+        ),
+    )
+    complaint.refresh_from_db()
+    assert messages == [] and complaint.held_notice == "complaints.resolved"
+    assert complaint.events.filter(note__startswith="Notice held").exists()
+    with pytest.raises(ValidationError):
+        services.complaint_transfer(complaint=complaint, actor=analyst, to_email=stranger.user.email)
+    _, messages = sent(
+        django_capture_on_commit_callbacks,
+        lambda: services.complaint_transfer(complaint=complaint, actor=analyst, to_email=colleague.user.email),
+    )
+    complaint.refresh_from_db()
+    assert complaint.contact_email == colleague.user.email and complaint.held_notice == ""
+    assert [m.to for m in messages] == [[colleague.user.email]]
+    assert complaint.events.filter(note__startswith="Transferred from").exists()
