@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -348,6 +348,8 @@ class ComplaintAdmin(admin.ModelAdmin):
     search_help_text = "Reference (exact), organization name, NPI (10 digits) or a member's RIN (9 digits, exact)."
     show_full_result_count = False
     list_per_page = 50
+    # Expedited first, then the oldest due date (the queryset's order; the admin would otherwise use the model's).
+    ordering = [F("expedited").desc(), F("next_due").asc(nulls_last=True), "submitted_at"]
     actions = complaint_admin_actions()
     inlines = [ClaimInline, AttachmentInline, TimelineInline]
 

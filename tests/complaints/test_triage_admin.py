@@ -60,10 +60,12 @@ def test_the_queue_runs_the_same_queries_for_10_and_500_complaints(staff_client)
 
 def test_expedited_come_first_then_the_oldest_due_date(staff_client):
     rep = RepresentativeFactory().user
-    standard = submit(rep)
-    urgent = submit(rep, access_to_care=True, access_to_care_explanation="No insulin.")
+    urgent = submit(rep, access_to_care=True, access_to_care_explanation="No insulin.")  # the oldest
+    later_due, sooner_due = submit(rep), submit(rep)  # the newest
+    Complaint.objects.filter(pk=sooner_due.pk).update(first_response_due=timezone.localdate())
     page = staff_client.get(QUEUE).content.decode()
-    assert page.index(urgent.reference) < page.index(standard.reference)
+    order = sorted([urgent, later_due, sooner_due], key=lambda c: page.index(c.reference))
+    assert order == [urgent, sooner_due, later_due]
 
 
 def test_overdue_filter_and_marker(staff_client):
