@@ -39,6 +39,25 @@ def complaint_take(*, complaint: Complaint, actor: User) -> Complaint:
 
 
 @transaction.atomic
+def complaint_assign(*, complaint: Complaint, actor: User, assignee_email: str) -> Complaint:
+    """Assign to a colleague in a triage group (recorded as an internal event)."""
+    _ensure_staff(actor)
+    assignee = User.objects.filter(
+        email=User.objects.normalize_email(assignee_email),
+        is_active=True,
+        is_staff=True,
+        groups__name__in=roles.TRIAGE_GROUPS,
+    ).first()
+    if assignee is None:
+        raise ValidationError({"assignee_email": "That is not an active HFS triage analyst or supervisor."})
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint.assignee = assignee
+    complaint.save(update_fields=["assignee"])
+    _note(complaint, actor, f"Assigned to {assignee.full_name} by {actor.full_name}.")
+    return complaint
+
+
+@transaction.atomic
 def complaint_set_expedited(*, complaint: Complaint, actor: User, expedited: bool, note: str = "") -> Complaint:
     """Expedite (R3) or not; the first-response clock follows while the complaint waits for triage."""
     _ensure_staff(actor)

@@ -225,3 +225,13 @@ def test_a_notice_for_a_representative_who_left_is_held_and_sent_after_transfer(
     assert complaint.contact_email == colleague.user.email and complaint.held_notice == ""
     assert [m.to for m in messages] == [[colleague.user.email]]
     assert complaint.events.filter(note__startswith="Transferred from").exists()
+
+
+def test_assign_to_a_triage_colleague_only(complaint, analyst):
+    supervisor = staff_user_create(email="sup@hfs.example", full_name="Sup", password=None, group_name=roles.SUPERVISOR)
+    reporter = staff_user_create(email="rpt@hfs.example", full_name="Rpt", password=None, group_name=roles.REPORTING)
+    complaint = services.complaint_assign(complaint=complaint, actor=analyst, assignee_email="SUP@hfs.example")
+    assert complaint.assignee == supervisor
+    assert complaint.events.filter(note__startswith="Assigned to Sup by Ana Lyst").exists()
+    with pytest.raises(ValidationError):
+        services.complaint_assign(complaint=complaint, actor=analyst, assignee_email=reporter.email)
