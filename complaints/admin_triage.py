@@ -130,6 +130,10 @@ class MCOAnswerForm(forms.Form):
     extension = forms.BooleanField(label="The MCO asks for its one 30-day extension", required=False)
 
 
+class AssignForm(forms.Form):
+    assignee_email = forms.EmailField(label="Email of the HFS colleague to assign")
+
+
 class TransferForm(forms.Form):
     to_email = forms.EmailField(label="Email of another active representative of the same organization")
 
@@ -187,6 +191,13 @@ def complaint_admin_actions():  # type: ignore[no-untyped-def]
             lambda c: services.complaint_take(complaint=c, actor=request.user),
             "Took {count}.",
         )
+
+    @admin.action(description="Assign to a colleague…", permissions=["change"])
+    def assign(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
+        def call(c, data):  # type: ignore[no-untyped-def]
+            return services.complaint_assign(complaint=c, actor=request.user, assignee_email=data["assignee_email"])
+
+        return with_form(modeladmin, request, queryset, AssignForm, "Assign", call, "Assigned {count}.")
 
     @admin.action(description="Close: not first submitted to the MCO (one click)", permissions=["change"])
     def close_not_first(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
@@ -271,6 +282,7 @@ def complaint_admin_actions():  # type: ignore[no-untyped-def]
 
     return [
         take,
+        assign,
         close_not_first,
         close_other,
         expedite,

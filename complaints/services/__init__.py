@@ -24,6 +24,7 @@ from complaints.services.intake import (  # noqa: F401 - the names other modules
     window_rules,
 )
 from complaints.services.triage import (  # noqa: F401
+    complaint_assign,
     complaint_close,
     complaint_forward_to_mco,
     complaint_record_mco_answer,
