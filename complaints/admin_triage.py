@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -115,7 +115,10 @@ class ActionForm(forms.Form):
     note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class CloseForm(ActionForm):
+class CloseForm(forms.Form):
+    note = forms.CharField(
+        label="Note for the provider (they will read it)", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     reason = forms.ChoiceField(
         choices=[c for c in Complaint.ClosureReason.choices if c[0] != Complaint.ClosureReason.WITHDRAWN_BY_PROVIDER]
     )
@@ -367,7 +370,7 @@ class ComplaintAdmin(admin.ModelAdmin):
     def get_ordering(self, request: HttpRequest) -> list[object]:
         # Expedited first, then the oldest due date (an annotation, so not in the `ordering` attribute, which the
         # system checks validate against model fields; the admin would otherwise use the model's newest-first).
-        return [F("expedited").desc(), F("next_due").asc(nulls_last=True), "submitted_at"]
+        return list(selectors_staff.QUEUE_ORDER)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
         return selectors_staff.complaint_queue()
@@ -396,6 +399,11 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # The page of one complaint is read-only (no Save that could overwrite a concurrent change); the
+        # queue's actions still need the permission.
+        return obj is None and super().has_change_permission(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

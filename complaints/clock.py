@@ -8,7 +8,10 @@ import holidays
 
 @lru_cache(maxsize=16)
 def _illinois_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.US(subdiv="IL", years=year))
+    observed = holidays.US(subdiv="IL", years=year)
+    # State offices also close the day after Thanksgiving, which the library's list leaves out.
+    thanksgiving = next(day for day, name in observed.items() if "Thanksgiving" in name)
+    return frozenset([*observed, thanksgiving + timedelta(days=1)])
 
 
 def is_business_day(day: date) -> bool:

@@ -189,7 +189,7 @@ class Complaint(models.Model):
     mco_extension_granted = models.BooleanField(default=False)
     # A notice for a representative who no longer represents the organization is held (R6) until staff transfer
     # the complaint to another representative of the same organization.
-    held_notice = models.CharField(max_length=64, blank=True)
+    held_notice = models.CharField(max_length=400, blank=True)  # comma-separated email kinds, oldest first
     closure_reason = models.CharField(max_length=32, choices=ClosureReason.choices, blank=True)
     outcome_code = models.CharField(max_length=32, blank=True)
     outcome_text = models.TextField(blank=True)

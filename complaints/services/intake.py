@@ -107,8 +107,9 @@ def notify_submitter(*, complaint: Complaint, kind: str) -> None:
     if still_there.exists():
         outbox.enqueue(kind=kind, object_id=complaint.pk, to_email=complaint.contact_email)
         return
-    Complaint.objects.filter(pk=complaint.pk).update(held_notice=kind)
-    complaint.held_notice = kind
+    held = [existing for existing in (complaint.held_notice or "").split(",") if existing]
+    complaint.held_notice = ",".join([*held, kind])
+    Complaint.objects.filter(pk=complaint.pk).update(held_notice=complaint.held_notice)
     ComplaintEvent.objects.create(
         complaint=complaint,
         kind=ComplaintEvent.Kind.NOTE,

@@ -15,8 +15,9 @@ from portal import outbox
 
 
 def _ensure_staff(actor: User) -> None:
-    if not actor.is_staff:
-        raise PermissionDenied("Only HFS staff can do this.")
+    # Staff who only read (the reporting group) do not act on complaints.
+    if not (actor.is_staff and actor.has_perm("complaints.change_complaint")):
+        raise PermissionDenied("Only HFS triage staff can do this.")
 
 
 def _note(complaint: Complaint, actor: User, note: str, *, shared: bool = False) -> ComplaintEvent:
@@ -117,13 +118,15 @@ def complaint_record_mco_answer(*, complaint: Complaint, actor: User, note: str,
     _ensure_staff(actor)
     if not note.strip():
         raise ValidationError({"note": "Summarize the MCO's answer or request."})
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.status != ComplaintStatus.AWAITING_MCO:
+        raise ValidationError("HFS is not waiting for this MCO's answer: forward the complaint to the MCO first.")
     if not extension:
         complaint, _ = _transition(
             complaint=complaint, actor=actor, to_status=ComplaintStatus.IN_REVIEW, note=note, shared=False
         )
         return complaint
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.status != ComplaintStatus.AWAITING_MCO or complaint.mco_extension_granted:
+    if complaint.mco_extension_granted:
         raise ValidationError("The MCO can have one extension, while HFS waits for its answer.")
     complaint.mco_extension_granted = True
     complaint.mco_answer_due = clock.add_calendar_days(complaint.mco_answer_due, settings.PORTAL_MCO_EXTENSION_DAYS)
@@ -165,6 +168,9 @@ def complaint_reopen(*, complaint: Complaint, actor: User, note: str) -> Complai
     """Supervisors only: a resolved complaint goes back into review."""
     if not actor.groups.filter(name=roles.SUPERVISOR).exists() and not actor.is_superuser:
         raise PermissionDenied("Only an HFS supervisor can reopen a complaint.")
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.status != ComplaintStatus.RESOLVED:
+        raise ValidationError("Only a resolved complaint can be reopened.")
     complaint, _ = _transition(
         complaint=complaint, actor=actor, to_status=ComplaintStatus.IN_REVIEW, note=note, shared=False
     )
@@ -193,6 +199,11 @@ def complaint_transfer(*, complaint: Complaint, actor: User, to_email: str) -> C
 
     _ensure_staff(actor)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    filer_still_there = Representative.objects.active().filter(
+        user_id=complaint.submitted_by_id, organization_id=complaint.organization_id
+    )
+    if not complaint.held_notice and filer_still_there.exists():
+        raise ValidationError("The representative who filed still represents the organization: R6 keeps it theirs.")
     designation = (
         Representative.objects.active()
         .select_related("user")
@@ -205,9 +216,9 @@ def complaint_transfer(*, complaint: Complaint, actor: User, to_email: str) -> C
     complaint.submitted_by = designation.user
     complaint.contact_email = designation.user.email
     complaint.representative_name = designation.user.full_name
-    held, complaint.held_notice = complaint.held_notice, ""
+    held, complaint.held_notice = [kind for kind in complaint.held_notice.split(",") if kind], ""
     complaint.save(update_fields=["submitted_by", "contact_email", "representative_name", "held_notice"])
     _note(complaint, actor, f"Transferred from {previous} to {designation.user.full_name}.")
-    if held:
-        outbox.enqueue(kind=held, object_id=complaint.pk, to_email=complaint.contact_email)
+    for kind in held:  # every notice held while nobody could receive it, in order
+        outbox.enqueue(kind=kind, object_id=complaint.pk, to_email=complaint.contact_email)
     return complaint

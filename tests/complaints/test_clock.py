@@ -12,7 +12,7 @@ from complaints.clock import add_business_days, is_business_day
     [
         (date(2026, 11, 30), 2, date(2026, 12, 2)),  # Monday + 2 = Wednesday
         (date(2026, 12, 4), 2, date(2026, 12, 8)),  # Friday: the weekend is skipped
-        (date(2026, 11, 25), 2, date(2026, 11, 30)),  # Wednesday before Thanksgiving (Thu 26 is a holiday)
+        (date(2026, 11, 25), 2, date(2026, 12, 1)),  # Thanksgiving (Thu 26) and the day after (Fri 27) are off
         (date(2026, 12, 24), 2, date(2026, 12, 29)),  # Christmas Friday, then the weekend
         (date(2026, 12, 30), 2, date(2027, 1, 4)),  # New Year's Day 2027 is a Friday
         (date(2027, 2, 11), 1, date(2027, 2, 16)),  # Lincoln's Birthday (Fri 12) and Washington's (Mon 15)
@@ -31,6 +31,8 @@ def test_add_business_days(start, days, expected):
     ("day", "expected"),
     [
         (date(2026, 11, 26), False),  # Thanksgiving
+        (date(2026, 11, 27), False),  # the day after Thanksgiving (state offices close)
+        (date(2027, 11, 26), False),
         (date(2026, 11, 28), False),  # Saturday
         (date(2026, 12, 25), False),
         (date(2027, 7, 5), False),  # Independence Day observed

@@ -78,13 +78,17 @@ def test_overdue_filter_and_marker(staff_client):
 
 
 def test_searches_by_reference_npi_organization_and_rin_which_is_audited(staff_client):
+    from complaints.rules import ClaimLine
+    from tests.complaints.factories import days_ago
+
     complaint = submit(RepresentativeFactory().user)
-    other = submit(RepresentativeFactory().user)
+    other = submit(RepresentativeFactory().user, lines=[ClaimLine("Other Member", "555444333", days_ago(50))])
     for term in (complaint.reference.lower(), complaint.organization.npi, complaint.organization.legal_name):
         page = staff_client.get(QUEUE, {"q": term}).content.decode()
         assert complaint.reference in page and other.reference not in page, term
     page = staff_client.get(QUEUE, {"q": "123456789"}).content.decode()
-    assert complaint.reference in page
+    assert complaint.reference in page and other.reference not in page
+    assert other.reference not in staff_client.get(QUEUE, {"q": "12345678"}).content.decode()  # exact only
     event = AuditEvent.objects.get(action="complaint.rin_search")
     assert event.actor == staff_client.analyst and "123456789" not in (event.object_id + event.object_type)
 
@@ -155,6 +159,10 @@ def test_the_complaint_page_has_a_button_for_each_triage_action(staff_client):
     for label in ("Take (assign to me; start review)", "Close: not first submitted to the MCO (one click)", "Resolve"):
         assert label in page
     assert f'name="_selected_action" value="{complaint.pk}"' in page
+    # The triage forms stand outside the admin's own form (browsers drop nested forms).
+    admin_form_end = page.index("</form>", page.index('id="complaint_form"'))
+    assert page.index('<form id="triage-take"') > admin_form_end
+    assert 'form="triage-take"' in page[:admin_form_end]
     response = staff_client.post(QUEUE, {"action": "take", "_selected_action": [complaint.pk]})
     assert response.status_code == 302
     complaint.refresh_from_db()
@@ -195,3 +203,17 @@ def test_exporting_the_queue_is_streamed_without_phi_and_audited(staff_client):
     assert lines[1].startswith(complaint.reference + ",")
     assert "Canary" not in body and "Pat Example" not in body and "123456789" not in body
     assert AuditEvent.objects.filter(action="complaint.queue_exported", actor=staff_client.analyst).exists()
+
+
+def test_waiting_for_triage_is_due_at_the_earlier_deadline_and_settled_ones_sink(staff_client):
+    rep = RepresentativeFactory().user
+    presentation_late = submit(rep)
+    Complaint.objects.filter(pk=presentation_late.pk).update(
+        mco_presentation_due=timezone.localdate() - timezone.timedelta(days=1)
+    )
+    assert presentation_late.reference in staff_client.get(QUEUE + "?due=overdue").content.decode()
+    closed_urgent = submit(rep, access_to_care=True, access_to_care_explanation="Was urgent.")
+    Complaint.objects.filter(pk=closed_urgent.pk).update(status="closed", closure_reason="duplicate")
+    open_standard = submit(rep)
+    page = staff_client.get(QUEUE).content.decode()
+    assert page.index(open_standard.reference) < page.index(closed_urgent.reference)

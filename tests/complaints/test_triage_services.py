@@ -235,3 +235,40 @@ def test_assign_to_a_triage_colleague_only(complaint, analyst):
     assert complaint.events.filter(note__startswith="Assigned to Sup by Ana Lyst").exists()
     with pytest.raises(ValidationError):
         services.complaint_assign(complaint=complaint, actor=analyst, assignee_email=reporter.email)
+
+
+def test_actions_only_from_the_states_they_belong_to(complaint, analyst):
+    with pytest.raises(ValidationError, match="not waiting for this MCO"):
+        services.complaint_record_mco_answer(complaint=complaint, actor=analyst, note="x")
+    supervisor = staff_user_create(email="sup@hfs.example", full_name="Sup", password=None, group_name=roles.SUPERVISOR)
+    with pytest.raises(ValidationError, match="Only a resolved complaint"):
+        services.complaint_reopen(complaint=complaint, actor=supervisor, note="x")
+    assert Complaint.objects.get(pk=complaint.pk).status == "submitted"
+
+
+def test_the_reporting_group_cannot_act_even_through_the_services(complaint):
+    reporter = staff_user_create(email="rpt@hfs.example", full_name="Rpt", password=None, group_name=roles.REPORTING)
+    with pytest.raises(PermissionDenied):
+        services.complaint_take(complaint=complaint, actor=reporter)
+
+
+def test_a_complaint_stays_with_its_filer_while_they_represent_the_organization(complaint, analyst):
+    colleague = RepresentativeFactory(organization=complaint.organization)
+    with pytest.raises(ValidationError, match="still represents"):
+        services.complaint_transfer(complaint=complaint, actor=analyst, to_email=colleague.user.email)
+
+
+def test_every_held_notice_is_sent_after_transfer(complaint, analyst, django_capture_on_commit_callbacks):
+    from accounts.models import Representative
+
+    services.complaint_take(complaint=complaint, actor=analyst)
+    Representative.objects.filter(user=complaint.submitted_by).update(revoked_at=timezone.now())
+    colleague = RepresentativeFactory(organization=complaint.organization)
+    services.complaint_request_info(complaint=complaint, actor=analyst, question="EOB?")
+    services.complaint_close(complaint=complaint, actor=analyst, reason="incomplete")
+    _, messages = sent(
+        django_capture_on_commit_callbacks,
+        lambda: services.complaint_transfer(complaint=complaint, actor=analyst, to_email=colleague.user.email),
+    )
+    assert [m.subject.split("] ")[1].split(" ")[0] for m in messages] == ["HFS", "Complaint"]
+    assert all(m.to == [colleague.user.email] for m in messages)
