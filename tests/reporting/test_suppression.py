@@ -1,0 +1,119 @@
+"""Small-cell suppression (DESIGN §7): hand cases and properties over random tables (hypothesis)."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reporting.suppression import _equations, suppress
+
+
+def shown_values(table, result):  # type: ignore[no-untyped-def]
+    rows, columns = len(table), len(table[0])
+    values = {(r, c): table[r][c] for r in range(rows) for c in range(columns)}
+    for r in range(rows):
+        values[(r, -1)] = sum(table[r])
+    for c in range(columns):
+        values[(-1, c)] = sum(table[r][c] for r in range(rows))
+    values[(-1, -1)] = sum(map(sum, table))
+    return {cell: value for cell, value in values.items() if cell not in result.hidden}, values
+
+
+def test_a_small_cell_and_a_complement_in_its_row_and_column_are_hidden():
+    table = [[5, 40, 30], [20, 25, 60]]
+    result = suppress(table)
+    assert (0, 0) in result.hidden  # primary: 5
+    assert (0, 2) in result.hidden  # its row's smallest other cell (30)
+    assert (1, 0) in result.hidden  # its column's complement (20)
+    assert result.shows(0, -1) and result.shows(-1, -1)  # totals stay when they can
+
+
+def test_zeros_and_large_counts_are_shown():
+    result = suppress([[0, 12], [40, 0]])
+    assert result.hidden == frozenset()
+
+
+def test_a_small_total_is_hidden_too():
+    result = suppress([[3, 4], [0, 0]])
+    assert (0, -1) in result.hidden and (-1, 0) in result.hidden and (-1, -1) in result.hidden
+
+
+def test_the_threshold_is_a_parameter():
+    assert suppress([[12, 40], [30, 50]], threshold=13).hidden >= {(0, 0)}
+    assert suppress([[12, 40], [30, 50]]).hidden == frozenset()
+
+
+tables = st.integers(min_value=1, max_value=6).flatmap(
+    lambda rows: st.integers(min_value=1, max_value=6).flatmap(
+        lambda columns: st.lists(
+            st.lists(st.one_of(st.integers(0, 15), st.integers(0, 300)), min_size=columns, max_size=columns),
+            min_size=rows,
+            max_size=rows,
+        )
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(tables)
+def test_no_count_from_1_to_10_is_shown(table):
+    shown, _ = shown_values(table, suppress(table))
+    assert all(value == 0 or value >= 11 for value in shown.values())
+
+
+@settings(max_examples=300, deadline=None)
+@given(tables)
+def test_no_hidden_entry_is_alone_in_a_row_column_or_total_equation(table):
+    result = suppress(table)
+    for equation in _equations(len(table), len(table[0])):
+        assert sum(cell in result.hidden for cell in equation) != 1
+
+
+def determined(hidden: list, equations: list, cell) -> bool:  # type: ignore[no-untyped-def]
+    """True when the equations pin ``cell`` exactly (its unit vector lies in their row space), over the rationals."""
+    from fractions import Fraction
+
+    index = {entry: i for i, entry in enumerate(hidden)}
+    matrix = []
+    for equation in equations:
+        row = [Fraction(0)] * len(hidden)
+        for entry in equation[:-1]:
+            if entry in index:
+                row[index[entry]] += 1
+        if equation[-1] in index:
+            row[index[equation[-1]]] -= 1
+        if any(row):
+            matrix.append(row)
+
+    def rank(rows):  # type: ignore[no-untyped-def]
+        rows = [list(r) for r in rows]
+        rank_, column = 0, 0
+        width = len(hidden)
+        while rank_ < len(rows) and column < width:
+            pivot = next((i for i in range(rank_, len(rows)) if rows[i][column] != 0), None)
+            if pivot is None:
+                column += 1
+                continue
+            rows[rank_], rows[pivot] = rows[pivot], rows[rank_]
+            for i in range(len(rows)):
+                if i != rank_ and rows[i][column] != 0:
+                    factor = rows[i][column] / rows[rank_][column]
+                    rows[i] = [a - factor * b for a, b in zip(rows[i], rows[rank_], strict=True)]
+            rank_ += 1
+            column += 1
+        return rank_
+
+    unit = [Fraction(0)] * len(hidden)
+    unit[index[cell]] = Fraction(1)
+    return rank([*matrix, unit]) == rank(matrix)
+
+
+@settings(max_examples=300, deadline=None)
+@given(tables)
+def test_no_hidden_small_count_is_pinned_by_the_shown_entries_and_totals(table):
+    """Stronger than one equation at a time: the whole system of shown totals does not determine any small count."""
+    result = suppress(table)
+    _, values = shown_values(table, result)
+    hidden = sorted(result.hidden)
+    equations = _equations(len(table), len(table[0]))
+    for cell in hidden:
+        if 0 < values[cell] < 11:
+            assert not determined(hidden, equations, cell), (cell, table)
