@@ -4,7 +4,8 @@ A table is published with its row totals, column totals and grand total. Rules:
 - primary: any count from 1 to threshold - 1 (default 1 to 10) is suppressed, totals included; 0 may be shown;
 - complementary: no row or column equation (total = sum of its cells) and no grand-total equation may have exactly
   one suppressed entry, or that entry could be worked out by subtraction. While one does, another entry of that
-  equation is suppressed (the smallest cell, to lose the least information; the total when no cell is left).
+  equation is suppressed (the smallest cell, zeros included, to lose the least information; the total when no
+  cell is left).
 - audit: the shown entries and all the equations together must not pin any hidden small count either (checked
   with linear algebra); while one is pinned, another entry of one of its equations is suppressed.
 Both repeat until nothing changes.
@@ -55,8 +56,8 @@ def suppress(table: list[list[int]], *, threshold: int = 11) -> Suppressed:
                 return False
             hidden.add(equation[-1])
             return True
-        # The smallest cell hides the least; a positive one before a zero (a hidden 0 protects as well).
-        hidden.add(min(candidates, key=lambda cell: (values[cell] == 0, values[cell])))
+        # The smallest entry hides the least information; a hidden 0 protects as well as any other.
+        hidden.add(min(candidates, key=lambda cell: values[cell]))
         return True
 
     while True:

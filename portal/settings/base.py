@@ -160,6 +160,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.send_staff_digest",
         "schedule": crontab(hour=7, minute=0),  # 7 a.m. in Illinois, every day
     },
+    "refresh-reports": {"task": "reporting.tasks.refresh_reports", "schedule": crontab(hour=2, minute=30)},
     "purge-stale-draft-attachments": {
         "task": "complaints.tasks.purge_stale_draft_attachments",
         "schedule": 3600.0,
@@ -272,5 +273,7 @@ PORTAL_FIRST_RESPONSE_BUSINESS_DAYS = 15
 PORTAL_MCO_PRESENTATION_BUSINESS_DAYS = 10
 PORTAL_MCO_ANSWER_DAYS = 30
 PORTAL_MCO_EXTENSION_DAYS = 30
+# Public reporting (DESIGN §7): no published count below this (0 may be shown).
+PORTAL_REPORT_SUPPRESSION_THRESHOLD = 11
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 PORTAL_EMAIL_VERIFICATION_DAYS = 3

@@ -1,0 +1,155 @@
+"""The public aggregates (R10, DESIGN §7): cross-tabulated counts, suppressed before anything is stored.
+
+Every table is additive (cells sum to their row and column totals), so the suppression rules apply to it.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, F
+
+from complaints.models import MCO, Category, Complaint, ComplaintStatus, ReportingGroup
+from reporting.suppression import suppress
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    row_label: str
+    column_label: str
+    rows: list[str]
+    columns: list[str]
+    counts: list[list[int]]
+
+
+def _crosstab(pairs: Iterable[tuple[str, str, int]], rows: list[str], columns: list[str]) -> list[list[int]]:
+    counter: Counter[tuple[str, str]] = Counter()
+    for row, column, count in pairs:
+        counter[(row, column)] += count
+    return [[counter[(row, column)] for column in columns] for row in rows]
+
+
+def compute_tables() -> list[Table]:
+    """Every published table, from the complaints (grouped in the database: one query per table)."""
+    mcos = list(MCO.objects.order_by("name").values_list("short_name", flat=True))
+    groups = [label for _, label in ReportingGroup.choices]
+    group_label = dict(ReportingGroup.choices)
+    categories = list(Category.objects.order_by("sort_order").values_list("name", flat=True))
+    reasons = [label for _, label in Complaint.ClosureReason.choices]
+    reason_label = dict(Complaint.ClosureReason.choices)
+
+    def grouped(queryset, row_field: str, column_field: str):  # type: ignore[no-untyped-def]
+        return queryset.values(row=F(row_field), column=F(column_field)).annotate(count=Count("id")).order_by()
+
+    received = Complaint.objects.all()
+    resolved = Complaint.objects.filter(status=ComplaintStatus.RESOLVED)
+    closed = Complaint.objects.filter(status=ComplaintStatus.CLOSED)
+    by_group = "organization__provider_type__reporting_group"
+
+    def mco_by_group(queryset):  # type: ignore[no-untyped-def]
+        rows = grouped(queryset, "mco__short_name", by_group)
+        return _crosstab(((r["row"], group_label[r["column"]], r["count"]) for r in rows), mcos, groups)
+
+    tables = [
+        Table(
+            "received_by_mco_and_provider_group",
+            "Complaints received, by MCO and provider type",
+            "MCO",
+            "Provider type",
+            mcos,
+            groups,
+            _crosstab(
+                (
+                    (r["row"], group_label[r["column"]], r["count"])
+                    for r in grouped(received, "mco__short_name", by_group)
+                ),
+                mcos,
+                groups,
+            ),
+        ),
+        Table(
+            "resolved_by_mco_and_provider_group",
+            "Complaints resolved, by MCO and provider type",
+            "MCO",
+            "Provider type",
+            mcos,
+            groups,
+            _crosstab(
+                (
+                    (r["row"], group_label[r["column"]], r["count"])
+                    for r in grouped(resolved, "mco__short_name", by_group)
+                ),
+                mcos,
+                groups,
+            ),
+        ),
+        Table(
+            "received_by_category_and_mco",
+            "Complaints received, by topic and MCO",
+            "Topic",
+            "MCO",
+            categories,
+            mcos,
+            _crosstab(
+                ((r["row"], r["column"], r["count"]) for r in grouped(received, "category__name", "mco__short_name")),
+                categories,
+                mcos,
+            ),
+        ),
+        Table(
+            "expedited_by_mco",
+            "Complaints received, expedited or not, by MCO",
+            "MCO",
+            "Access to care",
+            mcos,
+            ["Expedited", "Not expedited"],
+            _crosstab(
+                (
+                    (r["row"], "Expedited" if r["column"] else "Not expedited", r["count"])
+                    for r in grouped(received, "mco__short_name", "expedited")
+                ),
+                mcos,
+                ["Expedited", "Not expedited"],
+            ),
+        ),
+        Table(
+            "closure_reasons_by_mco",
+            "Complaints closed, by reason and MCO",
+            "Reason",
+            "MCO",
+            reasons,
+            mcos,
+            _crosstab(
+                (
+                    (reason_label[r["row"]], r["column"], r["count"])
+                    for r in grouped(closed, "closure_reason", "mco__short_name")
+                ),
+                reasons,
+                mcos,
+            ),
+        ),
+    ]
+    return tables
+
+
+def publish(table: Table, *, threshold: int) -> dict[str, object]:
+    """The table as published: suppressed entries are None (shown as a marker, never as a number)."""
+    hidden = suppress(table.counts, threshold=threshold).hidden
+    rows, columns = range(len(table.rows)), range(len(table.columns))
+
+    def value(row: int, column: int, number: int) -> int | None:
+        return None if (row, column) in hidden else number
+
+    return {
+        "title": table.title,
+        "row_label": table.row_label,
+        "column_label": table.column_label,
+        "rows": table.rows,
+        "columns": table.columns,
+        "cells": [[value(r, c, table.counts[r][c]) for c in columns] for r in rows],
+        "row_totals": [value(r, -1, sum(table.counts[r])) for r in rows],
+        "column_totals": [value(-1, c, sum(table.counts[r][c] for r in rows)) for c in columns],
+        "total": value(-1, -1, sum(map(sum, table.counts))),
+    }
