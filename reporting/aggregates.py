@@ -31,8 +31,25 @@ def _crosstab(pairs: Iterable[tuple[str, str, int]], rows: list[str], columns: l
     return [[counter[(row, column)] for column in columns] for row in rows]
 
 
-def compute_tables() -> list[Table]:
-    """Every published table, from the complaints (grouped in the database: one query per table)."""
+def quarter_of(day) -> str:  # type: ignore[no-untyped-def]
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def quarters_present() -> list[str]:
+    """The quarters complaints were received in, oldest first (Illinois dates)."""
+    from django.db.models.functions import TruncQuarter
+
+    starts = (
+        Complaint.objects.annotate(quarter=TruncQuarter("submitted_at"))
+        .values_list("quarter", flat=True)
+        .distinct()
+        .order_by("quarter")
+    )
+    return [quarter_of(start) for start in starts]
+
+
+def compute_tables(*, quarter: str | None = None) -> list[Table]:
+    """Every published table, for all time or one quarter ("2026-Q4"), grouped in the database."""
     mcos = list(MCO.objects.order_by("name").values_list("short_name", flat=True))
     groups = [label for _, label in ReportingGroup.choices]
     group_label = dict(ReportingGroup.choices)
@@ -44,8 +61,14 @@ def compute_tables() -> list[Table]:
         return queryset.values(row=F(row_field), column=F(column_field)).annotate(count=Count("id")).order_by()
 
     received = Complaint.objects.all()
-    resolved = Complaint.objects.filter(status=ComplaintStatus.RESOLVED)
-    closed = Complaint.objects.filter(status=ComplaintStatus.CLOSED)
+    if quarter is not None:
+        year, number = quarter.split("-Q")
+        first_month = 3 * (int(number) - 1) + 1
+        received = received.filter(
+            submitted_at__year=int(year), submitted_at__month__gte=first_month, submitted_at__month__lt=first_month + 3
+        )
+    resolved = received.filter(status=ComplaintStatus.RESOLVED)
+    closed = received.filter(status=ComplaintStatus.CLOSED)
     by_group = "organization__provider_type__reporting_group"
 
     def mco_by_group(queryset):  # type: ignore[no-untyped-def]
@@ -131,6 +154,27 @@ def compute_tables() -> list[Table]:
             ),
         ),
     ]
+    if quarter is None:
+        from django.db.models.functions import TruncQuarter
+
+        quarters = quarters_present()
+        by_quarter = (
+            received.annotate(quarter=TruncQuarter("submitted_at"))
+            .values("quarter", column=F("mco__short_name"))
+            .annotate(count=Count("id"))
+            .order_by()
+        )
+        tables.append(
+            Table(
+                "received_by_quarter_and_mco",
+                "Complaints received, by quarter and MCO",
+                "Quarter",
+                "MCO",
+                quarters,
+                mcos,
+                _crosstab(((quarter_of(r["quarter"]), r["column"], r["count"]) for r in by_quarter), quarters, mcos),
+            )
+        )
     return tables
 
 

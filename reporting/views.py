@@ -9,14 +9,19 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from portal.decorators import terms_gate_exempt
+from reporting import selectors
 from reporting.models import ReportSnapshot
 
 LICENCE = "Creative Commons Attribution 4.0 (CC BY 4.0)"
 BAR_WIDTH = 420
 
 
-def _latest() -> ReportSnapshot | None:
-    return ReportSnapshot.objects.order_by("-computed_at", "-id").first()
+def _filters(request: HttpRequest) -> selectors.Filters:
+    return selectors.Filters(
+        period=request.GET.get("period", "")[:10],
+        mco=request.GET.get("mco", "")[:40],
+        group=request.GET.get("group", "")[:40],
+    )
 
 
 def _chart(table: dict) -> dict[str, object]:
@@ -40,12 +45,23 @@ def _chart(table: dict) -> dict[str, object]:
 @terms_gate_exempt
 @require_safe
 def report_page(request: HttpRequest) -> HttpResponse:
-    snapshot = _latest()
-    tables = []
-    if snapshot is not None:
-        for name, table in snapshot.data["tables"].items():
-            tables.append({"name": name, **table, "chart": _chart(table), "rows_cells": _rows(table)})
-    context = {"snapshot": snapshot, "tables": tables, "nav_current": "reports"}
+    snapshot = selectors.snapshot_latest()
+    filters = _filters(request)
+    tables = [
+        {"name": name, **table, "chart": _chart(table), "rows_cells": _rows(table)}
+        for name, table in selectors.tables_for(snapshot, filters).items()
+    ]
+    full = snapshot.data["tables"] if snapshot else {}
+    context = {
+        "snapshot": snapshot,
+        "tables": tables,
+        "filters": filters,
+        "query": request.GET.urlencode(),
+        "periods": selectors.periods(snapshot),
+        "mcos": full.get("received_by_mco_and_provider_group", {}).get("rows", []),
+        "groups": full.get("received_by_mco_and_provider_group", {}).get("columns", []),
+        "nav_current": "reports",
+    }
     return render(request, "reporting/report.html", context)
 
 
@@ -60,13 +76,14 @@ def _rows(table: dict) -> list[dict[str, object]]:
 @terms_gate_exempt
 @require_safe
 def methodology(request: HttpRequest) -> HttpResponse:
-    snapshot = _latest()
+    snapshot = selectors.snapshot_latest()
     threshold = snapshot.threshold if snapshot else 11
     return render(request, "reporting/methodology.html", {"threshold": threshold, "licence": LICENCE})
 
 
-def _meta(snapshot: ReportSnapshot | None) -> dict[str, object]:
+def _meta(snapshot: ReportSnapshot | None, filters: selectors.Filters) -> dict[str, object]:
     return {
+        "filters": {"period": filters.period or None, "mco": filters.mco or None, "group": filters.group or None},
         "last_updated": snapshot.computed_at.isoformat() if snapshot else None,
         "suppression_threshold": snapshot.threshold if snapshot else None,
         "suppressed_value": None,
@@ -79,8 +96,9 @@ def _meta(snapshot: ReportSnapshot | None) -> dict[str, object]:
 @terms_gate_exempt
 @require_safe
 def data_json(request: HttpRequest) -> JsonResponse:
-    snapshot = _latest()
-    return JsonResponse({"_meta": _meta(snapshot), "tables": snapshot.data["tables"] if snapshot else {}})
+    snapshot = selectors.snapshot_latest()
+    filters = _filters(request)
+    return JsonResponse({"_meta": _meta(snapshot, filters), "tables": selectors.tables_for(snapshot, filters)})
 
 
 @login_not_required
@@ -88,11 +106,11 @@ def data_json(request: HttpRequest) -> JsonResponse:
 @require_safe
 def data_csv(request: HttpRequest) -> HttpResponse:
     """Long format: one line per published number; an empty value is a suppressed count."""
-    snapshot = _latest()
+    snapshot = selectors.snapshot_latest()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["table", "row", "column", "value"])
-    for name, table in (snapshot.data["tables"] if snapshot else {}).items():
+    for name, table in selectors.tables_for(snapshot, _filters(request)).items():
         for row, cells, total in zip(table["rows"], table["cells"], table["row_totals"], strict=True):
             for column, value in zip(table["columns"], cells, strict=True):
                 writer.writerow([name, row, column, "" if value is None else value])

@@ -118,3 +118,29 @@ def test_charts_are_accessible_svg_with_a_takeaway(client, data):
     page = client.get("/reports/").content.decode()
     assert '<svg role="img"' in page and "<title id=" in page and "<desc id=" in page
     assert "Molina has the most: 15." in page
+
+
+def test_filters_narrow_page_csv_and_json_alike(client, data):
+    query = "mco=Molina&group=Physician%2FAPN"
+    payload = client.get(f"/reports/data.json?{query}").json()
+    table = payload["tables"]["received_by_mco_and_provider_group"]
+    assert table["rows"] == ["Molina"] and table["columns"] == ["Physician/APN"] and table["cells"] == [[15]]
+    assert payload["_meta"]["filters"] == {"period": None, "mco": "Molina", "group": "Physician/APN"}
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/reports/data.csv?{query}").content.decode())))
+    lines = [r for r in rows if r["table"] == "received_by_mco_and_provider_group" and r["row"] == "Molina"]
+    assert [(r["column"], r["value"]) for r in lines] == [("Physician/APN", "15"), ("total", "15")]
+    page = client.get(f"/reports/?{query}").content.decode()
+    assert "Aetna" not in page.split("received_by_mco_and_provider_group-heading")[1].split("</section>")[0]
+
+
+def test_a_period_shows_that_quarter(client, data):
+    from django.utils import timezone
+
+    from reporting.aggregates import quarter_of
+
+    quarter = quarter_of(timezone.localdate())
+    payload = client.get(f"/reports/data.json?period={quarter}").json()
+    assert payload["tables"]["received_by_mco_and_provider_group"]["total"] == 18
+    assert client.get("/reports/data.json?period=1999-Q1").json()["tables"] == {}
+    quarters = client.get("/reports/data.json").json()["tables"]["received_by_quarter_and_mco"]
+    assert quarters["rows"] == [quarter] and quarters["total"] == 18
