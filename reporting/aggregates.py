@@ -197,3 +197,103 @@ def publish(table: Table, *, threshold: int) -> dict[str, object]:
         "column_totals": [value(-1, c, sum(table.counts[r][c] for r in rows)) for c in columns],
         "total": value(-1, -1, sum(map(sum, table.counts))),
     }
+
+
+MEASURE_COLUMNS = [
+    "Expedited share (%)",
+    "Median business days to resolution",
+    "First response on time (%)",
+    "MCO answer on time (%)",
+]
+
+
+def _business_days_between(start, end) -> int:  # type: ignore[no-untyped-def]
+    from complaints.clock import is_business_day
+
+    days, current = 0, start
+    while current < end:
+        current = current.fromordinal(current.toordinal() + 1)
+        days += is_business_day(current)
+    return days
+
+
+def compute_measures(published: dict[str, dict], *, threshold: int) -> dict[str, object]:
+    """Shares and medians per MCO. Each is shown only when the count it is built on is itself shown and at least
+    the threshold (a percentage of a suppressed count would give the count away)."""
+    from statistics import median
+
+    from django.db.models import Max, Min
+    from django.utils import timezone
+
+    from complaints.models import ComplaintEvent
+
+    received = published["received_by_mco_and_provider_group"]
+    resolved = published["resolved_by_mco_and_provider_group"]
+    received_total = dict(zip(received["rows"], received["row_totals"], strict=True))
+    resolved_total = dict(zip(resolved["rows"], resolved["row_totals"], strict=True))
+    mcos = received["rows"]
+
+    def base_ok(count) -> bool:  # type: ignore[no-untyped-def]
+        return count is not None and count >= threshold
+
+    rows = Complaint.objects.values_list(
+        "id", "mco__short_name", "expedited", "submitted_at", "first_response_due", "mco_answer_due", "status"
+    )
+    resolved_at = dict(
+        ComplaintEvent.objects.filter(to_status=ComplaintStatus.RESOLVED)
+        .values("complaint_id")
+        .annotate(at=Max("created_at"))
+        .values_list("complaint_id", "at")
+    )
+    first_response = dict(
+        ComplaintEvent.objects.filter(from_status=ComplaintStatus.SUBMITTED)
+        .values("complaint_id")
+        .annotate(at=Min("created_at"))
+        .values_list("complaint_id", "at")
+    )
+    mco_answer = dict(
+        ComplaintEvent.objects.filter(from_status=ComplaintStatus.AWAITING_MCO, to_status=ComplaintStatus.IN_REVIEW)
+        .values("complaint_id")
+        .annotate(at=Min("created_at"))
+        .values_list("complaint_id", "at")
+    )
+    per_mco: dict[str, dict[str, list]] = {m: {"expedited": [], "days": [], "first": [], "answer": []} for m in mcos}
+    local = timezone.localtime
+    for pk, mco, expedited, submitted, first_due, answer_due, status in rows.iterator(chunk_size=2000):
+        bucket = per_mco.setdefault(mco, {"expedited": [], "days": [], "first": [], "answer": []})
+        bucket["expedited"].append(expedited)
+        if status == ComplaintStatus.RESOLVED and pk in resolved_at:
+            bucket["days"].append(_business_days_between(local(submitted).date(), local(resolved_at[pk]).date()))
+        if pk in first_response and first_due:
+            bucket["first"].append(local(first_response[pk]).date() <= first_due)
+        if pk in mco_answer and answer_due:
+            bucket["answer"].append(local(mco_answer[pk]).date() <= answer_due)
+
+    def share(values: list[bool]) -> float | None:
+        return round(100 * sum(values) / len(values), 1) if len(values) >= threshold else None
+
+    cells = []
+    for mco in mcos:
+        bucket = per_mco[mco]
+        cells.append(
+            [
+                share(bucket["expedited"]) if base_ok(received_total.get(mco)) else None,
+                (median(bucket["days"]) if len(bucket["days"]) >= threshold else None)
+                if base_ok(resolved_total.get(mco))
+                else None,
+                share(bucket["first"]) if base_ok(received_total.get(mco)) else None,
+                share(bucket["answer"]) if base_ok(received_total.get(mco)) else None,
+            ]
+        )
+    return {
+        "title": "How quickly and how often on time, by MCO",
+        "kind": "measures",
+        "row_label": "MCO",
+        "column_label": "Measure",
+        "rows": mcos,
+        "columns": MEASURE_COLUMNS,
+        "cells": cells,
+        "row_totals": [None] * len(mcos),
+        "column_totals": [None] * len(MEASURE_COLUMNS),
+        "total": None,
+    }

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import transaction
 
-from reporting.aggregates import compute_tables, publish, quarters_present
+from reporting.aggregates import compute_measures, compute_tables, publish, quarters_present
 from reporting.models import ReportSnapshot
 
 
@@ -12,6 +12,7 @@ def report_snapshot_refresh() -> ReportSnapshot:
     """Compute every public table, suppress small cells, and store the result as the newest snapshot."""
     threshold = settings.PORTAL_REPORT_SUPPRESSION_THRESHOLD
     tables = {table.name: publish(table, threshold=threshold) for table in compute_tables()}
+    tables["measures_by_mco"] = compute_measures(tables, threshold=threshold)
     periods = {
         quarter: {table.name: publish(table, threshold=threshold) for table in compute_tables(quarter=quarter)}
         for quarter in quarters_present()

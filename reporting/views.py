@@ -48,7 +48,12 @@ def report_page(request: HttpRequest) -> HttpResponse:
     snapshot = selectors.snapshot_latest()
     filters = _filters(request)
     tables = [
-        {"name": name, **table, "chart": _chart(table), "rows_cells": _rows(table)}
+        {
+            "name": name,
+            **table,
+            "chart": None if table.get("kind") == "measures" else _chart(table),
+            "rows_cells": _rows(table),
+        }
         for name, table in selectors.tables_for(snapshot, filters).items()
     ]
     full = snapshot.data["tables"] if snapshot else {}
@@ -111,10 +116,14 @@ def data_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(buffer)
     writer.writerow(["table", "row", "column", "value"])
     for name, table in selectors.tables_for(snapshot, _filters(request)).items():
+        measures = table.get("kind") == "measures"  # shares and medians: no totals
         for row, cells, total in zip(table["rows"], table["cells"], table["row_totals"], strict=True):
             for column, value in zip(table["columns"], cells, strict=True):
                 writer.writerow([name, row, column, "" if value is None else value])
-            writer.writerow([name, row, "total", "" if total is None else total])
+            if not measures:
+                writer.writerow([name, row, "total", "" if total is None else total])
+        if measures:
+            continue
         for column, value in zip(table["columns"], table["column_totals"], strict=True):
             writer.writerow([name, "total", column, "" if value is None else value])
         writer.writerow([name, "total", "total", "" if table["total"] is None else table["total"]])

@@ -144,3 +144,24 @@ def test_a_period_shows_that_quarter(client, data):
     assert client.get("/reports/data.json?period=1999-Q1").json()["tables"] == {}
     quarters = client.get("/reports/data.json").json()["tables"]["received_by_quarter_and_mco"]
     assert quarters["rows"] == [quarter] and quarters["total"] == 18
+
+
+def test_shares_and_medians_are_shown_only_on_large_enough_counts(db):
+    from accounts import roles
+    from accounts.services.users import staff_user_create
+    from complaints import services
+
+    analyst = staff_user_create(email="a@hfs.example", full_name="A", password=None, group_name=roles.TRIAGE_ANALYST)
+    rep = RepresentativeFactory().user
+    for n in range(12):
+        complaint = submit(rep, access_to_care=n < 3, access_to_care_explanation="Urgent" if n < 3 else "")
+        services.complaint_take(complaint=complaint, actor=analyst)
+        services.complaint_resolve_with_notice(
+            complaint=complaint, actor=analyst, outcome_code="paid", outcome_text="x"
+        )
+    submit(rep, mco=MCO.objects.get(short_name="Aetna"))
+    measures = report_snapshot_refresh().data["tables"]["measures_by_mco"]
+    row = dict(zip(measures["rows"], measures["cells"], strict=True))
+    expedited, median_days, first_on_time, _ = row["Molina"]
+    assert expedited == 25.0 and median_days == 0 and first_on_time == 100.0
+    assert row["Aetna"] == [None, None, None, None]  # 1 complaint: nothing shown
