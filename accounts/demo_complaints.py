@@ -89,3 +89,110 @@ def seed(*, filers: list[User], staff: User) -> int:
                 note=QUESTION if status == Complaint.Status.AWAITING_PROVIDER else "",
             )
     return COUNT
+
+
+BULK_COUNT = 3000
+
+
+def seed_bulk(*, staff: User) -> int:
+    """About 3,000 complaints over the last year from demo organizations of every provider type, so the public
+    statistics show real numbers as well as suppressed ones. Written in bulk (demo data only)."""
+    from accounts.models import ProviderOrganization
+    from accounts.services import organizations, representatives, users
+    from accounts.validators import npi_with_check_digit
+    from complaints import clock
+    from complaints.models import ComplaintEvent, ProviderType, ReferenceCounter
+
+    if Complaint.objects.filter(reference__startswith="MCO-").count() >= BULK_COUNT:
+        return 0
+    rng = random.Random(7)  # noqa: S311 - repeatable demo data, not security
+    filers = []
+    for number, provider_type in enumerate(ProviderType.objects.active().order_by("code")):
+        npi = npi_with_check_digit(f"7{number:08d}")
+        organization = ProviderOrganization.objects.filter(npi=npi).first()
+        if organization is None:
+            organization = organizations.organization_create(
+                legal_name=f"Demo {provider_type.name}",
+                npi=npi,
+                medicaid_provider_id=f"IL9{number:06d}",
+                provider_type=provider_type,
+                county=rng.choice(["Cook", "Sangamon", "Champaign", "Peoria", "Lake", "Will"]),
+            )
+            organizations.organization_approve(organization=organization, actor=None)
+            filer = users.user_create(
+                email=f"filer{number}@demo-{provider_type.code}.demo.example",
+                full_name=f"Demo Filer {number}",
+                password=None,
+                email_verified=True,
+            )
+            representatives.representative_designate(organization=organization, user=filer)
+        filers.append((organization, organization.representatives.first().user))
+    # Provider types are not equally common: a few groups file most complaints, some rarely (suppressed cells).
+    weights = [rng.choice([1, 2, 8, 20, 40]) for _ in filers]
+    mcos, categories = list(MCO.objects.all()), list(Category.objects.active())
+    now = timezone.now()
+    counter, _ = ReferenceCounter.objects.get_or_create(year=now.year)
+    first_number = counter.last_number + 1
+    counter.last_number += BULK_COUNT
+    counter.save(update_fields=["last_number"])
+    complaints = []
+    for offset in range(BULK_COUNT):
+        organization, filer = rng.choices(filers, weights=weights)[0]
+        submitted = now - timedelta(days=rng.randrange(1, 365), minutes=rng.randrange(600))
+        day = timezone.localtime(submitted).date()
+        expedited = rng.random() < 0.12
+        complaints.append(
+            Complaint(
+                reference=f"MCO-{now.year}-{first_number + offset:06d}",
+                idempotency_key=uuid.uuid4(),
+                organization=organization,
+                submitted_by=filer,
+                contact_email=filer.email,
+                representative_name=filer.full_name,
+                mco=rng.choices(mcos, weights=[30, 25, 20, 15, 10])[0],
+                category=rng.choice(categories),
+                subject="Demo complaint",
+                description="Demo complaint for the public statistics.",
+                mco_reference=f"BULK-{offset:05d}",
+                mco_filed_on=day - timedelta(days=rng.choice([15, 35, 45, 55, 70])),
+                concerns_members=False,
+                access_to_care=expedited,
+                access_to_care_explanation="Demo: access to care." if expedited else "",
+                expedited=expedited,
+                first_response_due=clock.add_business_days(day, 2 if expedited else 15),
+                mco_presentation_due=clock.add_business_days(day, 10),
+                status=rng.choices(["resolved", "closed", "in_review", "awaiting_mco"], weights=[55, 20, 15, 10])[0],
+                submitted_at=submitted,
+                updated_at=submitted,
+            )
+        )
+    for complaint in complaints:
+        if complaint.status == "closed":
+            complaint.closure_reason = rng.choice(["not_submitted_to_mco_first", "duplicate", "fee_for_service"])
+        if complaint.status == "resolved":
+            complaint.outcome_code, complaint.outcome_text = "paid", "Demo outcome."
+    Complaint.objects.bulk_create(complaints, batch_size=500)
+    events = []
+
+    def event(complaint: Complaint, actor: User, kind: str, from_status: str, to_status: str, at) -> None:  # type: ignore[no-untyped-def]
+        events.append(
+            ComplaintEvent(
+                complaint=complaint,
+                actor=actor,
+                kind=kind,
+                from_status=from_status,
+                to_status=to_status,
+                shared_with_provider=True,
+                created_at=at,
+            )
+        )
+
+    for complaint in complaints:
+        triaged = complaint.submitted_at + timedelta(days=rng.choice([1, 2, 5, 12, 20]))
+        event(complaint, complaint.submitted_by, "submitted", "", "submitted", complaint.submitted_at)
+        event(complaint, staff, "status_changed", "submitted", "in_review", triaged)
+        if complaint.status == "resolved":
+            resolved_at = triaged + timedelta(days=rng.randrange(3, 60))
+            event(complaint, staff, "status_changed", "in_review", "resolved", resolved_at)
+    ComplaintEvent.objects.bulk_create(events, batch_size=1000)
+    return BULK_COUNT

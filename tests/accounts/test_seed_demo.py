@@ -20,7 +20,7 @@ LINE = re.compile(
 
 def seed() -> list[dict[str, str]]:
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--no-statistics", stdout=out)
     lines = [line for line in out.getvalue().splitlines() if line.startswith("demo account:")]
     matches = [LINE.match(line) for line in lines]
     assert all(matches), lines
@@ -117,3 +117,16 @@ def test_each_demo_filer_sees_every_status_and_questions_to_answer():
         assert waiting.events.filter(shared_with_provider=True, to_status="awaiting_provider").exclude(note="").exists()
         resolved = mine.filter(status="resolved").first()
         assert resolved.outcome_text and resolved.events.filter(to_status="resolved").exists()
+
+
+def test_the_statistics_demo_has_shown_and_suppressed_numbers():
+    from complaints.models import Complaint
+    from reporting.models import ReportSnapshot
+
+    call_command("seed_demo", stdout=StringIO())
+    assert Complaint.objects.count() >= 3000
+    table = ReportSnapshot.objects.latest().data["tables"]["received_by_mco_and_provider_group"]
+    values = [v for row in table["cells"] for v in row]
+    assert any(v is None for v in values) and any(v and v >= 11 for v in values)
+    call_command("seed_demo", stdout=StringIO())
+    assert Complaint.objects.count() < 6000  # running it again adds no second batch

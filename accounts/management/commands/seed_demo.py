@@ -20,6 +20,7 @@ from accounts.services import organizations, representatives, users
 from accounts.services.mfa import TOTP_DEVICE_NAME, recovery_codes_regenerate
 from accounts.validators import npi_with_check_digit
 from complaints.models import ProviderType
+from reporting.services import report_snapshot_refresh
 
 DEMO_PASSWORD = "demo-portal-password"  # noqa: S105 - local demo accounts, printed on purpose
 
@@ -56,6 +57,14 @@ ACCOUNTS = [
 class Command(BaseCommand):
     help = "Create demo organizations and one user per role (never in production)."
 
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument(
+            "--no-statistics",
+            dest="statistics",
+            action="store_false",
+            help="Skip the ~3,000 bulk complaints behind the demo statistics.",
+        )
+
     def handle(self, *args: object, **options: object) -> None:
         if settings.PORTAL_ENVIRONMENT == "production":
             raise CommandError("seed_demo refuses to run with production settings: demo accounts have known passwords.")
@@ -68,8 +77,13 @@ class Command(BaseCommand):
                 filers=[User.objects.get(email=a.email) for a in ACCOUNTS if a.role in ("representative", "org_admin")],
                 staff=User.objects.get(email=next(a.email for a in ACCOUNTS if a.role == "staff")),
             )
+            staff = User.objects.get(email=next(a.email for a in ACCOUNTS if a.role == "staff"))
+            bulk = demo_complaints.seed_bulk(staff=staff) if options.get("statistics", True) else 0
         if filed:
             self.stdout.write(f"Filed {filed} demo complaints.")
+        if bulk:
+            self.stdout.write(f"Added {bulk} demo complaints for the public statistics.")
+        report_snapshot_refresh()
         for account in ACCOUNTS:
             self.stdout.write(
                 f"demo account: role={account.role} email={account.email} password={DEMO_PASSWORD} "
