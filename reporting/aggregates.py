@@ -164,6 +164,26 @@ def compute_tables(*, quarter: str | None = None) -> list[Table]:
             .annotate(count=Count("id"))
             .order_by()
         )
+        from django.db.models.functions import TruncMonth
+
+        by_month = (
+            received.annotate(month=TruncMonth("submitted_at"))
+            .values("month", column=F("mco__short_name"))
+            .annotate(count=Count("id"))
+            .order_by()
+        )
+        months = sorted({f"{r['month']:%Y-%m}" for r in by_month})
+        tables.append(
+            Table(
+                "received_by_month_and_mco",
+                "Complaints received, by month and MCO",
+                "Month",
+                "MCO",
+                months,
+                mcos,
+                _crosstab(((f"{r['month']:%Y-%m}", r["column"], r["count"]) for r in by_month), months, mcos),
+            )
+        )
         tables.append(
             Table(
                 "received_by_quarter_and_mco",

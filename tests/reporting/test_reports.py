@@ -165,3 +165,11 @@ def test_shares_and_medians_are_shown_only_on_large_enough_counts(db):
     expedited, median_days, first_on_time, _ = row["Molina"]
     assert expedited == 25.0 and median_days == 0 and first_on_time == 100.0
     assert row["Aetna"] == [None, None, None, None]  # 1 complaint: nothing shown
+
+
+def test_a_month_table_is_published(client, data):
+    from django.utils import timezone
+
+    month = f"{timezone.localtime():%Y-%m}"
+    table = client.get("/reports/data.json").json()["tables"]["received_by_month_and_mco"]
+    assert table["rows"] == [month] and table["total"] == 18
