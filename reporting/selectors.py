@@ -11,7 +11,6 @@ from reporting.models import ReportSnapshot
 
 @dataclass(frozen=True)
 class Filters:
-    period: str = ""  # "" = all time, or a quarter such as "2026-Q4"
     mco: str = ""  # an MCO's short name
     group: str = ""  # a provider type group label
 
@@ -42,9 +41,4 @@ def tables_for(snapshot: ReportSnapshot | None, filters: Filters) -> dict[str, d
     """The published tables for the filters (unknown values select nothing rather than erroring)."""
     if snapshot is None:
         return {}
-    source = snapshot.data["tables"] if not filters.period else snapshot.data.get("periods", {}).get(filters.period, {})
-    return {name: _narrow(table, filters) for name, table in source.items()}
-
-
-def periods(snapshot: ReportSnapshot | None) -> list[str]:
-    return sorted(snapshot.data.get("periods", {})) if snapshot else []
+    return {name: _narrow(table, filters) for name, table in snapshot.data["tables"].items()}

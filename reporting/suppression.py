@@ -3,9 +3,9 @@
 A table is published with its row totals, column totals and grand total. Rules:
 - primary: any count from 1 to threshold - 1 (default 1 to 10) is suppressed, totals included; 0 may be shown;
 - complementary: no row or column equation (total = sum of its cells) and no grand-total equation may have exactly
-  one suppressed entry, or that entry could be worked out by subtraction. While one does, another entry of that
-  equation is suppressed (the smallest cell, zeros included, to lose the least information; the total when no
-  cell is left).
+  one suppressed entry (it could be worked out by subtraction), nor hidden cells whose sum — known from a shown
+  total — is itself a count from 1 to threshold - 1. While one does, another entry of that equation is suppressed
+  (the smallest non-zero cell; a zero, then the total, only when nothing else is left).
 - audit: the shown entries and all the equations together must not pin any hidden small count either (checked
   with linear algebra); while one is pinned, another entry of one of its equations is suppressed.
 Both repeat until nothing changes.
@@ -35,7 +35,7 @@ def _equations(rows: int, columns: int) -> list[list[Cell]]:
     return equations
 
 
-def suppress(table: list[list[int]], *, threshold: int = 11) -> Suppressed:
+def suppress(table: list[list[int]], *, threshold: int = 11, also_hide: frozenset[Cell] = frozenset()) -> Suppressed:
     """The entries to hide so that no count from 1 to ``threshold - 1`` is shown or can be derived from totals."""
     rows = len(table)
     columns = len(table[0]) if rows else 0
@@ -46,7 +46,7 @@ def suppress(table: list[list[int]], *, threshold: int = 11) -> Suppressed:
         values[(-1, c)] = sum(table[r][c] for r in range(rows))
     values[(-1, -1)] = sum(values[(r, -1)] for r in range(rows))
 
-    hidden = {cell for cell, value in values.items() if 0 < value < threshold}
+    hidden = {cell for cell, value in values.items() if 0 < value < threshold} | set(also_hide)
     equations = _equations(rows, columns)
 
     def hide_another(equation: list[Cell]) -> bool:
@@ -56,16 +56,26 @@ def suppress(table: list[list[int]], *, threshold: int = 11) -> Suppressed:
                 return False
             hidden.add(equation[-1])
             return True
-        # The smallest entry hides the least information; a hidden 0 protects as well as any other.
-        hidden.add(min(candidates, key=lambda cell: values[cell]))
+        # The smallest non-zero entry hides the least while still blurring the hidden sum; zeros only when no
+        # other entry is left.
+        hidden.add(min(candidates, key=lambda cell: (values[cell] == 0, values[cell])))
         return True
+
+    def exposed(equation: list[Cell]) -> bool:
+        """One hidden entry alone, or hidden cells whose known sum (total shown) is a small count."""
+        hidden_here = [cell for cell in equation if cell in hidden]
+        if len(hidden_here) == 1:
+            return True
+        total_shown = equation[-1] not in hidden
+        hidden_sum = sum(values[cell] for cell in hidden_here)
+        return bool(hidden_here) and total_shown and 0 < hidden_sum < threshold
 
     while True:
         changed = True
         while changed:
             changed = False
             for equation in equations:
-                if sum(cell in hidden for cell in equation) == 1:
+                if exposed(equation):
                     changed = hide_another(equation) or changed
         pinned = [cell for cell in sorted(hidden) if 0 < values[cell] < threshold and _pinned(cell, hidden, equations)]
         if not pinned:

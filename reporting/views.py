@@ -18,7 +18,6 @@ BAR_WIDTH = 420
 
 def _filters(request: HttpRequest) -> selectors.Filters:
     return selectors.Filters(
-        period=request.GET.get("period", "")[:10],
         mco=request.GET.get("mco", "")[:40],
         group=request.GET.get("group", "")[:40],
     )
@@ -48,12 +47,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
     snapshot = selectors.snapshot_latest()
     filters = _filters(request)
     tables = [
-        {
-            "name": name,
-            **table,
-            "chart": None if table.get("kind") == "measures" else _chart(table),
-            "rows_cells": _rows(table),
-        }
+        {"name": name, **table, "chart": _chart(table), "rows_cells": _rows(table)}
         for name, table in selectors.tables_for(snapshot, filters).items()
     ]
     full = snapshot.data["tables"] if snapshot else {}
@@ -62,7 +56,6 @@ def report_page(request: HttpRequest) -> HttpResponse:
         "tables": tables,
         "filters": filters,
         "query": request.GET.urlencode(),
-        "periods": selectors.periods(snapshot),
         "mcos": full.get("received_by_mco_and_provider_group", {}).get("rows", []),
         "groups": full.get("received_by_mco_and_provider_group", {}).get("columns", []),
         "nav_current": "reports",
@@ -88,7 +81,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
 
 def _meta(snapshot: ReportSnapshot | None, filters: selectors.Filters) -> dict[str, object]:
     return {
-        "filters": {"period": filters.period or None, "mco": filters.mco or None, "group": filters.group or None},
+        "filters": {"mco": filters.mco or None, "group": filters.group or None},
         "last_updated": snapshot.computed_at.isoformat() if snapshot else None,
         "suppression_threshold": snapshot.threshold if snapshot else None,
         "suppressed_value": None,
@@ -116,14 +109,10 @@ def data_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(buffer)
     writer.writerow(["table", "row", "column", "value"])
     for name, table in selectors.tables_for(snapshot, _filters(request)).items():
-        measures = table.get("kind") == "measures"  # shares and medians: no totals
         for row, cells, total in zip(table["rows"], table["cells"], table["row_totals"], strict=True):
             for column, value in zip(table["columns"], cells, strict=True):
                 writer.writerow([name, row, column, "" if value is None else value])
-            if not measures:
-                writer.writerow([name, row, "total", "" if total is None else total])
-        if measures:
-            continue
+            writer.writerow([name, row, "total", "" if total is None else total])
         for column, value in zip(table["columns"], table["column_totals"], strict=True):
             writer.writerow([name, "total", column, "" if value is None else value])
         writer.writerow([name, "total", "total", "" if table["total"] is None else table["total"]])
