@@ -103,7 +103,7 @@ def seed_bulk(*, staff: User) -> int:
     from complaints import clock
     from complaints.models import ComplaintEvent, ProviderType, ReferenceCounter
 
-    if Complaint.objects.filter(reference__startswith="MCO-").count() >= BULK_COUNT:
+    if Complaint.objects.filter(mco_reference__startswith="BULK-").exists():
         return 0
     rng = random.Random(7)  # noqa: S311 - repeatable demo data, not security
     filers = []
@@ -188,11 +188,12 @@ def seed_bulk(*, staff: User) -> int:
         )
 
     for complaint in complaints:
-        triaged = complaint.submitted_at + timedelta(days=rng.choice([1, 2, 5, 12, 20]))
+        # Never in the future: a complaint filed last week cannot have been answered next month.
+        triaged = min(now, complaint.submitted_at + timedelta(days=rng.choice([1, 2, 5, 12, 20])))
         event(complaint, complaint.submitted_by, "submitted", "", "submitted", complaint.submitted_at)
         event(complaint, staff, "status_changed", "submitted", "in_review", triaged)
         if complaint.status == "resolved":
-            resolved_at = triaged + timedelta(days=rng.randrange(3, 60))
+            resolved_at = min(now, triaged + timedelta(days=rng.randrange(3, 60)))
             event(complaint, staff, "status_changed", "in_review", "resolved", resolved_at)
     ComplaintEvent.objects.bulk_create(events, batch_size=1000)
     return BULK_COUNT
