@@ -185,96 +185,65 @@ def complaint_admin_actions():  # type: ignore[no-untyped-def]
         }
         return TemplateResponse(request, "admin/complaints/complaint/action_form.html", context)
 
-    @admin.action(description="Take (assign to me; start review)", permissions=["change"])
-    def take(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
-        run(
-            modeladmin,
-            request,
-            queryset,
-            lambda c: services.complaint_take(complaint=c, actor=request.user),
-            "Took {count}.",
-        )
+    def triage(name: str, description: str, service, done: str, *, form=None, title: str = "", **fixed):  # type: ignore[no-untyped-def]
+        """An admin action calling one service per complaint; with a form, its fields are the service's arguments."""
 
-    @admin.action(description="Assign to a colleague…", permissions=["change"])
-    def assign(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
-        def call(c, data):  # type: ignore[no-untyped-def]
-            return services.complaint_assign(complaint=c, actor=request.user, assignee_email=data["assignee_email"])
+        def action(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
+            def call(complaint: Complaint, data: dict | None = None) -> object:
+                return service(complaint=complaint, actor=request.user, **fixed, **(data or {}))
 
-        return with_form(modeladmin, request, queryset, AssignForm, "Assign", call, "Assigned {count}.")
+            if form is None:
+                return run(modeladmin, request, queryset, call, done)
+            return with_form(modeladmin, request, queryset, form, title, call, done)
 
-    @admin.action(description="Close: not first submitted to the MCO (one click)", permissions=["change"])
-    def close_not_first(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
-        def call(c: Complaint) -> object:
-            return services.complaint_close(complaint=c, actor=request.user, reason="not_submitted_to_mco_first")
+        action.__name__ = name
+        return admin.action(description=description, permissions=["change"])(action)
 
-        run(modeladmin, request, queryset, call, "Closed {count}; the representatives are told to go to the MCO first.")
-
-    @admin.action(description="Close with another reason…", permissions=["change"])
-    def close_other(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
-        def call(c, data):  # type: ignore[no-untyped-def]
-            return services.complaint_close(complaint=c, actor=request.user, reason=data["reason"], note=data["note"])
-
-        return with_form(modeladmin, request, queryset, CloseForm, "Close complaints", call, "Closed {count}.")
-
-    @admin.action(description="Expedite", permissions=["change"])
-    def expedite(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
-        def call(c: Complaint) -> object:
-            return services.complaint_set_expedited(complaint=c, actor=request.user, expedited=True)
-
-        run(modeladmin, request, queryset, call, "Expedited {count}.")
-
-    @admin.action(description="Stop expediting", permissions=["change"])
-    def unexpedite(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
-        def call(c: Complaint) -> object:
-            return services.complaint_set_expedited(complaint=c, actor=request.user, expedited=False)
-
-        run(modeladmin, request, queryset, call, "{count} no longer expedited.")
-
-    @admin.action(description="Forward to the MCO", permissions=["change"])
-    def forward(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
-        def call(c: Complaint) -> object:
-            return services.complaint_forward_to_mco(complaint=c, actor=request.user)
-
-        run(modeladmin, request, queryset, call, "Forwarded {count}; the MCO clock started.")
-
-    @admin.action(description="Record the MCO's answer…", permissions=["change"])
-    def mco_answer(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
-        def call(c, data):  # type: ignore[no-untyped-def]
-            return services.complaint_record_mco_answer(
-                complaint=c, actor=request.user, note=data["note"], extension=data["extension"]
-            )
-
-        return with_form(modeladmin, request, queryset, MCOAnswerForm, "The MCO's answer", call, "Recorded {count}.")
-
-    @admin.action(description="Ask the provider for information…", permissions=["change"])
-    def request_info(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
-        def call(c, data):  # type: ignore[no-untyped-def]
-            return services.complaint_request_info(complaint=c, actor=request.user, question=data["question"])
-
-        return with_form(modeladmin, request, queryset, QuestionForm, "Ask the provider", call, "Asked {count}.")
-
-    @admin.action(description="Resolve with an outcome…", permissions=["change"])
-    def resolve(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
-        def call(c, data):  # type: ignore[no-untyped-def]
-            return services.complaint_resolve_with_notice(
-                complaint=c, actor=request.user, outcome_code=data["outcome_code"], outcome_text=data["outcome_text"]
-            )
-
-        return with_form(modeladmin, request, queryset, ResolveForm, "Resolve", call, "Resolved {count}.")
-
-    @admin.action(description="Reopen (supervisors)…", permissions=["change"])
-    def reopen(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
-        def call(c, data):  # type: ignore[no-untyped-def]
-            return services.complaint_reopen(complaint=c, actor=request.user, note=data["note"])
-
-        return with_form(modeladmin, request, queryset, ActionForm, "Reopen", call, "Reopened {count}.")
-
-    @admin.action(description="Transfer to another representative…", permissions=["change"])
-    def transfer(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
-        def call(c, data):  # type: ignore[no-untyped-def]
-            return services.complaint_transfer(complaint=c, actor=request.user, to_email=data["to_email"])
-
-        return with_form(modeladmin, request, queryset, TransferForm, "Transfer", call, "Transferred {count}.")
+    actions = [
+        triage("take", "Take (assign to me; start review)", services.complaint_take, "Took {count}."),
+        triage(
+            "assign", "Assign to a colleague…", services.complaint_assign, "Assigned {count}.",
+            form=AssignForm, title="Assign",
+        ),
+        triage(
+            "close_not_first", "Close: not first submitted to the MCO (one click)", services.complaint_close,
+            "Closed {count}; the representatives are told to go to the MCO first.",
+            reason="not_submitted_to_mco_first",
+        ),
+        triage(
+            "close_other", "Close with another reason…", services.complaint_close, "Closed {count}.",
+            form=CloseForm, title="Close complaints",
+        ),
+        triage("expedite", "Expedite", services.complaint_set_expedited, "Expedited {count}.", expedited=True),
+        triage(
+            "unexpedite", "Stop expediting", services.complaint_set_expedited, "{count} no longer expedited.",
+            expedited=False,
+        ),
+        triage(
+            "forward", "Forward to the MCO", services.complaint_forward_to_mco,
+            "Forwarded {count}; the MCO clock started.",
+        ),
+        triage(
+            "mco_answer", "Record the MCO's answer…", services.complaint_record_mco_answer, "Recorded {count}.",
+            form=MCOAnswerForm, title="The MCO's answer",
+        ),
+        triage(
+            "request_info", "Ask the provider for information…", services.complaint_request_info, "Asked {count}.",
+            form=QuestionForm, title="Ask the provider",
+        ),
+        triage(
+            "resolve", "Resolve with an outcome…", services.complaint_resolve_with_notice, "Resolved {count}.",
+            form=ResolveForm, title="Resolve",
+        ),
+        triage(
+            "reopen", "Reopen (supervisors)…", services.complaint_reopen, "Reopened {count}.",
+            form=ActionForm, title="Reopen",
+        ),
+        triage(
+            "transfer", "Transfer to another representative…", services.complaint_transfer, "Transferred {count}.",
+            form=TransferForm, title="Transfer",
+        ),
+    ]  # fmt: skip
 
     @admin.action(description="Export the selected complaints (CSV, no PHI)", permissions=["view"])
     def export_csv(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
@@ -283,21 +252,7 @@ def complaint_admin_actions():  # type: ignore[no-untyped-def]
         )
         return export_queue_csv(queryset)
 
-    return [
-        take,
-        assign,
-        close_not_first,
-        close_other,
-        expedite,
-        unexpedite,
-        forward,
-        mco_answer,
-        request_info,
-        resolve,
-        reopen,
-        transfer,
-        export_csv,
-    ]
+    return [*actions, export_csv]
 
 
 EXPORT_COLUMNS = ["reference", "received", "mco", "category", "provider_type_group", "status", "expedited", "next_due"]

@@ -13,13 +13,11 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
     def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
         kwargs.setdefault("location", str(settings.PRIVATE_MEDIA_ROOT))
-        kwargs["base_url"] = None  # no URL: files leave only through the authorized download view
+        # No URL (Django's url() refuses with base_url None): files leave only through the authorized download view.
+        kwargs["base_url"] = None
         kwargs["file_permissions_mode"] = 0o600
         kwargs["directory_permissions_mode"] = 0o700
         super().__init__(**kwargs)
-
-    def url(self, name: str | None) -> str:
-        raise NotImplementedError("Attachments have no URL; use the authorized download view.")
 
 
 class PrivateS3Storage(S3Storage):

@@ -63,12 +63,3 @@ def scan_chunks(chunks: Iterable[bytes], *, address: str, timeout: float = 30.0)
     if answer.startswith("stream: ") and answer.endswith(" FOUND"):
         return Verdict(clean=False, signature=answer.removeprefix("stream: ").removesuffix(" FOUND"))
     raise ScannerUnavailable(answer[:80] or "no answer")
-
-
-def ping(*, address: str, timeout: float = 2.0) -> bool:
-    try:
-        with _connect(address, timeout) as sock:
-            sock.sendall(b"zPING\0")
-            return sock.recv(16).startswith(b"PONG")
-    except (OSError, ScannerUnavailable):
-        return False
