@@ -13,11 +13,13 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
     def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
         kwargs.setdefault("location", str(settings.PRIVATE_MEDIA_ROOT))
-        # No URL (Django's url() refuses with base_url None): files leave only through the authorized download view.
-        kwargs["base_url"] = None
         kwargs["file_permissions_mode"] = 0o600
         kwargs["directory_permissions_mode"] = 0o700
         super().__init__(**kwargs)
+
+    def url(self, name):  # type: ignore[no-untyped-def]
+        # Django would fall back to MEDIA_URL; attachments leave only through the authorized download view.
+        raise ValueError("Attachments have no public address; use the download view.")
 
 
 class PrivateS3Storage(S3Storage):

@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.test import Client
 
@@ -86,6 +87,12 @@ def test_good_files_are_accepted_scanned_and_stored_privately(user, private_file
     import hashlib
 
     assert attachment.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_stored_files_have_no_public_address(user, private_files):
+    attachment = add(user, "report.pdf", PDF_BYTES)
+    with pytest.raises(ValueError, match="download view"):
+        storages["attachments"].url(attachment.stored_name)
 
 
 def eicar_docx() -> bytes:
