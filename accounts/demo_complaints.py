@@ -187,13 +187,31 @@ def seed_bulk(*, staff: User) -> int:
             )
         )
 
+    forwarded = []
     for complaint in complaints:
         # Never in the future: a complaint filed last week cannot have been answered next month.
         triaged = min(now, complaint.submitted_at + timedelta(days=rng.choice([1, 2, 5, 12, 20])))
         event(complaint, complaint.submitted_by, "submitted", "", "submitted", complaint.submitted_at)
         event(complaint, staff, "status_changed", "submitted", "in_review", triaged)
+        last = triaged
+        if complaint.status in ("resolved", "awaiting_mco") and rng.random() < 0.6:
+            # Presented to the MCO; most answer within the 30 days, some late, some still out.
+            sent = min(now, triaged + timedelta(days=rng.randrange(1, 10)))
+            event(complaint, staff, "status_changed", "in_review", "awaiting_mco", sent)
+            complaint.forwarded_on = timezone.localtime(sent).date()
+            complaint.mco_answer_due = complaint.forwarded_on + timedelta(days=30)
+            forwarded.append(complaint)
+            last = sent
+            if complaint.status == "resolved":
+                answered = min(now, sent + timedelta(days=rng.choice([5, 12, 20, 28, 34, 45])))
+                event(complaint, staff, "status_changed", "awaiting_mco", "in_review", answered)
+                last = answered
         if complaint.status == "resolved":
-            resolved_at = min(now, triaged + timedelta(days=rng.randrange(3, 60)))
+            resolved_at = min(now, last + timedelta(days=rng.randrange(1, 30)))
             event(complaint, staff, "status_changed", "in_review", "resolved", resolved_at)
+        if complaint.status == "closed":
+            closed_at = min(now, last + timedelta(days=rng.randrange(0, 5)))
+            event(complaint, staff, "status_changed", "in_review", "closed", closed_at)
+    Complaint.objects.bulk_update(forwarded, ["forwarded_on", "mco_answer_due"], batch_size=500)
     ComplaintEvent.objects.bulk_create(events, batch_size=1000)
     return BULK_COUNT

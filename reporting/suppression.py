@@ -1,127 +1,193 @@
-"""Small-cell suppression for published tables (DESIGN §7): a pure function, no database.
+"""Small-cell suppression for published statistics (DESIGN §7): pure functions, no database.
 
-A table is published with its row totals, column totals and grand total. Rules:
-- primary: any count from 1 to threshold - 1 (default 1 to 10) is suppressed, totals included; 0 may be shown;
-- complementary: no row or column equation (total = sum of its cells) and no grand-total equation may have exactly
-  one suppressed entry (it could be worked out by subtraction), nor hidden cells whose sum — known from a shown
-  total — is itself a count from 1 to threshold - 1. While one does, another entry of that equation is suppressed
-  (the smallest non-zero cell; a zero, then the total, only when nothing else is left).
-- audit: the shown entries and all the equations together must not pin any hidden small count either (checked
-  with linear algebra); while one is pinned, another entry of one of its equations is suppressed.
-Both repeat until nothing changes.
+The published numbers form one system: every number is a *cell*, and *equations* say which cells add up to which
+(a total equals the sum of its parts — across a table, between a quarter and its months, between all time and the
+quarters, between two tables that share a total). Rules:
+
+- primary: any count from 1 to threshold - 1 (default 1 to 10) is hidden, totals included; 0 may be shown;
+- complementary, per equation: no equation may have exactly one hidden entry (it could be worked out by
+  subtraction), nor hidden entries whose sum — known from a shown total — is itself a count from 1 to
+  threshold - 1. While one does, another entry of that equation is hidden (the smallest non-zero shown part; a
+  zero, then the total, only when nothing else is left);
+- audit, over the whole system: the shown cells and all the equations together must not determine any hidden
+  small count — by exact linear algebra over a large prime field, and by counts never being negative (the parts
+  of a zero are zero; a known total equal to its known parts makes the rest zero; whatever lies within a zero is
+  zero). While one is determined, another entry of one of its equations is hidden.
+Everything repeats until nothing changes; the result only ever hides more, so it always ends.
 """
 
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Sequence
 
-Cell = tuple[int, int]  # (row, column); column -1 is the row total, row -1 the column total, (-1, -1) the grand total
-
-
-@dataclass(frozen=True)
-class Suppressed:
-    """Which entries of a table may be shown; ``hidden`` holds (row, column) keys as in ``Cell``."""
-
-    hidden: frozenset[Cell]
-
-    def shows(self, row: int, column: int) -> bool:
-        return (row, column) not in self.hidden
+Key = Hashable
+Equation = tuple[Key, tuple[Key, ...]]  # (total, parts): total = sum(parts)
+Within = tuple[tuple[Key, ...], tuple[Key, ...]]  # (containers, inside): inside is empty when the containers are
 
 
-def _equations(rows: int, columns: int) -> list[list[Cell]]:
-    """Each equation lists its entries, the total last."""
-    equations = [[(r, c) for c in range(columns)] + [(r, -1)] for r in range(rows)]
-    equations += [[(r, c) for r in range(rows)] + [(-1, c)] for c in range(columns)]
-    equations.append([(r, -1) for r in range(rows)] + [(-1, -1)])
-    equations.append([(-1, c) for c in range(columns)] + [(-1, -1)])
-    return equations
+def suppress_system(
+    values: dict[Key, int],
+    equations: Sequence[Equation],
+    *,
+    threshold: int = 11,
+    also_hide: Iterable[Key] = (),
+    within: Sequence[Within] = (),
+) -> frozenset[Key]:
+    """The cells to hide so that no count from 1 to ``threshold - 1`` is shown or can be derived.
 
+    ``within`` lists (containers, cells counted inside them) that are not an equation — say, the complaints answered
+    on time among those received: when every container is known to be zero, so is every cell inside.
+    """
+    hidden = {key for key, value in values.items() if 0 < value < threshold} | set(also_hide)
+    containing: dict[Key, list[int]] = {}
+    for number, (total, parts) in enumerate(equations):
+        for key in (total, *parts):
+            containing.setdefault(key, []).append(number)
 
-def suppress(table: list[list[int]], *, threshold: int = 11, also_hide: frozenset[Cell] = frozenset()) -> Suppressed:
-    """The entries to hide so that no count from 1 to ``threshold - 1`` is shown or can be derived from totals."""
-    rows = len(table)
-    columns = len(table[0]) if rows else 0
-    values: dict[Cell, int] = {(r, c): table[r][c] for r in range(rows) for c in range(columns)}
-    for r in range(rows):
-        values[(r, -1)] = sum(table[r])
-    for c in range(columns):
-        values[(-1, c)] = sum(table[r][c] for r in range(rows))
-    values[(-1, -1)] = sum(values[(r, -1)] for r in range(rows))
+    def small(value: int) -> bool:
+        return 0 < value < threshold
 
-    hidden = {cell for cell, value in values.items() if 0 < value < threshold} | set(also_hide)
-    equations = _equations(rows, columns)
-
-    def hide_another(equation: list[Cell]) -> bool:
-        candidates = [cell for cell in equation[:-1] if cell not in hidden]
-        if not candidates:
-            if equation[-1] in hidden:
-                return False
-            hidden.add(equation[-1])
+    def hide_another(number: int) -> bool:
+        total, parts = equations[number]
+        candidates = [key for key in parts if key not in hidden]
+        if candidates:
+            # The smallest non-zero part hides the least while still blurring the hidden sum.
+            hidden.add(min(candidates, key=lambda key: (values[key] == 0, values[key], repr(key))))
             return True
-        # The smallest non-zero entry hides the least while still blurring the hidden sum; zeros only when no
-        # other entry is left.
-        hidden.add(min(candidates, key=lambda cell: (values[cell] == 0, values[cell])))
+        if total in hidden:
+            return False
+        hidden.add(total)
         return True
 
-    def exposed(equation: list[Cell]) -> bool:
-        """One hidden entry alone, or hidden cells whose known sum (total shown) is a small count."""
-        hidden_here = [cell for cell in equation if cell in hidden]
+    def exposed(number: int) -> bool:
+        total, parts = equations[number]
+        hidden_here = [key for key in (total, *parts) if key in hidden]
         if len(hidden_here) == 1:
             return True
-        total_shown = equation[-1] not in hidden
-        hidden_sum = sum(values[cell] for cell in hidden_here)
-        return bool(hidden_here) and total_shown and 0 < hidden_sum < threshold
+        hidden_parts = sum(values[key] for key in parts if key in hidden)
+        return bool(hidden_here) and total not in hidden and small(hidden_parts)
 
+    while True:
+        pending = set(range(len(equations)))
+        while pending:
+            number = min(pending)
+            pending.discard(number)
+            if exposed(number):
+                before = set(hidden)
+                hide_another(number)
+                for key in hidden - before:
+                    pending.update(containing.get(key, ()))
+        pinned = sorted((key for key in _known(values, equations, hidden, within) if small(values[key])), key=repr)
+        if not pinned:
+            return frozenset(hidden)
+        progressed = False
+        for key in pinned:
+            # One more hidden entry per determined cell, in the equation offering the smallest candidate.
+            options = [n for n in containing.get(key, ()) if any(p not in hidden for p in equations[n][1])]
+            options = options or [n for n in containing.get(key, ()) if equations[n][0] not in hidden]
+            if options:
+                best = min(options, key=lambda n: _cheapest(equations[n], hidden, values))
+                progressed = hide_another(best) or progressed
+        if not progressed:  # nothing left to hide around them: hide everything they touch
+            for key in pinned:
+                for number in containing.get(key, ()):
+                    hidden.update((equations[number][0], *equations[number][1]))
+
+
+def _cheapest(equation: Equation, hidden: set[Key], values: dict[Key, int]) -> tuple[int, int]:
+    total, parts = equation
+    shown = [values[key] for key in parts if key not in hidden]
+    if shown:
+        smallest = min(shown, key=lambda value: (value == 0, value))
+        return (smallest == 0, smallest)
+    return (2, values[total])
+
+
+def _known(
+    values: dict[Key, int], equations: Sequence[Equation], hidden: set[Key], within: Sequence[Within] = ()
+) -> set[Key]:
+    """The hidden cells an attacker can still pin down from the shown ones.
+
+    Two kinds of reasoning, repeated until neither finds more: linear algebra (``determined``), and counts never
+    being negative — the parts of a zero total are zero, when a known total equals the sum of its known parts every
+    unknown part is zero, and whatever lies within a known zero is zero.
+    """
+    known: set[Key] = set()
     while True:
         changed = True
         while changed:
             changed = False
-            for equation in equations:
-                if exposed(equation):
-                    changed = hide_another(equation) or changed
-        pinned = [cell for cell in sorted(hidden) if 0 < values[cell] < threshold and _pinned(cell, hidden, equations)]
-        if not pinned:
-            return Suppressed(frozenset(hidden))
-        cell = pinned[0]
-        if not any(hide_another(equation) for equation in equations if cell in equation):
-            return Suppressed(frozenset(values))  # nothing left to hide around it: hide the whole table
+            for containers, inside in within:
+                if all((c not in hidden or c in known) and values[c] == 0 for c in containers):
+                    unknown = [key for key in inside if key in hidden and key not in known]
+                    if unknown:
+                        known.update(unknown)
+                        changed = True
+            for total, parts in equations:
+                unknown = [key for key in parts if key in hidden and key not in known]
+                total_known = total not in hidden or total in known
+                if unknown and total_known and values[total] - sum(values[k] for k in parts if k not in unknown) == 0:
+                    known.update(unknown)
+                    changed = True
+        found = determined(values, equations, hidden - known) - known
+        if not found:
+            return known
+        known |= found
 
 
 _PRIME = (1 << 61) - 1
 
 
-def _rank(rows: list[list[int]]) -> int:
-    """Rank over a large prime field (equal to the rational rank for these 0/±1 matrices)."""
-    rows = [list(row) for row in rows]
-    rank = 0
-    width = len(rows[0]) if rows else 0
-    for column in range(width):
-        pivot = next((i for i in range(rank, len(rows)) if rows[i][column] % _PRIME), None)
-        if pivot is None:
+def determined(values: dict[Key, int], equations: Sequence[Equation], hidden: set[Key]) -> set[Key]:
+    """The hidden cells whose value the shown cells and the equations fix exactly.
+
+    Unknowns are the hidden cells; each equation becomes a linear row over them. A hidden cell is determined when
+    its unit vector lies in the rows' span: in the reduced row echelon form it is a pivot whose row has no other
+    entry. Exact arithmetic modulo a large prime (the rank equals the rational rank for these small-integer rows).
+    """
+    rows: list[dict[Key, int]] = []
+    for total, parts in equations:
+        row: dict[Key, int] = {}
+        for key in parts:
+            if key in hidden:
+                row[key] = row.get(key, 0) + 1
+        if total in hidden:
+            row[total] = row.get(total, 0) - 1
+        row = {key: coefficient % _PRIME for key, coefficient in row.items() if coefficient % _PRIME}
+        if row:
+            rows.append(row)
+    pivots: dict[Key, dict[Key, int]] = {}
+    uses: dict[Key, set[Key]] = {}  # column -> pivots whose row contains it
+    for row in rows:
+        row = dict(row)
+        # Pivot rows hold no other pivot's column, so one pass clears every pivot column from the row.
+        for column in [c for c in row if c in pivots]:
+            _subtract(row, pivots[column], row.get(column, 0))
+        if not row:
             continue
-        rows[rank], rows[pivot] = rows[pivot], rows[rank]
-        inverse = pow(rows[rank][column], _PRIME - 2, _PRIME)
-        rows[rank] = [(value * inverse) % _PRIME for value in rows[rank]]
-        for i in range(len(rows)):
-            if i != rank and rows[i][column] % _PRIME:
-                factor = rows[i][column]
-                rows[i] = [(a - factor * b) % _PRIME for a, b in zip(rows[i], rows[rank], strict=True)]
-        rank += 1
-    return rank
+        column = min(row, key=lambda c: (len(uses.get(c, ())), repr(c)))
+        inverse = pow(row[column], _PRIME - 2, _PRIME)
+        row = {c: (v * inverse) % _PRIME for c, v in row.items()}
+        for other in list(uses.get(column, ())):
+            pivot_row = pivots[other]
+            factor = pivot_row.get(column, 0)
+            if factor:
+                for c in pivot_row:
+                    uses.setdefault(c, set()).discard(other)
+                _subtract(pivot_row, row, factor)
+                for c in pivot_row:
+                    uses.setdefault(c, set()).add(other)
+        pivots[column] = row
+        for c in row:
+            uses.setdefault(c, set()).add(column)
+    return {column for column, row in pivots.items() if len(row) == 1}
 
 
-def _pinned(cell: Cell, hidden: set[Cell], equations: list[list[Cell]]) -> bool:
-    """True when the equations, with every shown entry known, determine ``cell`` exactly."""
-    unknowns = sorted(hidden)
-    index = {entry: i for i, entry in enumerate(unknowns)}
-    matrix = []
-    for equation in equations:
-        row = [0] * len(unknowns)
-        for entry in equation[:-1]:
-            if entry in index:
-                row[index[entry]] += 1
-        if equation[-1] in index:
-            row[index[equation[-1]]] -= 1
-        if any(row):
-            matrix.append(row)
-    unit = [0] * len(unknowns)
-    unit[index[cell]] = 1
-    return _rank([*matrix, unit]) == _rank(matrix)
+def _subtract(row: dict[Key, int], pivot_row: dict[Key, int], factor: int) -> None:
+    """row -= factor * pivot_row (mod the prime), dropping zeros."""
+    if not factor:
+        return
+    for column, value in pivot_row.items():
+        updated = (row.get(column, 0) - factor * value) % _PRIME
+        if updated:
+            row[column] = updated
+        else:
+            row.pop(column, None)

@@ -3,6 +3,7 @@
 import csv
 import io
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -10,34 +11,102 @@ from django.views.decorators.http import require_safe
 
 from portal.decorators import terms_gate_exempt
 from reporting import selectors
+from reporting.aggregates import REASON_NOT_FIRST
 from reporting.models import ReportSnapshot
 
 LICENCE = "Creative Commons Attribution 4.0 (CC BY 4.0)"
-BAR_WIDTH = 420
+BAR_WIDTH = 290  # of a 360-unit-wide chart: room for the value after the longest bar
+BAR_ROW = 44  # a label line, then its bar
 
 
 def _filters(request: HttpRequest) -> selectors.Filters:
     return selectors.Filters(
+        period=request.GET.get("period", "")[:10] or "all",
         mco=request.GET.get("mco", "")[:40],
         group=request.GET.get("group", "")[:40],
     )
 
 
 def _chart(table: dict) -> dict[str, object]:
-    """Bars for the row totals, scaled to the largest shown one; suppressed rows get a marker, not a bar."""
-    shown = [value for value in table["row_totals"] if value is not None]
-    largest = max(shown, default=0) or 1
-    bars = []
-    for index, (label, value) in enumerate(zip(table["rows"], table["row_totals"], strict=True)):
-        width = 0 if value is None else round(BAR_WIDTH * value / largest)
-        bars.append({"label": label, "value": value, "width": width, "y": index * 28})
+    """Horizontal bars, scaled to the largest shown value; a suppressed value gets a marker, not a bar.
+
+    The bars are the row totals; when a filter leaves one column (one MCO), that column's values; when it leaves one
+    row (one provider type), that row's values across the columns.
+    """
+    rows, columns = table["rows"], table["columns"]
+    if len(rows) == 1 and len(columns) > 1:
+        labels, values, scope = columns, table["cells"][0], f"{rows[0]}, by {table['column_label'].lower()}"
+    elif len(columns) == 1:
+        labels, values, scope = (
+            rows,
+            [cells[0] for cells in table["cells"]],
+            f"{columns[0]}, by {table['row_label'].lower()}",
+        )
+    else:
+        labels, values, scope = rows, table["row_totals"], f"totals by {table['row_label'].lower()}"
+    largest = max((value for value in values if value is not None), default=0) or 1
+    bars = [
+        {
+            "label": label,
+            "value": value,
+            "width": 0 if value is None else round(BAR_WIDTH * value / largest),
+            "y": index * BAR_ROW,
+        }
+        for index, (label, value) in enumerate(zip(labels, values, strict=True))
+    ]
     top = max(
-        ((label, value) for label, value in zip(table["rows"], table["row_totals"], strict=True) if value),
-        key=lambda pair: pair[1],
-        default=None,
+        ((label, value) for label, value in zip(labels, values, strict=True) if value), key=lambda p: p[1], default=None
     )
-    takeaway = f"{top[0]} has the most: {top[1]}." if top else "No shown counts yet."
-    return {"bars": bars, "height": len(bars) * 28 + 4, "takeaway": takeaway}
+    takeaway = f"{top[0]} has the most: {top[1]:,}." if top else "Every count here is zero or suppressed."
+    return {"bars": bars, "height": len(bars) * BAR_ROW + 4, "takeaway": takeaway, "scope": scope}
+
+
+SECTIONS = [
+    (
+        "Complaints received",
+        [
+            "received_by_month_and_mco",
+            "received_by_mco_and_provider_group",
+            "received_by_topic_and_mco",
+            "expedited_by_mco",
+        ],
+    ),
+    (
+        "Complaints resolved",
+        ["resolved_by_month_and_mco", "resolved_by_mco_and_provider_group", "resolved_by_topic_and_mco"],
+    ),
+    ("Closed without a resolution", ["closed_by_reason_and_mco"]),
+    ("Timeliness", ["timeliness_by_mco", "first_response_by_mco", "mco_answer_by_mco"]),
+]
+
+
+# Split tables (two columns and a total per MCO): their row totals repeat another chart, so they are tables only.
+UNCHARTED = {"expedited_by_mco", "first_response_by_mco", "mco_answer_by_mco"}
+
+
+def _summary(tables: dict[str, dict]) -> list[dict[str, object]]:
+    """Headline numbers for the filters: the total of the (narrowed) month tables and premature closures."""
+
+    def total(name: str) -> int | None:
+        table = tables.get(name)
+        if not table:
+            return None
+        totals = table["column_totals"]
+        return totals[0] if len(table["columns"]) == 1 else table["total"]
+
+    closed = tables.get("closed_by_reason_and_mco")
+    premature = None
+    if closed and closed["rows"]:
+        row = closed["rows"].index(REASON_NOT_FIRST) if REASON_NOT_FIRST in closed["rows"] else None
+        if row is not None:
+            values = closed["cells"][row] if len(closed["columns"]) == 1 else [closed["row_totals"][row]]
+            premature = values[0]
+    figures = [
+        ("Complaints received", total("received_by_month_and_mco")),
+        ("Complaints resolved", total("resolved_by_month_and_mco")),
+        ("Closed because the MCO had not been given the chance to resolve it first", premature),
+    ]
+    return [{"label": label, "value": "*" if value is None else f"{value:,}"} for label, value in figures]
 
 
 @login_not_required
@@ -46,18 +115,37 @@ def _chart(table: dict) -> dict[str, object]:
 def report_page(request: HttpRequest) -> HttpResponse:
     snapshot = selectors.snapshot_latest()
     filters = _filters(request)
-    tables = [
-        {"name": name, **table, "chart": _chart(table), "rows_cells": _rows(table)}
-        for name, table in selectors.tables_for(snapshot, filters).items()
-    ]
-    full = snapshot.data["tables"] if snapshot else {}
+    tables = selectors.tables_for(snapshot, filters)
+    sections = []
+    for heading, names in SECTIONS:
+        shown = []
+        for name in names:
+            if name not in tables:
+                continue
+            table = tables[name]
+            entry = {"name": name, **table}
+            if table["kind"] == "counts":
+                entry |= {"rows_cells": _rows(table)}
+                if name not in UNCHARTED:
+                    entry["chart"] = _chart(table)
+            else:
+                pairs = zip(table["rows"], table["cells"], strict=True)
+                entry |= {"rows_cells": [{"label": label, "cells": cells} for label, cells in pairs]}
+            shown.append(entry)
+        sections.append({"heading": heading, "tables": shown})
+    periods = selectors.periods_of(snapshot)
+    everything = selectors.tables_for(snapshot, selectors.Filters())
+    by_group = everything.get("received_by_mco_and_provider_group", {})
     context = {
         "snapshot": snapshot,
-        "tables": tables,
+        "sections": sections if tables else [],
+        "summary": _summary(tables),
         "filters": filters,
+        "periods": periods,
+        "period_label": next((p["label"] for p in periods if p["key"] == filters.period), None),
         "query": request.GET.urlencode(),
-        "mcos": full.get("received_by_mco_and_provider_group", {}).get("rows", []),
-        "groups": full.get("received_by_mco_and_provider_group", {}).get("columns", []),
+        "mcos": by_group.get("columns", []),
+        "groups": by_group.get("rows", []),
         "nav_current": "reports",
     }
     return render(request, "reporting/report.html", context)
@@ -76,12 +164,21 @@ def _rows(table: dict) -> list[dict[str, object]]:
 def methodology(request: HttpRequest) -> HttpResponse:
     snapshot = selectors.snapshot_latest()
     threshold = snapshot.threshold if snapshot else 11
-    return render(request, "reporting/methodology.html", {"threshold": threshold, "licence": LICENCE})
+    context = {
+        "threshold": threshold,
+        "licence": LICENCE,
+        "first_response_days": settings.PORTAL_FIRST_RESPONSE_BUSINESS_DAYS,
+        "first_response_days_expedited": settings.PORTAL_FIRST_RESPONSE_BUSINESS_DAYS_EXPEDITED,
+        "mco_answer_days": settings.PORTAL_MCO_ANSWER_DAYS,
+        "mco_extension_days": settings.PORTAL_MCO_EXTENSION_DAYS,
+    }
+    return render(request, "reporting/methodology.html", context)
 
 
 def _meta(snapshot: ReportSnapshot | None, filters: selectors.Filters) -> dict[str, object]:
     return {
-        "filters": {"mco": filters.mco or None, "group": filters.group or None},
+        "filters": {"period": filters.period, "mco": filters.mco or None, "group": filters.group or None},
+        "periods": selectors.periods_of(snapshot),
         "last_updated": snapshot.computed_at.isoformat() if snapshot else None,
         "suppression_threshold": snapshot.threshold if snapshot else None,
         "suppressed_value": None,
@@ -107,15 +204,25 @@ def data_csv(request: HttpRequest) -> HttpResponse:
     snapshot = selectors.snapshot_latest()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["table", "row", "column", "value"])
-    for name, table in selectors.tables_for(snapshot, _filters(request)).items():
+    writer.writerow(["period", "table", "row", "column", "value"])
+    filters = _filters(request)
+
+    def line(name: str, row: str, column: str, value: object) -> None:
+        writer.writerow([filters.period, name, row, column, "" if value is None else value])
+
+    for name, table in selectors.tables_for(snapshot, filters).items():
+        if table["kind"] != "counts":
+            for row, cells in zip(table["rows"], table["cells"], strict=True):
+                for column, value in zip(table["columns"], cells, strict=True):
+                    line(name, row, column, value)
+            continue
         for row, cells, total in zip(table["rows"], table["cells"], table["row_totals"], strict=True):
             for column, value in zip(table["columns"], cells, strict=True):
-                writer.writerow([name, row, column, "" if value is None else value])
-            writer.writerow([name, row, "total", "" if total is None else total])
+                line(name, row, column, value)
+            line(name, row, "total", total)
         for column, value in zip(table["columns"], table["column_totals"], strict=True):
-            writer.writerow([name, "total", column, "" if value is None else value])
-        writer.writerow([name, "total", "total", "" if table["total"] is None else table["total"]])
+            line(name, "total", column, value)
+        line(name, "total", "total", table["total"])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mco-complaints.csv"'
     return response

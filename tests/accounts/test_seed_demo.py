@@ -125,8 +125,15 @@ def test_the_statistics_demo_has_shown_and_suppressed_numbers():
 
     call_command("seed_demo", stdout=StringIO())
     assert Complaint.objects.count() >= 3000
-    table = ReportSnapshot.objects.latest().data["tables"]["received_by_mco_and_provider_group"]
-    values = [v for row in table["cells"] for v in row]
-    assert any(v is None for v in values) and any(v and v >= 11 for v in values)
+    snapshot = ReportSnapshot.objects.latest()
+    assert len(snapshot.data["periods"]) >= 5  # all time and the quarters of the last year
+    for name in ("received_by_mco_and_provider_group", "resolved_by_topic_and_mco", "mco_answer_by_mco"):
+        table = snapshot.data["tables"]["all"][name]
+        values = [v for row in table["cells"] for v in row]
+        assert any(v and v >= 11 for v in values), name
+    received = snapshot.data["tables"]["all"]["received_by_mco_and_provider_group"]
+    assert any(v is None for row in received["cells"] for v in row)
+    timeliness = snapshot.data["tables"]["all"]["timeliness_by_mco"]
+    assert all(value is not None for value in timeliness["cells"][-1])  # all MCOs: every measure shown
     call_command("seed_demo", stdout=StringIO())
     assert Complaint.objects.count() < 6000  # running it again adds no second batch

@@ -2,18 +2,26 @@
 
 import csv
 import io
+import re
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from complaints.models import MCO, Complaint
+from reporting.aggregates import month_of, quarter_of
 from reporting.services import report_snapshot_refresh
 from tests.complaints.factories import submit
 from tests.factories import RepresentativeFactory
 
 pytestmark = pytest.mark.django_db
+
+EARLIER = timezone.now() - timedelta(days=120)  # another quarter than today's
+THIS_QUARTER = quarter_of(month_of(timezone.localdate()))
+EARLIER_QUARTER = quarter_of(month_of(timezone.localtime(EARLIER)))
 
 
 def copies(complaint: Complaint, count: int, **changes) -> None:  # type: ignore[no-untyped-def]
@@ -30,7 +38,8 @@ def copies(complaint: Complaint, count: int, **changes) -> None:  # type: ignore
 
 @pytest.fixture
 def data():  # type: ignore[no-untyped-def]
-    """One physician practice: 15 Molina, 14 Meridian, 12 BCCHP and 3 Aetna complaints."""
+    """One physician practice. This quarter: 15 Molina (12 resolved), 14 Meridian, 12 BCCHP and 3 Aetna (2 closed
+    because the MCO was not given the chance first). Earlier: 11 Molina whose first response is overdue."""
     rep = RepresentativeFactory(organization__legal_name="Secret Clinic Name").user
     molina = submit(rep, description="Member Canary Person")
     copies(molina, 11, status="resolved")
@@ -40,39 +49,98 @@ def data():  # type: ignore[no-untyped-def]
     copies(aetna, 2, status="closed", closure_reason="not_submitted_to_mco_first")
     copies(molina, 14, mco=MCO.objects.get(short_name="Meridian"))
     copies(molina, 12, mco=MCO.objects.get(short_name="BCCHP"))
+    copies(molina, 11, submitted_at=EARLIER, first_response_due=(EARLIER + timedelta(days=3)).date())
     return report_snapshot_refresh()
 
 
+def table(snapshot, name: str, period: str = "all") -> dict:  # type: ignore[no-untyped-def]
+    return snapshot.data["tables"][period][name]
+
+
+def totals(t: dict) -> dict:
+    """Row totals, or column totals when the columns are the MCOs."""
+    if t["column_label"] == "MCO":
+        return dict(zip(t["columns"], t["column_totals"], strict=True))
+    return dict(zip(t["rows"], t["row_totals"], strict=True))
+
+
 def test_the_numbers_on_a_small_data_set(data):
-    table = data.data["tables"]["received_by_mco_and_provider_group"]
-    rows = dict(zip(table["rows"], table["row_totals"], strict=True))
-    assert rows["Molina"] == 15 and rows["Aetna"] is None  # 3 is suppressed
-    assert 0 in [value for row in table["cells"] for value in row]  # zero may be shown
-    column = table["columns"].index("Physician/APN")  # the factory organization is a physician practice
-    assert table["cells"][table["rows"].index("Molina")][column] == 15
-    assert table["total"] == 44
-    assert set(data.data["tables"]) == {"received_by_mco_and_provider_group", "received_by_category_and_mco"}
+    received = table(data, "received_by_mco_and_provider_group")
+    assert totals(received)["Molina"] == 26 and totals(received)["Aetna"] is None  # 3 is suppressed
+    assert totals(received)["CountyCare"] == 0  # zero may be shown
+    physician = received["rows"].index("Physician/APN")  # the factory organization is a physician practice
+    assert received["cells"][physician][received["columns"].index("Molina")] == 26
+    assert received["total"] == 55
+    now = table(data, "received_by_mco_and_provider_group", THIS_QUARTER)
+    earlier = table(data, "received_by_mco_and_provider_group", EARLIER_QUARTER)
+    assert totals(now)["Molina"] == 15 and totals(earlier)["Molina"] == 11 and earlier["total"] == 11
+    assert totals(table(data, "resolved_by_mco_and_provider_group"))["Molina"] == 12
+    months = table(data, "received_by_month_and_mco", EARLIER_QUARTER)
+    month = months["rows"].index(timezone.localtime(EARLIER).strftime("%B %Y"))
+    assert months["cells"][month][months["columns"].index("Molina")] == 11
+    late = table(data, "first_response_by_mco", EARLIER_QUARTER)
+    assert late["cells"][late["rows"].index("Molina")] == [0, 11]  # on time, late
+    closed = table(data, "closed_by_reason_and_mco")
+    assert closed["total"] is None  # 2 closed: suppressed
+    assert [p["key"] for p in data.data["periods"]][:1] == ["all"]
+    assert {THIS_QUARTER, EARLIER_QUARTER} <= {p["key"] for p in data.data["periods"]}
+
+
+def test_shares_and_medians_only_on_shown_counts(data):
+    measures = table(data, "timeliness_by_mco")
+    row = dict(zip(measures["rows"], measures["cells"], strict=True))
+    expedited, median_days, first_on_time, _ = row["Molina"]
+    assert expedited == 0.0  # 0 of 26 expedited: both counts are shown
+    assert median_days == 0  # 12 resolved the day they arrived (no business day in between)
+    assert first_on_time == 0.0  # 0 of 11 on time
+    assert row["Aetna"] == [None, None, None, None]  # built on suppressed counts
+    earlier = dict(zip(*(table(data, "timeliness_by_mco", EARLIER_QUARTER)[k] for k in ("rows", "cells")), strict=True))
+    assert earlier["Molina"][1] is None  # nothing resolved in that quarter
+
+
+def every_number(t: dict) -> list:
+    numbers = [v for row in t["cells"] for v in row]
+    if t["kind"] == "counts":
+        numbers += t["row_totals"] + t["column_totals"] + [t["total"]]
+    return numbers
 
 
 def test_no_count_from_1_to_10_is_published_anywhere(data):
-    for table in data.data["tables"].values():
-        numbers = [v for row in table["cells"] for v in row] + table["row_totals"] + table["column_totals"]
-        numbers.append(table["total"])
-        assert all(v is None or v == 0 or v >= 11 for v in numbers)
+    for tables in data.data["tables"].values():
+        for t in tables.values():
+            if t["kind"] == "counts":
+                assert all(v is None or v == 0 or v >= 11 for v in every_number(t)), t["title"]
+
+
+def test_a_total_shared_by_several_tables_is_hidden_or_shown_alike(data):
+    for tables in data.data["tables"].values():
+        expedited = totals(tables["expedited_by_mco"])
+        for name in ("received_by_mco_and_provider_group", "received_by_topic_and_mco", "received_by_month_and_mco"):
+            assert totals(tables[name]) == expedited, name
+        assert tables["received_by_mco_and_provider_group"]["total"] == tables["received_by_topic_and_mco"]["total"]
 
 
 def test_csv_json_and_page_show_the_same_numbers(client, data):
-    payload = client.get("/reports/data.json").json()
-    assert payload["_meta"]["suppression_threshold"] == 11 and payload["_meta"]["last_updated"]
-    rows = list(csv.DictReader(io.StringIO(client.get("/reports/data.csv").content.decode())))
-    page = client.get("/reports/").content.decode()
-    for name, table in payload["tables"].items():
-        for row, cells in zip(table["rows"], table["cells"], strict=True):
-            for column, value in zip(table["columns"], cells, strict=True):
-                line = next(r for r in rows if r["table"] == name and r["row"] == row and r["column"] == column)
-                assert line["value"] == ("" if value is None else str(value))
-        assert table["title"] in page
-    assert "15" in page and "* suppressed" in page
+    for query in ("", f"?period={EARLIER_QUARTER}", "?mco=Molina&group=Physician%2FAPN"):
+        payload = client.get(f"/reports/data.json{query}").json()
+        assert payload["_meta"]["suppression_threshold"] == 11 and payload["_meta"]["last_updated"]
+        rows = list(csv.DictReader(io.StringIO(client.get(f"/reports/data.csv{query}").content.decode())))
+        page = client.get(f"/reports/{query}").content.decode()
+        for name, t in payload["tables"].items():
+            for row, cells in zip(t["rows"], t["cells"], strict=True):
+                for column, value in zip(t["columns"], cells, strict=True):
+                    line = next(r for r in rows if r["table"] == name and r["row"] == row and r["column"] == column)
+                    assert line["value"] == ("" if value is None else str(value))
+                    assert line["period"] == payload["_meta"]["filters"]["period"]
+            section = page.split(f'id="{name}-heading"')[1].split("</section>")[0]
+            assert t["title"] in section
+            page_cells = re.findall(r"<td>\s*(.*?)\s*</td>", section.split("<tbody>")[1], re.S)
+            published = [v for row in t["cells"] for v in row]
+            if t["kind"] == "counts":  # each row ends with its total, then the row of column totals
+                published = [v for row, total in zip(t["cells"], t["row_totals"], strict=True) for v in [*row, total]]
+                published += [*t["column_totals"], t["total"]]
+            assert page_cells == ["*" if v is None else str(v) for v in published], name
+    assert "* suppressed" in client.get("/reports/").content.decode()
 
 
 def test_pages_and_downloads_run_a_fixed_number_of_queries(client, data):
@@ -81,7 +149,8 @@ def test_pages_and_downloads_run_a_fixed_number_of_queries(client, data):
             assert client.get(url).status_code == 200
         return len(captured)
 
-    before = {url: count(url) for url in ("/reports/", "/reports/data.csv", "/reports/data.json")}
+    urls = ("/reports/", f"/reports/?period={EARLIER_QUARTER}", "/reports/data.csv", "/reports/data.json")
+    before = {url: count(url) for url in urls}
     rep = RepresentativeFactory().user
     copies(submit(rep), 60)
     report_snapshot_refresh()
@@ -101,6 +170,12 @@ def test_the_page_is_public_and_says_when_there_is_nothing_yet(client):
     assert response.status_code == 200 and "being prepared" in response.content.decode()
 
 
+def test_an_unknown_period_says_so_and_offers_all_time(client, data):
+    page = client.get("/reports/?period=1999-Q1").content.decode()
+    assert "no statistics for that period" in page and 'href="/reports/"' in page
+    assert client.get("/reports/data.json?period=nonsense").json()["tables"] == {}
+
+
 def test_refresh_reports_command_makes_a_snapshot(db):
     from io import StringIO
 
@@ -116,35 +191,33 @@ def test_refresh_reports_command_makes_a_snapshot(db):
 def test_charts_are_accessible_svg_with_a_takeaway(client, data):
     page = client.get("/reports/").content.decode()
     assert '<svg role="img"' in page and "<title id=" in page and "<desc id=" in page
-    assert "Molina has the most: 15." in page
+    assert "Physician/APN has the most: 55." in page
+    # Narrowed to one MCO, the bars are that MCO's numbers, not the statewide totals.
+    molina = client.get("/reports/?mco=Molina").content.decode()
+    assert "Physician/APN has the most: 26." in molina and "Molina, by provider type" in molina
+    assert "<script" not in page.split("<main")[1].split("</main>")[0]
 
 
 def test_filters_narrow_page_csv_and_json_alike(client, data):
-    query = "mco=Molina&group=Physician%2FAPN"
+    query = f"period={EARLIER_QUARTER}&mco=Molina&group=Physician%2FAPN"
     payload = client.get(f"/reports/data.json?{query}").json()
-    table = payload["tables"]["received_by_mco_and_provider_group"]
-    assert table["rows"] == ["Molina"] and table["columns"] == ["Physician/APN"] and table["cells"] == [[15]]
-    assert payload["_meta"]["filters"] == {"mco": "Molina", "group": "Physician/APN"}
+    t = payload["tables"]["received_by_mco_and_provider_group"]
+    assert t["rows"] == ["Physician/APN"] and t["columns"] == ["Molina"] and t["cells"] == [[11]]
+    assert payload["_meta"]["filters"] == {"period": EARLIER_QUARTER, "mco": "Molina", "group": "Physician/APN"}
     rows = list(csv.DictReader(io.StringIO(client.get(f"/reports/data.csv?{query}").content.decode())))
-    lines = [r for r in rows if r["table"] == "received_by_mco_and_provider_group" and r["row"] == "Molina"]
-    assert [(r["column"], r["value"]) for r in lines] == [("Physician/APN", "15"), ("total", "15")]
+    lines = [r for r in rows if r["table"] == "received_by_mco_and_provider_group" and r["row"] == "Physician/APN"]
+    assert [(r["column"], r["value"]) for r in lines] == [("Molina", "11"), ("total", "11")]
     page = client.get(f"/reports/?{query}").content.decode()
     assert "Aetna" not in page.split("received_by_mco_and_provider_group-heading")[1].split("</section>")[0]
 
 
-def test_an_mco_total_hidden_in_one_table_is_hidden_in_the_other(client, data):
-    tables = client.get("/reports/data.json").json()["tables"]
-    by_group, by_topic = tables["received_by_mco_and_provider_group"], tables["received_by_category_and_mco"]
-    group_totals = dict(zip(by_group["rows"], by_group["row_totals"], strict=True))
-    topic_totals = dict(zip(by_topic["columns"], by_topic["column_totals"], strict=True))
-    assert group_totals == topic_totals
-    assert group_totals["Aetna"] is None and by_group["total"] == by_topic["total"]
-
-
 def test_hidden_cells_of_a_row_never_add_up_to_a_small_count_next_to_a_shown_total(data):
-    for table in data.data["tables"].values():
-        for row, cells, total in zip(table["rows"], table["cells"], table["row_totals"], strict=True):
-            if total is None:
+    for tables in data.data["tables"].values():
+        for t in tables.values():
+            if t["kind"] != "counts":
                 continue
-            hidden_sum = total - sum(v for v in cells if v is not None)
-            assert hidden_sum == 0 or hidden_sum >= 11, (row, cells, total)
+            for row, cells, total in zip(t["rows"], t["cells"], t["row_totals"], strict=True):
+                if total is None:
+                    continue
+                hidden_sum = total - sum(v for v in cells if v is not None)
+                assert hidden_sum == 0 or hidden_sum >= 11, (row, cells, total)

@@ -1,9 +1,47 @@
-"""Small-cell suppression (DESIGN §7): hand cases and properties over random tables (hypothesis)."""
+"""Small-cell suppression (DESIGN §7) of one table with its totals: hand cases and properties over random tables
+(hypothesis). The linked system of every published table is checked in test_linked_suppression."""
+
+from dataclasses import dataclass
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reporting.suppression import _equations, suppress
+from reporting.suppression import suppress_system
+
+Cell = tuple[int, int]  # a table entry (row, column); column -1 is the row total, row -1 the column total
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """Which entries of a table may be shown; ``hidden`` holds (row, column) keys as in ``Cell``."""
+
+    hidden: frozenset[Cell]
+
+    def shows(self, row: int, column: int) -> bool:
+        return (row, column) not in self.hidden
+
+
+def _equations(rows: int, columns: int) -> list[list[Cell]]:
+    """A table's equations, each listing its entries with the total last."""
+    equations = [[(r, c) for c in range(columns)] + [(r, -1)] for r in range(rows)]
+    equations += [[(r, c) for r in range(rows)] + [(-1, c)] for c in range(columns)]
+    equations.append([(r, -1) for r in range(rows)] + [(-1, -1)])
+    equations.append([(-1, c) for c in range(columns)] + [(-1, -1)])
+    return equations
+
+
+def suppress(table: list[list[int]], *, threshold: int = 11, also_hide: frozenset[Cell] = frozenset()) -> Suppressed:
+    """One table with its row, column and grand totals, suppressed on its own."""
+    rows = len(table)
+    columns = len(table[0]) if rows else 0
+    values: dict[Cell, int] = {(r, c): table[r][c] for r in range(rows) for c in range(columns)}
+    for r in range(rows):
+        values[(r, -1)] = sum(table[r])
+    for c in range(columns):
+        values[(-1, c)] = sum(table[r][c] for r in range(rows))
+    values[(-1, -1)] = sum(values[(r, -1)] for r in range(rows))
+    equations = [(equation[-1], tuple(equation[:-1])) for equation in _equations(rows, columns)]
+    return Suppressed(frozenset(suppress_system(values, equations, threshold=threshold, also_hide=also_hide)))
 
 
 def shown_values(table, result):  # type: ignore[no-untyped-def]
