@@ -25,7 +25,8 @@ class Filters:
 
 
 def snapshot_latest() -> ReportSnapshot | None:
-    return ReportSnapshot.objects.order_by("-computed_at", "-id").first()
+    """The newest snapshot in the current layout (one from before periods existed waits for the next refresh)."""
+    return ReportSnapshot.objects.filter(data__has_key="periods").order_by("-computed_at", "-id").first()
 
 
 def periods_of(snapshot: ReportSnapshot | None) -> list[dict[str, str]]:

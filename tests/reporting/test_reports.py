@@ -170,6 +170,13 @@ def test_the_page_is_public_and_says_when_there_is_nothing_yet(client):
     assert response.status_code == 200 and "being prepared" in response.content.decode()
 
 
+def test_a_snapshot_in_the_old_layout_is_not_shown(client):
+    from reporting.models import ReportSnapshot
+
+    ReportSnapshot.objects.create(threshold=11, data={"tables": {"received_by_mco_and_provider_group": {}}})
+    assert "being prepared" in client.get("/reports/").content.decode()
+
+
 def test_an_unknown_period_says_so_and_offers_all_time(client, data):
     page = client.get("/reports/?period=1999-Q1").content.decode()
     assert "no statistics for that period" in page and 'href="/reports/"' in page
