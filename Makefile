@@ -44,10 +44,13 @@ system-deps: ## Install the Debian packages the tests need, if any is missing
 test: system-deps $(VENV)/.dev-installed ## Set up and run the whole test suite against real PostgreSQL and Redis
 	$(PY) -m pytest
 
-lint: $(VENV)/.dev-installed ## ruff (lint + format check) and djlint
+BANDIT_PATHS = manage.py portal accounts complaints reporting
+
+lint: $(VENV)/.dev-installed ## ruff (lint + format check), djlint and bandit (the apps, not the tests)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
+	$(VENV)/bin/bandit -q -r $(BANDIT_PATHS)
 
 vendor-uswds: $(VENV)/.runtime-installed ## Refresh static/vendor/uswds from the npm package (USWDS_VERSION=3.14.x)
 	@tmp=$$(mktemp -d); \

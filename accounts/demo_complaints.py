@@ -41,7 +41,7 @@ def seed(*, filers: list[User], staff: User) -> int:
     """File the demo complaints unless the demo filers already have some. Returns how many were filed."""
     if Complaint.objects.filter(submitted_by__in=filers).exists():
         return 0
-    rng = random.Random(2026)  # noqa: S311 - repeatable demo data, not security
+    rng = random.Random(2026)  # noqa: S311 - repeatable demo data, not security  # nosec B311
     mcos, categories = list(MCO.objects.all()), list(Category.objects.active())
     today = timezone.localdate()
     for number in range(COUNT):
@@ -105,7 +105,7 @@ def seed_bulk(*, staff: User) -> int:
 
     if Complaint.objects.filter(mco_reference__startswith="BULK-").exists():
         return 0
-    rng = random.Random(7)  # noqa: S311 - repeatable demo data, not security
+    rng = random.Random(7)  # noqa: S311 - repeatable demo data, not security  # nosec B311
     filers = []
     for number, provider_type in enumerate(ProviderType.objects.active().order_by("code")):
         npi = npi_with_check_digit(f"7{number:08d}")

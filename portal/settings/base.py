@@ -225,6 +225,8 @@ AXES_CLIENT_STR_CALLABLE = "accounts.auth.axes_client_str"
 
 # Second factor (django-otp).
 OTP_TOTP_ISSUER = "Illinois HFS MCO Complaint Portal"
+# Nobody, staff included, ever sees another person's authenticator secret or QR code in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 PORTAL_RECOVERY_CODE_COUNT = 10
 # --- Forms --------------------------------------------------------------------------------------
 # The in-repo USWDS template pack lives in templates/uswds/ (no published pack exists).

@@ -9,7 +9,7 @@ from .base import env
 
 PORTAL_ENVIRONMENT = "test"
 DEBUG = False
-SECRET_KEY = "test-only-secret-key-with-enough-length-and-variety-0123456789"  # noqa: S105
+SECRET_KEY = "test-only-secret-key-with-enough-length-and-variety-0123456789"  # noqa: S105 - tests only  # nosec B105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 DATABASES = {"default": env.db("DATABASE_URL")}

@@ -22,7 +22,7 @@ from accounts.validators import npi_with_check_digit
 from complaints.models import ProviderType
 from reporting.services import report_snapshot_refresh
 
-DEMO_PASSWORD = "demo-portal-password"  # noqa: S105 - local demo accounts, printed on purpose
+DEMO_PASSWORD = "demo-portal-password"  # noqa: S105 - local demo accounts, printed on purpose  # nosec B105
 
 
 @dataclass(frozen=True)
