@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 USWDS_VERSION ?= 3.14.0
 # Debian packages the test suite starts for real (PostgreSQL and Redis on loopback, in temp dirs).
-TEST_DEB_PACKAGES := postgresql redis-server clamav-daemon
+TEST_DEB_PACKAGES := postgresql redis-server clamav-daemon chromium fonts-dejavu-core
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint vendor-uswds system-deps clean

@@ -1,0 +1,36 @@
+"""The public's journey: statistics on the page and as a CSV download; an FFS issue is sent to the FFS line."""
+
+import csv
+import io
+
+import pytest
+
+from reporting.services import report_snapshot_refresh
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_the_public_reads_the_statistics_and_downloads_the_csv(web):
+    report_snapshot_refresh()
+    page = web.go("/")
+    page.get_by_role("link", name="Statistics").first.click()
+    web.check()
+    assert page.get_by_role("heading", level=1).inner_text() == "MCO complaint statistics"
+    page.get_by_label("Period").select_option(label="All time")
+    page.get_by_role("button", name="Show").click()
+    web.check()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").first.click()
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
+    assert rows and set(rows[0]) == {"period", "table", "row", "column", "value"}
+    page.get_by_role("link", name="how they are counted").click()
+    web.check()
+    assert "How the statistics are counted" in page.content()
+
+
+def test_the_accessibility_check_catches_a_violation(web):
+    """The check every journey relies on can fail: an image without a text alternative is reported."""
+    web.go("/help/")
+    web.page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/favicon.ico\">')")
+    with pytest.raises(AssertionError, match="image-alt"):
+        web.check()
