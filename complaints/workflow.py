@@ -29,7 +29,10 @@ def is_allowed(from_status: str, to_status: str) -> bool:
 
 def ensure_allowed(from_status: str, to_status: str) -> None:
     if not is_allowed(from_status, to_status):
-        raise ValidationError(
-            f"A complaint that is {S(from_status).label.lower()} cannot become {S(to_status).label.lower()}.",
-            code="transition_not_allowed",
-        )
+        now, wanted = _lower_first(S(from_status).label), _lower_first(S(to_status).label)
+        raise ValidationError(f"A complaint that is {now} cannot become {wanted}.", code="transition_not_allowed")
+
+
+def _lower_first(label: str) -> str:
+    """'Sent to the MCO' becomes 'sent to the MCO': acronyms keep their capitals."""
+    return label[:1].lower() + label[1:]

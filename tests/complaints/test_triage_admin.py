@@ -138,7 +138,7 @@ def test_refusals_are_reported_per_complaint(staff_client):
     complaint = submit(RepresentativeFactory().user)
     response = staff_client.post(QUEUE, {"action": "forward", "_selected_action": [complaint.pk]}, follow=True)
     assert (
-        f"{complaint.reference}: A complaint that is received cannot become sent to the mco."
+        f"{complaint.reference}: A complaint that is received cannot become sent to the MCO."
         in response.content.decode()
     )
 

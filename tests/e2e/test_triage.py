@@ -1,0 +1,123 @@
+"""HFS staff at work (issue 8): find a complaint in the queue, forward it, record the MCO's answer, resolve it; the
+representative reads the outcome and the only email about it went to them. A premature complaint is closed in one
+click; an access-to-care complaint sorts to the top as expedited. axe-core checks every page."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from accounts import roles
+from accounts.services.users import staff_user_create, user_accept_terms
+from complaints.models import Complaint
+from tests.complaints.factories import submit
+from tests.e2e.steps import device_code, sign_in, sign_out
+from tests.factories import RepresentativeFactory
+from tests.helpers import PASSWORD, totp_device
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def analyst():  # type: ignore[no-untyped-def]
+    user = staff_user_create(
+        email="ana.lyst@hfs.example", full_name="Ana Lyst", password=PASSWORD, group_name=roles.TRIAGE_ANALYST
+    )
+    user_accept_terms(user=user)
+    return user, totp_device(user)
+
+
+@pytest.fixture
+def filer():  # type: ignore[no-untyped-def]
+    rep = RepresentativeFactory(user__password=PASSWORD)
+    user_accept_terms(user=rep.user)
+    return rep.user, totp_device(rep.user)
+
+
+def open_in_admin(web, reference: str):  # type: ignore[no-untyped-def]
+    page = web.go("/admin/complaints/complaint/")
+    page.locator("#searchbar").fill(reference)  # the queue search box (its label is an icon)
+    page.get_by_role("button", name="Search").click()
+    web.check()
+    page.get_by_role("link", name=reference).click()
+    web.check()
+    return page
+
+
+def press(web, reference: str, label: str, **fields: str) -> str:  # type: ignore[no-untyped-def]
+    """A triage button on the complaint page; a form (if any) is filled and applied. The queue comes back with
+    the outcome message (returned), and the complaint page is opened again."""
+    page = web.page
+    page.get_by_role("button", name=label).click()
+    web.check()
+    if fields:
+        for field, value in fields.items():
+            control = page.get_by_label(field)
+            if control.evaluate("e => e.tagName") == "SELECT":
+                control.select_option(label=value)
+            else:
+                control.fill(value)
+        page.get_by_role("button", name="Apply").click()
+        web.check()
+    message = page.locator(".messagelist").inner_text()
+    page.get_by_role("link", name=reference).click()
+    web.check()
+    return message
+
+
+def test_staff_forward_record_and_resolve_and_the_filer_reads_the_outcome(web, analyst, filer):
+    complaint = submit(filer[0])
+    mail.outbox.clear()
+    sign_in(web, analyst[0].email, PASSWORD, lambda: device_code(analyst[1]))
+    page = open_in_admin(web, complaint.reference)
+    assert press(web, complaint.reference, "Take (assign to me; start review)") == "Took 1."
+    assert "the MCO clock started" in press(web, complaint.reference, "Forward to the MCO")
+    press(
+        web,
+        complaint.reference,
+        "Record the MCO's answer…",
+        **{"Summary of the MCO's answer (internal)": "Molina will reprocess."},
+    )
+    press(
+        web,
+        complaint.reference,
+        "Resolve with an outcome…",
+        **{
+            "Outcome code": "Resolved in the provider's favor (paid / reprocessed)",
+            "Outcome, read by the representative in the portal": "Molina reprocessed both claims; payment follows.",
+        },
+    )
+    complaint.refresh_from_db()
+    assert complaint.status == "resolved"
+    sign_out(web)
+
+    sign_in(web, filer[0].email, PASSWORD, lambda: device_code(filer[1]))
+    page = web.go(f"/complaints/{complaint.public_id}/")
+    assert "Molina reprocessed both claims; payment follows." in page.content()
+    outcome_mail = [m for m in mail.outbox if "resolved" in m.subject.lower() or "outcome" in m.body.lower()]
+    assert outcome_mail and all(m.to == [complaint.contact_email] for m in outcome_mail)
+    assert all(m.to == [complaint.contact_email] for m in mail.outbox if complaint.reference in m.subject)
+
+
+def test_a_premature_complaint_is_closed_in_one_click_and_access_to_care_sorts_first(web, analyst, filer):
+    today = timezone.localdate()
+    premature = submit(filer[0], mco_filed_on=today - timedelta(days=5), subject="Too early")
+    ordinary = submit(filer[0], subject="Ordinary")
+    urgent = submit(
+        filer[0], access_to_care=True, access_to_care_explanation="No dialysis this week.", subject="Urgent"
+    )
+    sign_in(web, analyst[0].email, PASSWORD, lambda: device_code(analyst[1]))
+    page = web.go("/admin/complaints/complaint/")
+    first_row = page.locator("#result_list tbody tr").first
+    assert urgent.reference in first_row.inner_text()
+    page.get_by_role("checkbox", name=re.compile(premature.reference)).check()
+    page.get_by_label("Action:").select_option(label="Close: not first submitted to the MCO (one click)")
+    page.get_by_role("button", name="Go").click()
+    web.check()
+    premature.refresh_from_db()
+    ordinary.refresh_from_db()
+    assert (premature.status, premature.closure_reason) == ("closed", "not_submitted_to_mco_first")
+    assert ordinary.status == "submitted"
+    assert Complaint.objects.get(pk=urgent.pk).expedited
