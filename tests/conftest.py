@@ -1,6 +1,7 @@
 """Shared fixtures. PostgreSQL and Redis come from tests/plugins/services.py."""
 
 import pytest
+from django.db import connections
 
 from accounts.models import Representative
 from tests.factories import ProviderOrganizationFactory, RepresentativeFactory, UserFactory
@@ -34,3 +35,22 @@ def private_files(settings, tmp_path):  # type: ignore[no-untyped-def]
     options = {"location": str(tmp_path)}
     settings.STORAGES = {**settings.STORAGES, "attachments": {**settings.STORAGES["attachments"], "OPTIONS": options}}
     return tmp_path
+
+
+# Transactional tests with serialized_rollback reload the migrated data (reference data, staff groups) from an
+# attribute Django sets on the connection object when it creates the test database. Some tests end up with a
+# fresh connection object (seen once Playwright's event loop has run in this thread), which lacks it; keep the
+# serialized data and give it back to whichever connection object a test gets.
+_SERIALIZED: dict[str, str] = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):  # type: ignore[no-untyped-def]
+    if fixturedef.argname == "_django_db_helper":
+        for alias in connections:
+            contents = getattr(connections[alias], "_test_serialized_contents", None)
+            if contents:
+                _SERIALIZED[alias] = contents
+            elif alias in _SERIALIZED:
+                connections[alias]._test_serialized_contents = _SERIALIZED[alias]
+    yield
