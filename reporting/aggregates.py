@@ -1,16 +1,22 @@
 """The public aggregates (R10, DESIGN §7) as one linked system of cells, suppressed together before storing.
 
-Each complaint becomes a ``Fact`` (MCO, provider type group, topic, month received, expedited, first response and
-MCO answer on time or late, how and when it was settled). Every published number is a *cell*:
-``(measure, period, mco, group, topic, split)`` with ``ALL`` for "every value". Every table states its equations
-(rows and columns add up to their totals); the month tables add up to their quarter, and each all-time cell adds up
-over the quarters. Tables that share a total share the very same cell, so the system is suppressed as a whole
-(``reporting.suppression.suppress_system``): what one table hides, no other table, period or total gives away.
+Each complaint becomes a ``Fact``: its MCO, provider type group, topic, month received, whether it is expedited,
+and what has happened to it so far (still open, resolved, or closed with a reason). Every published number counts
+complaints *received* in a period and is a *cell* ``(measure, period, mco, group, topic, split)`` — ``ALL`` for
+"every value" — so every published number is a sum of the same one-complaint-one-place partition:
 
-Measures and their dates: ``received`` (split by expedited/standard), ``first_response`` and ``mco_answer``
-(on time/late, once the answer came or its due date passed) by the month received; ``resolved`` and ``closed``
-(split by closure reason) by the month settled. These five families share no equation: each has complaints the
-others do not count (open ones, ones not yet due), so none can be worked out from the others.
+- received by provider type group and MCO, by topic and MCO, by month and MCO;
+- received split by handling (expedited or standard) and by outcome so far (open, resolved, closed by reason).
+
+Tables that share a total share the very same cell; each table states its equations (rows and columns add up to
+their totals), the months add up to their quarter and each all-time cell to the quarters. The system is
+suppressed as a whole (``reporting.suppression.suppress_system``). Because every split is a partition of the same
+complaints and every combination of the characteristics can occur, equations are all a reader can use: no
+"at most" relation links one table to another.
+
+Counts by the date something was resolved or closed, and first-response and MCO-answer timeliness, are not
+published: complaints answered are a subset of complaints received, resolved ones a subset of responded ones, and
+such "at most" relations let a reader bound or pin hidden counts with linear programming (issue 7 review).
 Shares and medians are shown only when every count they are built on is shown.
 """
 
@@ -22,9 +28,8 @@ from statistics import median
 from typing import NamedTuple
 
 ALL = "*"
-ON_TIME, LATE = "on_time", "late"
 EXPEDITED, STANDARD = "expedited", "standard"
-RESOLVED = "resolved"
+OPEN, RESOLVED = "open", "resolved"
 
 # Closure reasons as the public sees them (short enough for a chart label); any other code counts as "other".
 PUBLIC_REASONS = [
@@ -38,7 +43,12 @@ PUBLIC_REASONS = [
     ("multiple_mcos_or_topics", "More than one MCO or topic"),
     ("other", "Other reason"),
 ]
-REASON_NOT_FIRST = PUBLIC_REASONS[0][1]
+REASON_NOT_FIRST = PUBLIC_REASONS[0][0]
+OUTCOMES = [
+    (OPEN, "Still open"),
+    (RESOLVED, "Resolved"),
+    *((code, f"Closed: {label}") for code, label in PUBLIC_REASONS),
+]
 
 Key = tuple[str, str, str, str, str, str]  # (measure, period, mco, group, topic, split)
 
@@ -49,11 +59,8 @@ class Fact(NamedTuple):
     topic: str
     received: str  # "YYYY-MM"
     expedited: bool
-    first_response: str | None  # ON_TIME, LATE, or None while not yet due
-    mco_answer: str | None  # ON_TIME, LATE, or None (not sent to the MCO, or not yet due)
-    settled: str | None  # RESOLVED or a closure reason; None while open
-    settled_month: str | None
-    business_days: int | None  # received to resolved, business days
+    outcome: str  # OPEN, RESOLVED or a closure reason code
+    business_days: int | None  # received to resolved, business days (resolved complaints only)
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,6 @@ class Dimensions:
     mcos: list[str]
     groups: list[str]
     topics: list[str]
-    reasons: list[tuple[str, str]]  # (code, label)
     months: list[str]  # every "YYYY-MM" from the first complaint's month to this month
 
 
@@ -145,44 +151,51 @@ def period_label(period: str) -> str:
 
 
 def table_specs(dimensions: Dimensions, period: str) -> list[TableSpec]:
-    """The tables published for one period ("all" or a quarter such as "2026-Q3")."""
+    """The tables published for one period ("all" or a quarter such as "2026-Q3"): complaints received in it."""
     mcos = [(m, m) for m in dimensions.mcos]
-    groups = [(g, g) for g in dimensions.groups]
-    topics = [(t, t) for t in dimensions.topics]
     months = [(m, month_label(m)) for m in dimensions.months if period == "all" or quarter_of(m) == period]
     p = period
-    specs = []
-    for measure, verb in (("received", "received"), (RESOLVED, "resolved")):
-        specs += [
-            TableSpec(
-                f"{measure}_by_mco_and_provider_group",
-                f"Complaints {verb}, by provider type and MCO",
-                "Provider type",
-                "MCO",
-                groups,
-                mcos,
-                lambda r, c, m=measure: (m, p, c, r, ALL, ALL),
-            ),
-            TableSpec(
-                f"{measure}_by_topic_and_mco",
-                f"Complaints {verb}, by topic and MCO",
-                "Topic",
-                "MCO",
-                topics,
-                mcos,
-                lambda r, c, m=measure: (m, p, c, ALL, r, ALL),
-            ),
-            TableSpec(
-                f"{measure}_by_month_and_mco",
-                f"Complaints {verb}, by month and MCO",
-                "Month",
-                "MCO",
-                months,
-                mcos,
-                lambda r, c, m=measure: (m, p if r == ALL else r, c, ALL, ALL, ALL),
-            ),
-        ]
-    specs += [
+
+    def total(c: str) -> Key:
+        return ("received", p, c, ALL, ALL, ALL)
+
+    return [
+        TableSpec(
+            "received_by_month_and_mco",
+            "Complaints received, by month and MCO",
+            "Month",
+            "MCO",
+            months,
+            mcos,
+            lambda r, c: ("received", p if r == ALL else r, c, ALL, ALL, ALL),
+        ),
+        TableSpec(
+            "received_by_mco_and_provider_group",
+            "Complaints received, by provider type and MCO",
+            "Provider type",
+            "MCO",
+            [(g, g) for g in dimensions.groups],
+            mcos,
+            lambda r, c: ("received", p, c, r, ALL, ALL),
+        ),
+        TableSpec(
+            "received_by_topic_and_mco",
+            "Complaints received, by topic and MCO",
+            "Topic",
+            "MCO",
+            [(t, t) for t in dimensions.topics],
+            mcos,
+            lambda r, c: ("received", p, c, ALL, r, ALL),
+        ),
+        TableSpec(
+            "outcome_by_mco",
+            "What has happened to the complaints received, by MCO",
+            "Outcome so far",
+            "MCO",
+            OUTCOMES,
+            mcos,
+            lambda r, c: total(c) if r == ALL else ("outcome", p, c, ALL, ALL, r),
+        ),
         TableSpec(
             "expedited_by_mco",
             "Complaints received, expedited or standard, by MCO",
@@ -190,77 +203,32 @@ def table_specs(dimensions: Dimensions, period: str) -> list[TableSpec]:
             "Handling",
             mcos,
             [(EXPEDITED, "Expedited (access to care)"), (STANDARD, "Standard")],
-            lambda r, c: ("received", p, r, ALL, ALL, c),
-        ),
-        TableSpec(
-            "first_response_by_mco",
-            "First response from HFS on time or late, by MCO",
-            "MCO",
-            "First response",
-            mcos,
-            [(ON_TIME, "On time"), (LATE, "Late")],
-            lambda r, c: ("first_response", p, r, ALL, ALL, c),
-        ),
-        TableSpec(
-            "mco_answer_by_mco",
-            "MCO answers on time or late, by MCO",
-            "MCO",
-            "MCO answer",
-            mcos,
-            [(ON_TIME, "On time"), (LATE, "Late")],
-            lambda r, c: ("mco_answer", p, r, ALL, ALL, c),
-        ),
-        TableSpec(
-            "closed_by_reason_and_mco",
-            "Complaints closed without a resolution, by reason and MCO",
-            "Reason",
-            "MCO",
-            dimensions.reasons,
-            mcos,
-            lambda r, c: ("closed", p, c, ALL, ALL, r),
+            lambda r, c: total(r) if c == ALL else ("received", p, r, ALL, ALL, c),
         ),
     ]
-    return specs
 
 
 def count(facts: Iterable[Fact]) -> tuple[Counter[Key], dict[tuple[str, str], list[int]]]:
-    """Every cell's count, and the business days to resolution per (period, MCO or ALL)."""
+    """Every cell's count, and the business days to resolution per (period received, MCO or ALL)."""
     counts: Counter[Key] = Counter()
     days: dict[tuple[str, str], list[int]] = {}
     for fact, number in Counter(facts).items():
-        received_periods = (fact.received, quarter_of(fact.received), "all")
-        for period in received_periods:
+        for period in (fact.received, quarter_of(fact.received), "all"):
             for mco in (fact.mco, ALL):
                 for group, topic in ((fact.group, ALL), (ALL, fact.topic), (ALL, ALL)):
                     counts[("received", period, mco, group, topic, ALL)] += number
                 counts[("received", period, mco, ALL, ALL, EXPEDITED if fact.expedited else STANDARD)] += number
-                for measure, state in (("first_response", fact.first_response), ("mco_answer", fact.mco_answer)):
-                    if state:
-                        counts[(measure, period, mco, ALL, ALL, state)] += number
-                        counts[(measure, period, mco, ALL, ALL, ALL)] += number
-        if fact.settled and fact.settled_month:
-            for period in (fact.settled_month, quarter_of(fact.settled_month), "all"):
-                for mco in (fact.mco, ALL):
-                    if fact.settled == RESOLVED:
-                        for group, topic in ((fact.group, ALL), (ALL, fact.topic), (ALL, ALL)):
-                            counts[(RESOLVED, period, mco, group, topic, ALL)] += number
-                        if fact.business_days is not None:
-                            days.setdefault((period, mco), []).extend([fact.business_days] * number)
-                    else:
-                        counts[("closed", period, mco, ALL, ALL, fact.settled)] += number
-                        counts[("closed", period, mco, ALL, ALL, ALL)] += number
+                counts[("outcome", period, mco, ALL, ALL, fact.outcome)] += number
+                if fact.outcome == RESOLVED and fact.business_days is not None:
+                    days.setdefault((period, mco), []).extend([fact.business_days] * number)
     return counts, days
 
 
 Equations = list[tuple[Key, tuple[Key, ...]]]
-Withins = list[tuple[tuple[Key, ...], tuple[Key, ...]]]
 
 
-def system(dimensions: Dimensions) -> tuple[list[Key], Equations, Withins]:
-    """Every published cell; every equation between them (within tables, months to quarters, quarters to all time);
-    and which cells count complaints from within other cells without adding up to them — the answered among the
-    received in a period, the resolved or closed in a period among those received by then — so that zeros there
-    are known to empty them too."""
+def system(dimensions: Dimensions) -> tuple[list[Key], Equations]:
+    """Every published cell and every equation between them (within tables, months to quarters, quarters to all)."""
     cells: dict[Key, None] = {}
     equations: dict[tuple[Key, tuple[Key, ...]], None] = {}
     quarter_list = quarters(dimensions)
@@ -272,45 +240,14 @@ def system(dimensions: Dimensions) -> tuple[list[Key], Equations, Withins]:
         measure, period, *rest = key
         if period == "all" and quarter_list:
             equations[(key, tuple((measure, quarter, *rest) for quarter in quarter_list))] = None  # type: ignore[misc]
-    within: Withins = []
-    mcos = [*dimensions.mcos, ALL]
-    splits = [*((g, ALL) for g in dimensions.groups), *((ALL, t) for t in dimensions.topics), (ALL, ALL)]
-    reasons = (*(code for code, _ in dimensions.reasons), ALL)
-    for period in periods(dimensions):
-        for mco in mcos:
-            answered = tuple(
-                (measure, period, mco, ALL, ALL, split)
-                for measure in ("first_response", "mco_answer")
-                for split in (ON_TIME, LATE, ALL)
-            )
-            within.append(((("received", period, mco, ALL, ALL, ALL),), answered))
-    # A complaint is settled in its month of receipt or later: what was settled in a period came from what had been
-    # received by its end.
-    for period in [*dimensions.months, *quarter_list, "all"]:
-        is_month = period in dimensions.months
-        by_then = (
-            ["all"]
-            if period == "all"
-            else [p for p in (dimensions.months if is_month else quarter_list) if p <= period]
-        )
-        for mco in mcos:
-            for group, topic in [(ALL, ALL)] if is_month else splits:
-                containers = tuple(("received", p, mco, group, topic, ALL) for p in by_then)
-                within.append((containers, ((RESOLVED, period, mco, group, topic, ALL),)))
-            if not is_month:
-                containers = tuple(("received", p, mco, ALL, ALL, ALL) for p in by_then)
-                within.append((containers, tuple(("closed", period, mco, ALL, ALL, code) for code in reasons)))
-    return list(cells), list(equations), within
+    return list(cells), list(equations)
 
 
-def _share(value: Callable[[Key], int | None], where: tuple[str, str, str], part: str, other: str) -> float | None:
-    """part / (part + other) as a percentage, only when the total and both counts are shown."""
-    measure, period, mco = where
-    total = value((measure, period, mco, ALL, ALL, ALL))
-    shown, rest = value((measure, period, mco, ALL, ALL, part)), value((measure, period, mco, ALL, ALL, other))
-    if total is None or shown is None or rest is None or total == 0:
+def _share(part: int | None, total: int | None) -> float | None:
+    """part / total as a percentage, only when both are shown (then it tells nothing the counts do not)."""
+    if total is None or part is None or total == 0:
         return None
-    return round(100 * shown / total, 1)
+    return round(100 * part / total, 1)
 
 
 def publish(
@@ -349,12 +286,7 @@ def publish(
     }
 
 
-MEASURE_COLUMNS = [
-    "Expedited (%)",
-    "Median business days to resolution",
-    "First response on time (%)",
-    "MCO answer on time (%)",
-]
+MEASURE_COLUMNS = ["Expedited (%)", "Resolved so far (%)", "Median business days to resolution"]
 
 
 def _measures(
@@ -363,23 +295,24 @@ def _measures(
     value: Callable[[Key], int | None],
     days: dict[tuple[str, str], list[int]],
 ) -> dict[str, object]:
-    """Shares and medians per MCO, each shown only when every count it is built on is shown."""
+    """Shares and the median per MCO, each shown only when every count it is built on is shown."""
     rows, cells = [], []
     for mco, label in [*((m, m) for m in dimensions.mcos), (ALL, "All MCOs")]:
-        resolved = value((RESOLVED, period, mco, ALL, ALL, ALL))
+        received = value(("received", period, mco, ALL, ALL, ALL))
+        expedited = value(("received", period, mco, ALL, ALL, EXPEDITED))
+        resolved = value(("outcome", period, mco, ALL, ALL, RESOLVED))
         durations = days.get((period, mco), [])
         rows.append(label)
         cells.append(
             [
-                _share(value, ("received", period, mco), EXPEDITED, STANDARD),
+                _share(expedited, received),
+                _share(resolved, received),
                 median(durations) if resolved and durations else None,
-                _share(value, ("first_response", period, mco), ON_TIME, LATE),
-                _share(value, ("mco_answer", period, mco), ON_TIME, LATE),
             ]
         )
     return {
         "kind": "measures",
-        "title": "How quickly and how often on time, by MCO",
+        "title": "Expedited share and time to resolution, by MCO",
         "row_label": "MCO",
         "column_label": "Measure",
         "rows": rows,

@@ -6,14 +6,14 @@ view can show nothing the full tables do not.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from django.db.models import F, Max, Min
+from django.db.models import Max
 from django.utils import timezone
 
 from complaints import clock
 from complaints.models import MCO, Category, Complaint, ComplaintEvent, ComplaintStatus, ReportingGroup
-from reporting.aggregates import LATE, ON_TIME, PUBLIC_REASONS, RESOLVED, Dimensions, Fact, month_of, months_between
+from reporting.aggregates import OPEN, PUBLIC_REASONS, RESOLVED, Dimensions, Fact, month_of, months_between
 from reporting.models import ReportSnapshot
 
 
@@ -75,22 +75,10 @@ def _business_day_counter(first: date, last: date) -> Callable[[date, date], int
 
 
 def report_facts(today: date | None = None) -> tuple[Dimensions, list[Fact]]:
-    """One fact per complaint, in four grouped queries whatever the number of complaints."""
+    """One fact per complaint, in two grouped queries whatever the number of complaints."""
     today = today or timezone.localdate()
-    S = ComplaintStatus
-
-    def first_event(**lookups: object) -> dict[int, datetime]:
-        return dict(
-            ComplaintEvent.objects.filter(**lookups)
-            .values("complaint_id")
-            .annotate(at=Min("created_at"))
-            .values_list("complaint_id", "at")
-        )
-
-    first_response = first_event(from_status=S.SUBMITTED, to_status__in=[s for s in S.values if s != S.SUBMITTED])
-    mco_answer = first_event(from_status=S.AWAITING_MCO, to_status__in=[S.IN_REVIEW, S.RESOLVED])
-    settled_at = dict(
-        ComplaintEvent.objects.filter(to_status__in=[S.RESOLVED, S.CLOSED], complaint__status=F("to_status"))
+    resolved_at = dict(
+        ComplaintEvent.objects.filter(to_status=ComplaintStatus.RESOLVED, complaint__status=ComplaintStatus.RESOLVED)
         .values("complaint_id")
         .annotate(at=Max("created_at"))
         .values_list("complaint_id", "at")
@@ -106,51 +94,28 @@ def report_facts(today: date | None = None) -> tuple[Dimensions, list[Fact]]:
             "expedited",
             "status",
             "closure_reason",
-            "first_response_due",
-            "mco_answer_due",
         ).order_by()
     )
     local = timezone.localtime
     first_day = min((local(row[4]).date() for row in rows), default=today)
-    last_day = max([today, *(local(at).date() for at in settled_at.values())])
+    last_day = max([today, *(local(at).date() for at in resolved_at.values())])
     business_days = _business_day_counter(min(first_day, today), last_day)
     group_label = dict(ReportingGroup.choices)
     reason_codes = {code for code, _ in PUBLIC_REASONS}
     facts = []
-    for pk, mco, group, topic, submitted, updated, expedited, status, reason, first_due, answer_due in rows:
+    for pk, mco, group, topic, submitted, updated, expedited, status, reason in rows:
         received = local(submitted).date()
-
-        def timeliness(answered: datetime | None, due: date | None, waiting: bool) -> str | None:
-            if due is None:
-                return None
-            if answered is not None:
-                return ON_TIME if local(answered).date() <= due else LATE
-            return LATE if waiting and today > due else None
-
-        settled = settled_day = None
-        if status in (S.RESOLVED, S.CLOSED):
-            settled = RESOLVED if status == S.RESOLVED else (reason if reason in reason_codes else "other")
-            settled_day = local(settled_at.get(pk, updated)).date()
-        facts.append(
-            Fact(
-                mco=mco,
-                group=group_label[group],
-                topic=topic,
-                received=month_of(received),
-                expedited=expedited,
-                first_response=timeliness(first_response.get(pk), first_due, status == S.SUBMITTED),
-                mco_answer=timeliness(mco_answer.get(pk), answer_due, status == S.AWAITING_MCO),
-                settled=settled,
-                settled_month=month_of(settled_day) if settled_day else None,
-                business_days=business_days(received, settled_day) if settled == RESOLVED else None,
-            )
-        )
-    last_month = max([month_of(today), *(f.settled_month for f in facts if f.settled_month)])
+        outcome, days = OPEN, None
+        if status == ComplaintStatus.RESOLVED:
+            outcome = RESOLVED
+            days = business_days(received, max(received, local(resolved_at.get(pk, updated)).date()))
+        elif status == ComplaintStatus.CLOSED:
+            outcome = reason if reason in reason_codes else "other"
+        facts.append(Fact(mco, group_label[group], topic, month_of(received), expedited, outcome, days))
     dimensions = Dimensions(
         mcos=list(MCO.objects.order_by("name").values_list("short_name", flat=True)),
         groups=[label for _, label in ReportingGroup.choices],
         topics=list(Category.objects.order_by("sort_order", "name").values_list("name", flat=True)),
-        reasons=PUBLIC_REASONS,
-        months=months_between(month_of(first_day), last_month),
+        months=months_between(month_of(first_day), month_of(today)),
     )
     return dimensions, facts

@@ -14,8 +14,8 @@ def report_snapshot_refresh() -> ReportSnapshot:
     threshold = settings.PORTAL_REPORT_SUPPRESSION_THRESHOLD
     dimensions, facts = selectors.report_facts()
     counts, days = aggregates.count(facts)
-    cells, equations, within = aggregates.system(dimensions)
+    cells, equations = aggregates.system(dimensions)
     values = {cell: counts.get(cell, 0) for cell in cells}
-    hidden = suppress_system(values, equations, threshold=threshold, within=within)
+    hidden = suppress_system(values, equations, threshold=threshold)
     data = aggregates.publish(dimensions, counts, days, hidden)
     return ReportSnapshot.objects.create(threshold=threshold, data=data)

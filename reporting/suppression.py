@@ -11,16 +11,21 @@ quarters, between two tables that share a total). Rules:
   zero, then the total, only when nothing else is left);
 - audit, over the whole system: the shown cells and all the equations together must not determine any hidden
   small count — by exact linear algebra over a large prime field, and by counts never being negative (the parts
-  of a zero are zero; a known total equal to its known parts makes the rest zero; whatever lies within a zero is
-  zero). While one is determined, another entry of one of its equations is hidden.
-Everything repeats until nothing changes; the result only ever hides more, so it always ends.
+  of a zero are zero; a known total equal to its known parts makes the rest zero) — and the per-equation rule
+  above is checked again with every derivable cell counted as known (a hidden total that can be worked out does
+  not protect small hidden parts). While either fails, another entry of one of those equations is hidden.
+Everything repeats until nothing changes. Each round hides more, so it ends; if a round can hide nothing more
+(possible only with inconsistent input), every cell is hidden.
+
+Only equations are modelled: the published cells must not be linked by "at most" relations (one set of
+complaints inside another without adding up to it), which linear programming could exploit. reporting.aggregates
+publishes only splits of one partition of the complaints for that reason.
 """
 
 from collections.abc import Hashable, Iterable, Sequence
 
 Key = Hashable
 Equation = tuple[Key, tuple[Key, ...]]  # (total, parts): total = sum(parts)
-Within = tuple[tuple[Key, ...], tuple[Key, ...]]  # (containers, inside): inside is empty when the containers are
 
 
 def suppress_system(
@@ -29,13 +34,8 @@ def suppress_system(
     *,
     threshold: int = 11,
     also_hide: Iterable[Key] = (),
-    within: Sequence[Within] = (),
 ) -> frozenset[Key]:
-    """The cells to hide so that no count from 1 to ``threshold - 1`` is shown or can be derived.
-
-    ``within`` lists (containers, cells counted inside them) that are not an equation — say, the complaints answered
-    on time among those received: when every container is known to be zero, so is every cell inside.
-    """
+    """The cells to hide so that no count from 1 to ``threshold - 1`` is shown or can be derived."""
     hidden = {key for key, value in values.items() if 0 < value < threshold} | set(also_hide)
     containing: dict[Key, list[int]] = {}
     for number, (total, parts) in enumerate(equations):
@@ -57,39 +57,53 @@ def suppress_system(
         hidden.add(total)
         return True
 
-    def exposed(number: int) -> bool:
+    def exposed(number: int, known: set[Key]) -> bool:
+        """One unknown entry alone, or unknown parts whose sum — fixed by a known total — is a small count."""
         total, parts = equations[number]
-        hidden_here = [key for key in (total, *parts) if key in hidden]
-        if len(hidden_here) == 1:
+        unknown = [key for key in (total, *parts) if key in hidden and key not in known]
+        if len(unknown) == 1:
             return True
-        hidden_parts = sum(values[key] for key in parts if key in hidden)
-        return bool(hidden_here) and total not in hidden and small(hidden_parts)
+        unknown_parts = sum(values[key] for key in parts if key in hidden and key not in known)
+        return bool(unknown) and total not in unknown and small(unknown_parts)
 
     while True:
         pending = set(range(len(equations)))
         while pending:
             number = min(pending)
             pending.discard(number)
-            if exposed(number):
+            if exposed(number, set()):
                 before = set(hidden)
                 hide_another(number)
                 for key in hidden - before:
                     pending.update(containing.get(key, ()))
-        pinned = sorted((key for key in _known(values, equations, hidden, within) if small(values[key])), key=repr)
-        if not pinned:
+        known = _known(values, equations, hidden)
+        pinned = sorted((key for key in known if small(values[key])), key=repr)
+        # Also: unknown parts next to a total that is known only through other equations (a derived large cell).
+        summed = [
+            n for n in range(len(equations)) if exposed(n, known) and not any(k in pinned for k in equations[n][1])
+        ]
+        if not pinned and not summed:
             return frozenset(hidden)
-        progressed = False
+        before = len(hidden)
         for key in pinned:
             # One more hidden entry per determined cell, in the equation offering the smallest candidate.
             options = [n for n in containing.get(key, ()) if any(p not in hidden for p in equations[n][1])]
             options = options or [n for n in containing.get(key, ()) if equations[n][0] not in hidden]
             if options:
-                best = min(options, key=lambda n: _cheapest(equations[n], hidden, values))
-                progressed = hide_another(best) or progressed
-        if not progressed:  # nothing left to hide around them: hide everything they touch
-            for key in pinned:
-                for number in containing.get(key, ()):
-                    hidden.update((equations[number][0], *equations[number][1]))
+                hide_another(min(options, key=lambda n: _cheapest(equations[n], hidden, values)))
+        for number in summed:
+            if not hide_another(number):  # its total is hidden but derivable: blur the total's other equations
+                total = equations[number][0]
+                options = [
+                    n
+                    for n in containing.get(total, ())
+                    if n != number and any(k not in hidden for k in (equations[n][0], *equations[n][1]))
+                ]
+                if options:
+                    hide_another(min(options, key=lambda n: _cheapest(equations[n], hidden, values)))
+        if len(hidden) == before:
+            # Nothing left to hide around them (only with inconsistent input): publish nothing rather than loop.
+            return frozenset(values)
 
 
 def _cheapest(equation: Equation, hidden: set[Key], values: dict[Key, int]) -> tuple[int, int]:
@@ -101,26 +115,18 @@ def _cheapest(equation: Equation, hidden: set[Key], values: dict[Key, int]) -> t
     return (2, values[total])
 
 
-def _known(
-    values: dict[Key, int], equations: Sequence[Equation], hidden: set[Key], within: Sequence[Within] = ()
-) -> set[Key]:
+def _known(values: dict[Key, int], equations: Sequence[Equation], hidden: set[Key]) -> set[Key]:
     """The hidden cells an attacker can still pin down from the shown ones.
 
     Two kinds of reasoning, repeated until neither finds more: linear algebra (``determined``), and counts never
-    being negative — the parts of a zero total are zero, when a known total equals the sum of its known parts every
-    unknown part is zero, and whatever lies within a known zero is zero.
+    being negative — the parts of a zero total are zero, and when a known total equals the sum of its known parts
+    every unknown part is zero.
     """
     known: set[Key] = set()
     while True:
         changed = True
         while changed:
             changed = False
-            for containers, inside in within:
-                if all((c not in hidden or c in known) and values[c] == 0 for c in containers):
-                    unknown = [key for key in inside if key in hidden and key not in known]
-                    if unknown:
-                        known.update(unknown)
-                        changed = True
             for total, parts in equations:
                 unknown = [key for key in parts if key in hidden and key not in known]
                 total_known = total not in hidden or total in known

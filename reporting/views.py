@@ -3,7 +3,6 @@
 import csv
 import io
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from portal.decorators import terms_gate_exempt
 from reporting import selectors
-from reporting.aggregates import REASON_NOT_FIRST
+from reporting.aggregates import OUTCOMES, REASON_NOT_FIRST, RESOLVED
 from reporting.models import ReportSnapshot
 
 LICENCE = "Creative Commons Attribution 4.0 (CC BY 4.0)"
@@ -64,47 +63,35 @@ def _chart(table: dict) -> dict[str, object]:
 SECTIONS = [
     (
         "Complaints received",
-        [
-            "received_by_month_and_mco",
-            "received_by_mco_and_provider_group",
-            "received_by_topic_and_mco",
-            "expedited_by_mco",
-        ],
+        ["received_by_month_and_mco", "received_by_mco_and_provider_group", "received_by_topic_and_mco"],
     ),
-    (
-        "Complaints resolved",
-        ["resolved_by_month_and_mco", "resolved_by_mco_and_provider_group", "resolved_by_topic_and_mco"],
-    ),
-    ("Closed without a resolution", ["closed_by_reason_and_mco"]),
-    ("Timeliness", ["timeliness_by_mco", "first_response_by_mco", "mco_answer_by_mco"]),
+    ("What happened to them", ["outcome_by_mco", "timeliness_by_mco", "expedited_by_mco"]),
 ]
 
-
-# Split tables (two columns and a total per MCO): their row totals repeat another chart, so they are tables only.
-UNCHARTED = {"expedited_by_mco", "first_response_by_mco", "mco_answer_by_mco"}
+# A split table (two columns and a total per MCO) would chart the MCO totals again: it is a table only.
+UNCHARTED = {"expedited_by_mco"}
+OUTCOME_LABEL = dict(OUTCOMES)
 
 
 def _summary(tables: dict[str, dict]) -> list[dict[str, object]]:
-    """Headline numbers for the filters: the total of the (narrowed) month tables and premature closures."""
+    """Headline numbers for the filters (one MCO, or all): received, and what happened to them."""
 
-    def total(name: str) -> int | None:
+    def total(name: str, row_label: str | None = None) -> int | None:
         table = tables.get(name)
-        if not table:
+        if not table or (row_label is not None and row_label not in table["rows"]):
             return None
-        totals = table["column_totals"]
-        return totals[0] if len(table["columns"]) == 1 else table["total"]
+        if row_label is None:
+            return table["column_totals"][0] if len(table["columns"]) == 1 else table["total"]
+        row = table["rows"].index(row_label)
+        return table["cells"][row][0] if len(table["columns"]) == 1 else table["row_totals"][row]
 
-    closed = tables.get("closed_by_reason_and_mco")
-    premature = None
-    if closed and closed["rows"]:
-        row = closed["rows"].index(REASON_NOT_FIRST) if REASON_NOT_FIRST in closed["rows"] else None
-        if row is not None:
-            values = closed["cells"][row] if len(closed["columns"]) == 1 else [closed["row_totals"][row]]
-            premature = values[0]
     figures = [
-        ("Complaints received", total("received_by_month_and_mco")),
-        ("Complaints resolved", total("resolved_by_month_and_mco")),
-        ("Closed because the MCO had not been given the chance to resolve it first", premature),
+        ("Complaints received", total("outcome_by_mco")),
+        ("Resolved so far", total("outcome_by_mco", OUTCOME_LABEL[RESOLVED])),
+        (
+            "Closed because the MCO had not been given the chance to resolve it first",
+            total("outcome_by_mco", OUTCOME_LABEL[REASON_NOT_FIRST]),
+        ),
     ]
     return [{"label": label, "value": "*" if value is None else f"{value:,}"} for label, value in figures]
 
@@ -164,15 +151,7 @@ def _rows(table: dict) -> list[dict[str, object]]:
 def methodology(request: HttpRequest) -> HttpResponse:
     snapshot = selectors.snapshot_latest()
     threshold = snapshot.threshold if snapshot else 11
-    context = {
-        "threshold": threshold,
-        "licence": LICENCE,
-        "first_response_days": settings.PORTAL_FIRST_RESPONSE_BUSINESS_DAYS,
-        "first_response_days_expedited": settings.PORTAL_FIRST_RESPONSE_BUSINESS_DAYS_EXPEDITED,
-        "mco_answer_days": settings.PORTAL_MCO_ANSWER_DAYS,
-        "mco_extension_days": settings.PORTAL_MCO_EXTENSION_DAYS,
-    }
-    return render(request, "reporting/methodology.html", context)
+    return render(request, "reporting/methodology.html", {"threshold": threshold, "licence": LICENCE})
 
 
 def _meta(snapshot: ReportSnapshot | None, filters: selectors.Filters) -> dict[str, object]:

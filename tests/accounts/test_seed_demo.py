@@ -127,7 +127,7 @@ def test_the_statistics_demo_has_shown_and_suppressed_numbers():
     assert Complaint.objects.count() >= 3000
     snapshot = ReportSnapshot.objects.latest()
     assert len(snapshot.data["periods"]) >= 5  # all time and the quarters of the last year
-    for name in ("received_by_mco_and_provider_group", "resolved_by_topic_and_mco", "mco_answer_by_mco"):
+    for name in ("received_by_mco_and_provider_group", "received_by_topic_and_mco", "outcome_by_mco"):
         table = snapshot.data["tables"]["all"][name]
         values = [v for row in table["cells"] for v in row]
         assert any(v and v >= 11 for v in values), name

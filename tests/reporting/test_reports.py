@@ -38,13 +38,13 @@ def copies(complaint: Complaint, count: int, **changes) -> None:  # type: ignore
 
 @pytest.fixture
 def data():  # type: ignore[no-untyped-def]
-    """One physician practice. This quarter: 15 Molina (12 resolved), 14 Meridian, 12 BCCHP and 3 Aetna (2 closed
-    because the MCO was not given the chance first). Earlier: 11 Molina whose first response is overdue."""
+    """One physician practice. This quarter: 24 Molina (12 resolved, 12 open), 14 Meridian, 12 BCCHP and 3 Aetna
+    (2 closed because the MCO was not given the chance first). Earlier: 11 Molina, still open."""
     rep = RepresentativeFactory(organization__legal_name="Secret Clinic Name").user
     molina = submit(rep, description="Member Canary Person")
     copies(molina, 11, status="resolved")
     copies(molina, 1, status="resolved")
-    copies(molina, 2)
+    copies(molina, 11)
     aetna = submit(rep, mco=MCO.objects.get(short_name="Aetna"))
     copies(aetna, 2, status="closed", closure_reason="not_submitted_to_mco_first")
     copies(molina, 14, mco=MCO.objects.get(short_name="Meridian"))
@@ -66,22 +66,27 @@ def totals(t: dict) -> dict:
 
 def test_the_numbers_on_a_small_data_set(data):
     received = table(data, "received_by_mco_and_provider_group")
-    assert totals(received)["Molina"] == 26 and totals(received)["Aetna"] is None  # 3 is suppressed
+    assert totals(received)["Molina"] == 35 and totals(received)["Aetna"] is None  # 3 is suppressed
     assert totals(received)["CountyCare"] == 0  # zero may be shown
     physician = received["rows"].index("Physician/APN")  # the factory organization is a physician practice
-    assert received["cells"][physician][received["columns"].index("Molina")] == 26
-    assert received["total"] == 55
+    assert received["cells"][physician][received["columns"].index("Molina")] == 35
+    assert received["total"] == 64
     now = table(data, "received_by_mco_and_provider_group", THIS_QUARTER)
     earlier = table(data, "received_by_mco_and_provider_group", EARLIER_QUARTER)
-    assert totals(now)["Molina"] == 15 and totals(earlier)["Molina"] == 11 and earlier["total"] == 11
-    assert totals(table(data, "resolved_by_mco_and_provider_group"))["Molina"] == 12
+    assert totals(now)["Molina"] == 24 and totals(earlier)["Molina"] == 11 and earlier["total"] == 11
+    outcome = table(data, "outcome_by_mco")
+    still_open = outcome["rows"].index("Still open")
+    assert (
+        outcome["row_totals"][still_open] == 50
+        and outcome["cells"][still_open][outcome["columns"].index("Meridian")] == 14
+    )
+    premature = outcome["rows"].index("Closed: MCO not given the chance first")
+    assert outcome["row_totals"][premature] is None  # 2: suppressed
+    # Molina's 12 resolved are hidden: with Aetna's single open complaint hidden, they would give it away.
+    assert outcome["cells"][outcome["rows"].index("Resolved")][outcome["columns"].index("Molina")] is None
     months = table(data, "received_by_month_and_mco", EARLIER_QUARTER)
     month = months["rows"].index(timezone.localtime(EARLIER).strftime("%B %Y"))
     assert months["cells"][month][months["columns"].index("Molina")] == 11
-    late = table(data, "first_response_by_mco", EARLIER_QUARTER)
-    assert late["cells"][late["rows"].index("Molina")] == [0, 11]  # on time, late
-    closed = table(data, "closed_by_reason_and_mco")
-    assert closed["total"] is None  # 2 closed: suppressed
     assert [p["key"] for p in data.data["periods"]][:1] == ["all"]
     assert {THIS_QUARTER, EARLIER_QUARTER} <= {p["key"] for p in data.data["periods"]}
 
@@ -89,13 +94,23 @@ def test_the_numbers_on_a_small_data_set(data):
 def test_shares_and_medians_only_on_shown_counts(data):
     measures = table(data, "timeliness_by_mco")
     row = dict(zip(measures["rows"], measures["cells"], strict=True))
-    expedited, median_days, first_on_time, _ = row["Molina"]
-    assert expedited == 0.0  # 0 of 26 expedited: both counts are shown
-    assert median_days == 0  # 12 resolved the day they arrived (no business day in between)
-    assert first_on_time == 0.0  # 0 of 11 on time
-    assert row["Aetna"] == [None, None, None, None]  # built on suppressed counts
-    earlier = dict(zip(*(table(data, "timeliness_by_mco", EARLIER_QUARTER)[k] for k in ("rows", "cells")), strict=True))
-    assert earlier["Molina"][1] is None  # nothing resolved in that quarter
+    assert row["Meridian"] == [0.0, 0.0, None]  # none of 14 expedited or resolved: no median
+    assert row["Molina"] == [0.0, None, None]  # its resolved count is suppressed, so are the share and the median
+    assert row["Aetna"] == [None, None, None]  # 3 received: suppressed
+
+
+def test_the_median_and_shares_on_shown_counts():
+    from reporting import aggregates as A
+
+    dims = A.Dimensions(mcos=["Alpha", "Beta"], groups=["Hospital"], topics=["Claims"], months=["2026-10"])
+    fact = A.Fact("Alpha", "Hospital", "Claims", "2026-10", False, "open", None)
+    facts = [fact._replace(outcome="resolved", business_days=days) for days in (3, 5, 5, 8, 9, 12, 20, 21, 22, 30, 31)]
+    facts += [fact] * 13 + [fact._replace(expedited=True)] * 11 + [fact._replace(mco="Beta")] * 40
+    counts, days = A.count(facts)
+    published = A.publish(dims, counts, days, frozenset())
+    rows = dict(zip(*(published["tables"]["all"]["timeliness_by_mco"][k] for k in ("rows", "cells")), strict=True))
+    assert rows["Alpha"] == [31.4, 31.4, 12]  # 11 of 35 expedited, 11 of 35 resolved; the middle of 11 durations
+    assert rows["All MCOs"] == [14.7, 14.7, 12]
 
 
 def every_number(t: dict) -> list:
@@ -115,7 +130,8 @@ def test_no_count_from_1_to_10_is_published_anywhere(data):
 def test_a_total_shared_by_several_tables_is_hidden_or_shown_alike(data):
     for tables in data.data["tables"].values():
         expedited = totals(tables["expedited_by_mco"])
-        for name in ("received_by_mco_and_provider_group", "received_by_topic_and_mco", "received_by_month_and_mco"):
+        names = ("received_by_mco_and_provider_group", "received_by_topic_and_mco", "received_by_month_and_mco")
+        for name in (*names, "outcome_by_mco"):
             assert totals(tables[name]) == expedited, name
         assert tables["received_by_mco_and_provider_group"]["total"] == tables["received_by_topic_and_mco"]["total"]
 
@@ -198,10 +214,10 @@ def test_refresh_reports_command_makes_a_snapshot(db):
 def test_charts_are_accessible_svg_with_a_takeaway(client, data):
     page = client.get("/reports/").content.decode()
     assert '<svg role="img"' in page and "<title id=" in page and "<desc id=" in page
-    assert "Physician/APN has the most: 55." in page
+    assert "Physician/APN has the most: 64." in page
     # Narrowed to one MCO, the bars are that MCO's numbers, not the statewide totals.
     molina = client.get("/reports/?mco=Molina").content.decode()
-    assert "Physician/APN has the most: 26." in molina and "Molina, by provider type" in molina
+    assert "Physician/APN has the most: 35." in molina and "Molina, by provider type" in molina
     assert "<script" not in page.split("<main")[1].split("</main>")[0]
 
 
