@@ -243,6 +243,11 @@ def system(dimensions: Dimensions) -> tuple[list[Key], Equations]:
     return list(cells), list(equations)
 
 
+def _whole(number: float) -> float | int:
+    """29.0 reads as 29; a half day stays (28.5)."""
+    return int(number) if float(number).is_integer() else number
+
+
 def _share(part: int | None, total: int | None) -> float | None:
     """part / total as a percentage, only when both are shown (then it tells nothing the counts do not)."""
     if total is None or part is None or total == 0:
@@ -307,7 +312,7 @@ def _measures(
             [
                 _share(expedited, received),
                 _share(resolved, received),
-                median(durations) if resolved and durations else None,
+                _whole(median(durations)) if resolved and durations else None,
             ]
         )
     return {
