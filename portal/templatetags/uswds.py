@@ -88,3 +88,13 @@ def uswds_button_class(input_object: object) -> str:
     if getattr(input_object, "input_type", "") in ("button", "reset"):
         base.append("usa-button--outline")
     return " ".join(base + extra)
+
+
+@register.filter
+def uswds_summary_label(field: BoundField) -> str:
+    """The field's label as the lead-in of an error-summary line: "Has the MCO answered? Choose Yes or No." and
+    "I understand … this complaint: Tick the box …" (no "?:" or ".:")."""
+    label = str(field.label).strip()
+    if label.endswith("?"):
+        return label + " "
+    return label.rstrip(".:") + ": "

@@ -21,7 +21,7 @@ class SampleForm(forms.Form):
     topics = forms.MultipleChoiceField(
         label="Topics", choices=[("c", "Claims"), ("p", "Pharmacy")], widget=forms.CheckboxSelectMultiple
     )
-    consent = forms.BooleanField(label="I agree my name is shared with the MCO")
+    consent = forms.BooleanField(label="I agree my name is shared with the MCO.")
 
     def clean(self):  # type: ignore[no-untyped-def]
         if self.data.get("notes") == "kept":
@@ -66,9 +66,12 @@ def test_error_summary_sits_at_the_top_and_links_to_each_field(page):
     # Each link names its field, so "This field is required." is never ambiguous.
     assert links["#id_subject"].startswith("Short subject: Ensure this value has at most 10 characters")
     assert links["#id_mco"] == "MCO: This field is required."
-    assert "#id_access_to_care_0" in links  # radios: jump to the first option
+    # A question keeps its question mark, and a sentence its meaning, without "?:" or ".:".
+    assert (
+        links["#id_access_to_care_0"] == "Does this affect a member's immediate access to care? This field is required."
+    )
     assert "#id_topics_0" in links
-    assert "#id_consent" in links
+    assert links["#id_consent"] == "I agree my name is shared with the MCO: This field is required."
     for href in links:
         assert page.find(id=href[1:]) is not None, href
 
@@ -140,7 +143,7 @@ def test_single_checkbox_is_a_usa_checkbox_with_its_error(page):
     box = group.select_one("div.usa-checkbox > input#id_consent")
     assert box["class"] == ["usa-checkbox__input"] and box["type"] == "checkbox"
     assert box["aria-describedby"] == "id_consent-error"
-    assert text(group.select_one("label.usa-checkbox__label")) == "I agree my name is shared with the MCO"
+    assert text(group.select_one("label.usa-checkbox__label")) == "I agree my name is shared with the MCO."
 
 
 def test_form_posts_with_csrf_and_a_usa_button(page):
