@@ -8,7 +8,7 @@ USWDS_VERSION ?= 3.14.0
 TEST_DEB_PACKAGES := postgresql redis-server clamav-daemon chromium fonts-dejavu-core
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint vendor-uswds system-deps clean
+.PHONY: help run test lint bench vendor-uswds system-deps clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ test: system-deps $(VENV)/.dev-installed ## Set up and run the whole test suite 
 	$(PY) -m pytest
 
 BANDIT_PATHS = manage.py portal accounts complaints reporting
+
+bench: system-deps $(VENV)/.dev-installed ## Throughput and latency at 100,000 complaints (PostgreSQL, gunicorn); writes bench/results.md
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.dev-installed ## ruff (lint + format check), djlint and bandit (the apps, not the tests)
 	$(VENV)/bin/ruff check .

@@ -94,7 +94,7 @@ def seed(*, filers: list[User], staff: User) -> int:
 BULK_COUNT = 3000
 
 
-def seed_bulk(*, staff: User) -> int:
+def seed_bulk(*, staff: User, count: int = BULK_COUNT) -> int:
     """About 3,000 complaints over the last year from demo organizations of every provider type, so the public
     statistics show real numbers as well as suppressed ones. Written in bulk (demo data only)."""
     from accounts.models import ProviderOrganization
@@ -133,10 +133,10 @@ def seed_bulk(*, staff: User) -> int:
     now = timezone.now()
     counter, _ = ReferenceCounter.objects.get_or_create(year=now.year)
     first_number = counter.last_number + 1
-    counter.last_number += BULK_COUNT
+    counter.last_number += count
     counter.save(update_fields=["last_number"])
     complaints = []
-    for offset in range(BULK_COUNT):
+    for offset in range(count):
         organization, filer = rng.choices(filers, weights=weights)[0]
         submitted = now - timedelta(days=rng.randrange(1, 365), minutes=rng.randrange(600))
         day = timezone.localtime(submitted).date()
@@ -214,4 +214,4 @@ def seed_bulk(*, staff: User) -> int:
             event(complaint, staff, "status_changed", "in_review", "closed", closed_at)
     Complaint.objects.bulk_update(forwarded, ["forwarded_on", "mco_answer_due"], batch_size=500)
     ComplaintEvent.objects.bulk_create(events, batch_size=1000)
-    return BULK_COUNT
+    return count
