@@ -22,8 +22,8 @@ Shares and medians are shown only when every count they are built on is shown.
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from statistics import median
 from typing import NamedTuple
 
@@ -69,6 +69,7 @@ class Dimensions:
     groups: list[str]
     topics: list[str]
     months: list[str]  # every "YYYY-MM" from the first complaint's month to this month
+    contracts: dict[str, tuple[date | None, date | None]] = field(default_factory=dict)  # MCO -> (from, to)
 
 
 def month_of(moment: date | datetime) -> str:
@@ -241,6 +242,35 @@ def system(dimensions: Dimensions) -> tuple[list[Key], Equations]:
         if period == "all" and quarter_list:
             equations[(key, tuple((measure, quarter, *rest) for quarter in quarter_list))] = None  # type: ignore[misc]
     return list(cells), list(equations)
+
+
+def period_days(period: str, dimensions: Dimensions) -> tuple[date, date]:
+    """The first and last day of a month ("2026-03"), a quarter ("2026-Q1") or all time (the months covered)."""
+    if period == "all":
+        first, last = dimensions.months[0], dimensions.months[-1]
+    elif "-Q" in period:
+        year, quarter = period.split("-Q")
+        first, last = f"{year}-{3 * int(quarter) - 2:02d}", f"{year}-{3 * int(quarter):02d}"
+    else:
+        first = last = period
+    year, month = map(int, last.split("-"))
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return date.fromisoformat(f"{first}-01"), following - timedelta(days=1)
+
+
+def known_zeros(cells: Iterable[Key], dimensions: Dimensions) -> set[Key]:
+    """Cells anyone can tell are zero without the statistics: an MCO's cells for a period wholly outside its
+    contract (complaints cannot name it then; contract dates are public). Hiding them would protect nothing."""
+    zeros = set()
+    for key in cells:
+        mco, period = key[2], key[1]
+        if mco == ALL or mco not in dimensions.contracts:
+            continue
+        starts, ends = dimensions.contracts[mco]
+        first, last = period_days(period, dimensions)
+        if (starts and last < starts) or (ends and first > ends):
+            zeros.add(key)
+    return zeros
 
 
 def _whole(number: float) -> float | int:

@@ -117,5 +117,9 @@ def report_facts(today: date | None = None) -> tuple[Dimensions, list[Fact]]:
         groups=[label for _, label in ReportingGroup.choices],
         topics=list(Category.objects.order_by("sort_order", "name").values_list("name", flat=True)),
         months=months_between(month_of(first_day), month_of(today)),
+        contracts={
+            short: (starts, ends)
+            for short, starts, ends in MCO.objects.values_list("short_name", "active_from", "active_to")
+        },
     )
     return dimensions, facts

@@ -16,6 +16,7 @@ def report_snapshot_refresh() -> ReportSnapshot:
     counts, days = aggregates.count(facts)
     cells, equations = aggregates.system(dimensions)
     values = {cell: counts.get(cell, 0) for cell in cells}
-    hidden = suppress_system(values, equations, threshold=threshold)
+    public = aggregates.known_zeros(cells, dimensions)
+    hidden = suppress_system(values, equations, threshold=threshold, public=public)
     data = aggregates.publish(dimensions, counts, days, hidden)
     return ReportSnapshot.objects.create(threshold=threshold, data=data)

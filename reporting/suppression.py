@@ -15,7 +15,7 @@ quarters, between two tables that share a total). Rules:
   above is checked again with every derivable cell counted as known (a hidden total that can be worked out does
   not protect small hidden parts). While either fails, another entry of one of those equations is hidden.
 Everything repeats until nothing changes. Each round hides more, so it ends; if a round can hide nothing more
-(possible only with inconsistent input), every cell is hidden.
+(inconsistent input, or rarely a cell pinned only through equations already fully hidden), every cell is hidden.
 
 Only equations are modelled: the published cells must not be linked by "at most" relations (one set of
 complaints inside another without adding up to it), which linear programming could exploit. reporting.aggregates
@@ -34,9 +34,15 @@ def suppress_system(
     *,
     threshold: int = 11,
     also_hide: Iterable[Key] = (),
+    public: Iterable[Key] = (),
 ) -> frozenset[Key]:
-    """The cells to hide so that no count from 1 to ``threshold - 1`` is shown or can be derived."""
-    hidden = {key for key, value in values.items() if 0 < value < threshold} | set(also_hide)
+    """The cells to hide so that no count from 1 to ``threshold - 1`` is shown or can be derived.
+
+    ``public`` cells are known to everyone anyway (zeros nobody needs the statistics for): never hidden, never
+    counted on as protection.
+    """
+    public = frozenset(public)
+    hidden = ({key for key, value in values.items() if 0 < value < threshold} | set(also_hide)) - public
     containing: dict[Key, list[int]] = {}
     for number, (total, parts) in enumerate(equations):
         for key in (total, *parts):
@@ -47,12 +53,12 @@ def suppress_system(
 
     def hide_another(number: int) -> bool:
         total, parts = equations[number]
-        candidates = [key for key in parts if key not in hidden]
+        candidates = [key for key in parts if key not in hidden and key not in public]
         if candidates:
             # The smallest non-zero part hides the least while still blurring the hidden sum.
             hidden.add(min(candidates, key=lambda key: (values[key] == 0, values[key], repr(key))))
             return True
-        if total in hidden:
+        if total in hidden or total in public:
             return False
         hidden.add(total)
         return True
@@ -87,7 +93,7 @@ def suppress_system(
         before = len(hidden)
         for key in pinned:
             # One more hidden entry per determined cell, in the equation offering the smallest candidate.
-            options = [n for n in containing.get(key, ()) if any(p not in hidden for p in equations[n][1])]
+            options = [n for n in containing.get(key, ()) if any(p not in hidden | public for p in equations[n][1])]
             options = options or [n for n in containing.get(key, ()) if equations[n][0] not in hidden]
             if options:
                 hide_another(min(options, key=lambda n: _cheapest(equations[n], hidden, values)))
@@ -102,8 +108,9 @@ def suppress_system(
                 if options:
                     hide_another(min(options, key=lambda n: _cheapest(equations[n], hidden, values)))
         if len(hidden) == before:
-            # Nothing left to hide around them (only with inconsistent input): publish nothing rather than loop.
-            return frozenset(values)
+            # Nothing left to hide around them (with inconsistent input, or rarely when a cell is pinned only
+            # through equations already fully hidden): publish nothing rather than loop or leak.
+            return frozenset(values) - public
 
 
 def _cheapest(equation: Equation, hidden: set[Key], values: dict[Key, int]) -> tuple[int, int]:
