@@ -13,7 +13,8 @@ quarters, between two tables that share a total). Rules:
   small count — by exact linear algebra over a large prime field, and by counts never being negative (the parts
   of a zero are zero; a known total equal to its known parts makes the rest zero) — and the per-equation rule
   above is checked again with every derivable cell counted as known (a hidden total that can be worked out does
-  not protect small hidden parts). While either fails, another entry of one of those equations is hidden.
+  not protect small hidden parts), as is the sum of any two hidden parts of one equation. While any of this
+  fails, another entry of one of those equations is hidden.
 Everything repeats until nothing changes. Each round hides more, so it ends; if a round can hide nothing more
 (inconsistent input, or rarely a cell pinned only through equations already fully hidden), every cell is hidden.
 
@@ -82,11 +83,15 @@ def suppress_system(
                 hide_another(number)
                 for key in hidden - before:
                     pending.update(containing.get(key, ()))
-        known = _known(values, equations, hidden)
+        known, pivots = _known(values, equations, hidden)
         pinned = sorted((key for key in known if small(values[key])), key=repr)
-        # Also: unknown parts next to a total that is known only through other equations (a derived large cell).
+        # Also: unknown parts next to a total that is known only through other equations (a derived large cell),
+        # and two unknown parts of one equation whose sum the whole system fixes at a small count.
         summed = [
-            n for n in range(len(equations)) if exposed(n, known) and not any(k in pinned for k in equations[n][1])
+            n
+            for n in range(len(equations))
+            if not any(k in pinned for k in equations[n][1])
+            and (exposed(n, known) or _small_pair(equations[n], hidden, known, values, pivots, small))
         ]
         if not pinned and not summed:
             return frozenset(hidden)
@@ -113,6 +118,17 @@ def suppress_system(
             return frozenset(values) - public
 
 
+def _small_pair(equation, hidden, known, values, pivots, small) -> bool:  # type: ignore[no-untyped-def]
+    """Two unknown parts of the equation whose sum is a small count and is fixed by the system."""
+    # A small sum has small (or zero) parts: only those can pair up.
+    unknown = [k for k in equation[1] if k in hidden and k not in known and (small(values[k]) or values[k] == 0)]
+    for index, first in enumerate(unknown):
+        for second in unknown[index + 1 :]:
+            if small(values[first] + values[second]) and in_span(pivots, (first, second)):
+                return True
+    return False
+
+
 def _cheapest(equation: Equation, hidden: set[Key], values: dict[Key, int]) -> tuple[int, int]:
     total, parts = equation
     shown = [values[key] for key in parts if key not in hidden]
@@ -122,7 +138,9 @@ def _cheapest(equation: Equation, hidden: set[Key], values: dict[Key, int]) -> t
     return (2, values[total])
 
 
-def _known(values: dict[Key, int], equations: Sequence[Equation], hidden: set[Key]) -> set[Key]:
+def _known(
+    values: dict[Key, int], equations: Sequence[Equation], hidden: set[Key]
+) -> tuple[set[Key], dict[Key, dict[Key, int]]]:
     """The hidden cells an attacker can still pin down from the shown ones.
 
     Two kinds of reasoning, repeated until neither finds more: linear algebra (``determined``), and counts never
@@ -140,9 +158,10 @@ def _known(values: dict[Key, int], equations: Sequence[Equation], hidden: set[Ke
                 if unknown and total_known and values[total] - sum(values[k] for k in parts if k not in unknown) == 0:
                     known.update(unknown)
                     changed = True
-        found = determined(values, equations, hidden - known) - known
+        pivots = _rref(equations, hidden - known)
+        found = {column for column, row in pivots.items() if len(row) == 1} - known
         if not found:
-            return known
+            return known, pivots
         known |= found
 
 
@@ -156,6 +175,11 @@ def determined(values: dict[Key, int], equations: Sequence[Equation], hidden: se
     its unit vector lies in the rows' span: in the reduced row echelon form it is a pivot whose row has no other
     entry. Exact arithmetic modulo a large prime (the rank equals the rational rank for these small-integer rows).
     """
+    return {column for column, row in _rref(equations, hidden).items() if len(row) == 1}
+
+
+def _rref(equations: Sequence[Equation], hidden: set[Key]) -> dict[Key, dict[Key, int]]:
+    """The reduced row echelon form of the equations over the hidden cells: pivot column -> its row."""
     rows: list[dict[Key, int]] = []
     for total, parts in equations:
         row: dict[Key, int] = {}
@@ -191,7 +215,17 @@ def determined(values: dict[Key, int], equations: Sequence[Equation], hidden: se
         pivots[column] = row
         for c in row:
             uses.setdefault(c, set()).add(column)
-    return {column for column, row in pivots.items() if len(row) == 1}
+    return pivots
+
+
+def in_span(pivots: dict[Key, dict[Key, int]], keys: Iterable[Key]) -> bool:
+    """Whether the sum of the hidden cells ``keys`` is fixed by the equations (its vector is in the rows' span)."""
+    residual: dict[Key, int] = {}
+    for key in keys:
+        residual[key] = (residual.get(key, 0) + 1) % _PRIME
+    for column in [c for c in residual if c in pivots]:
+        _subtract(residual, pivots[column], residual.get(column, 0))
+    return not residual
 
 
 def _subtract(row: dict[Key, int], pivot_row: dict[Key, int], factor: int) -> None:

@@ -4,8 +4,8 @@ knows every published number, every zero, and how each number is made of individ
 
 The check is independent of the production code: it builds each published number from "atoms" (every possible
 combination of the characteristics a number can tell apart), treats atoms inside a published zero as known, and
-asks with exact rational linear algebra whether a hidden small count — a cell, or the hidden part of any table
-row or column — lies in the span of the shown numbers.
+asks with exact rational linear algebra whether a hidden small count — a cell, the hidden part of any table row
+or column, or any two hidden cells of one row or column together — lies in the span of the shown numbers.
 """
 
 import itertools
@@ -93,14 +93,16 @@ def derivable(cells, values, hidden, equations):  # type: ignore[no-untyped-def]
     ]
     for _total, parts in equations:
         hidden_parts = [p for p in parts if p in hidden]
-        amount = sum(values[p] for p in hidden_parts)
-        if len(hidden_parts) > 1 and 0 < amount < 11:
-            row: dict[int, Fraction] = {}
-            for part in hidden_parts:
-                for i in vectors[part]:
-                    row[i] = row.get(i, Fraction(0)) + 1
-            if not reduce(row):
-                leaks.append(("sum of", tuple(hidden_parts)))
+        groups = [hidden_parts] + [list(pair) for pair in itertools.combinations(hidden_parts, 2)]
+        for group in groups:
+            amount = sum(values[p] for p in group)
+            if len(group) > 1 and 0 < amount < 11:
+                row: dict[int, Fraction] = {}
+                for part in group:
+                    for i in vectors[part]:
+                        row[i] = row.get(i, Fraction(0)) + 1
+                if not reduce(row):
+                    leaks.append(("sum of", tuple(group)))
     return leaks
 
 
