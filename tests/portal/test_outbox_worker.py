@@ -109,3 +109,48 @@ def test_broker_down_at_submit_then_the_email_is_delivered_once_after_redis_retu
     messages = [path.read_text() for path in mail_dir.iterdir()]
     assert len(messages) == 1 and messages[0].count("Subject:") == 1  # one file, one message
     assert complaint.reference in messages[0] and representative.user.email in messages[0]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_drill_redis_down_for_30_seconds_while_complaints_are_filed(client, real_broker, tmp_path, record_property):
+    """Fault drill (issue 8): Redis is stopped for 30 seconds while a representative keeps filing. Every filing is
+    answered without error; when Redis is back the sweeper queues what waited and the worker delivers every
+    acknowledgement exactly once."""
+    representative = RepresentativeFactory()
+    sign_in(client, representative.user)
+    real_broker.stop()
+    outage_started = time.monotonic()
+    answered, errors = 0, 0
+    while time.monotonic() - outage_started < 30:
+        screened(client)
+        key = key_of(client.get("/complaints/new/complaint/"))
+        response = client.post("/complaints/new/complaint/", form_data(key))
+        if response.status_code == 302:
+            answered += 1
+        else:
+            errors += 1
+    real_broker.start()
+    references = set(Complaint.objects.values_list("reference", flat=True))
+    mail_dir, log = tmp_path / "mail", tmp_path / "worker.log"
+    worker = start_worker(real_broker.url, mail_dir, log)
+    try:
+        assert outbox.sweep(older_than_seconds=0) == answered
+        done = wait_for(lambda: not OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT).exists(), 90)
+        assert done, "not every email was delivered; the worker's log:\n" + (log.read_text() if log.exists() else "")
+        assert outbox.sweep(older_than_seconds=0) == 0
+        time.sleep(1)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+    delivered = [ref for path in mail_dir.iterdir() for ref in references if ref in path.read_text()]
+    figures = {
+        "sent": answered,
+        "delivered": len(set(delivered)),
+        "lost": len(references - set(delivered)),
+        "duplicated": len(delivered) - len(set(delivered)),
+        "errors": errors,
+    }
+    record_property("drill_redis_down_30s", figures)
+    print(f"\nDrill, Redis down 30 s: {figures}")
+    assert answered >= 3 and errors == 0 and len(references) == answered
+    assert figures["lost"] == 0 and figures["duplicated"] == 0 and figures["delivered"] == answered
