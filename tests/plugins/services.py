@@ -92,6 +92,11 @@ class PostgresServer:
         self._run(self.pg_ctl, "-D", str(self.data), "-o", options, "-l", str(log), "-w", "-t", "60", "start")
         wait_for_port(self.port)
 
+    def restart(self) -> None:
+        """A fast restart (what an operator or a crash-restart does): sessions are cut, the data stays."""
+        self._run(self.pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "restart")
+        wait_for_port(self.port)
+
     def stop(self) -> None:
         if self.data.exists():
             subprocess.run(
@@ -232,6 +237,12 @@ def pytest_load_initial_conftests(early_config, parser, args):  # type: ignore[n
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     _stop_all()
+
+
+@pytest.fixture
+def postgres_session_server() -> PostgresServer:
+    """The session's PostgreSQL (the test database lives there): for drills that restart it."""
+    return next(server for server in _started if isinstance(server, PostgresServer))
 
 
 @pytest.fixture
