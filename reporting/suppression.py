@@ -143,7 +143,7 @@ def _known(
 ) -> tuple[set[Key], dict[Key, dict[Key, int]]]:
     """The hidden cells an attacker can still pin down from the shown ones.
 
-    Two kinds of reasoning, repeated until neither finds more: linear algebra (``determined``), and counts never
+    Two kinds of reasoning, repeated until neither finds more: linear algebra (``_rref``), and counts never
     being negative — the parts of a zero total are zero, and when a known total equals the sum of its known parts
     every unknown part is zero.
     """
@@ -168,18 +168,13 @@ def _known(
 _PRIME = (1 << 61) - 1
 
 
-def determined(values: dict[Key, int], equations: Sequence[Equation], hidden: set[Key]) -> set[Key]:
-    """The hidden cells whose value the shown cells and the equations fix exactly.
+def _rref(equations: Sequence[Equation], hidden: set[Key]) -> dict[Key, dict[Key, int]]:
+    """The reduced row echelon form of the equations over the hidden cells: pivot column -> its row.
 
     Unknowns are the hidden cells; each equation becomes a linear row over them. A hidden cell is determined when
-    its unit vector lies in the rows' span: in the reduced row echelon form it is a pivot whose row has no other
-    entry. Exact arithmetic modulo a large prime (the rank equals the rational rank for these small-integer rows).
+    its unit vector lies in the rows' span: here, a pivot whose row has no other entry. Exact arithmetic modulo a
+    large prime (the rank equals the rational rank for these small-integer rows).
     """
-    return {column for column, row in _rref(equations, hidden).items() if len(row) == 1}
-
-
-def _rref(equations: Sequence[Equation], hidden: set[Key]) -> dict[Key, dict[Key, int]]:
-    """The reduced row echelon form of the equations over the hidden cells: pivot column -> its row."""
     rows: list[dict[Key, int]] = []
     for total, parts in equations:
         row: dict[Key, int] = {}

@@ -66,6 +66,13 @@ def start_worker(redis_url: str, mail_dir: Path, log: Path) -> subprocess.Popen[
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def delivery(mail_dir: Path, references: set[str]) -> dict[str, int]:
+    """What reached the mail files: each complaint's acknowledgement delivered, lost or duplicated."""
+    delivered = [ref for path in mail_dir.iterdir() for ref in references if ref in path.read_text()]
+    unique = set(delivered)
+    return {"delivered": len(unique), "lost": len(references - unique), "duplicated": len(delivered) - len(unique)}
+
+
 def wait_for(predicate, timeout: float = 45.0) -> bool:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -142,14 +149,7 @@ def test_drill_redis_down_for_30_seconds_while_complaints_are_filed(client, real
     finally:
         worker.terminate()
         worker.wait(timeout=20)
-    delivered = [ref for path in mail_dir.iterdir() for ref in references if ref in path.read_text()]
-    figures = {
-        "sent": answered,
-        "delivered": len(set(delivered)),
-        "lost": len(references - set(delivered)),
-        "duplicated": len(delivered) - len(set(delivered)),
-        "errors": errors,
-    }
+    figures = {"sent": answered, **delivery(mail_dir, references), "errors": errors}
     record_property("drill_redis_down_30s", figures)
     print(f"\nDrill, Redis down 30 s: {figures}")
     assert answered >= 3 and errors == 0 and len(references) == answered
@@ -187,14 +187,7 @@ def test_drill_worker_killed_mid_delivery(client, real_broker, tmp_path, record_
     finally:
         worker.terminate()
         worker.wait(timeout=20)
-    delivered = [ref for path in mail_dir.iterdir() for ref in references if ref in path.read_text()]
-    figures = {
-        "sent": len(references),
-        "left_when_killed": left_at_kill,
-        "delivered": len(set(delivered)),
-        "lost": len(references - set(delivered)),
-        "duplicated": len(delivered) - len(set(delivered)),
-    }
+    figures = {"sent": len(references), "left_when_killed": left_at_kill, **delivery(mail_dir, references)}
     record_property("drill_worker_killed", figures)
     print(f"\nDrill, worker killed mid-delivery: {figures}")
     assert left_at_kill > 0, "the batch finished before the kill: the drill proved nothing"

@@ -51,6 +51,18 @@ def member(cell, atom) -> bool:  # type: ignore[no-untyped-def]
     return matches(split, A.EXPEDITED if expedited else A.STANDARD)
 
 
+def subtract(row: dict[int, Fraction], pivot_row: dict[int, Fraction], factor: Fraction | None) -> None:
+    """row -= factor * pivot_row, exactly, dropping zeros."""
+    if not factor:
+        return
+    for i, v in pivot_row.items():
+        updated = row.get(i, Fraction(0)) - factor * v
+        if updated:
+            row[i] = updated
+        else:
+            row.pop(i, None)
+
+
 def derivable(cells, values, hidden, equations):  # type: ignore[no-untyped-def]
     """Hidden small counts in the span of the shown cells: single cells, and the hidden parts of an equation."""
     vectors = {cell: frozenset(i for i, atom in enumerate(ATOMS) if member(cell, atom)) for cell in cells}
@@ -60,14 +72,7 @@ def derivable(cells, values, hidden, equations):  # type: ignore[no-untyped-def]
     def reduce(row: dict[int, Fraction]) -> dict[int, Fraction]:
         row = {i: v for i, v in row.items() if i not in known_zero and v}
         for pivot, pivot_row in basis.items():
-            factor = row.get(pivot)
-            if factor:
-                for i, v in pivot_row.items():
-                    updated = row.get(i, Fraction(0)) - factor * v
-                    if updated:
-                        row[i] = updated
-                    else:
-                        row.pop(i, None)
+            subtract(row, pivot_row, row.get(pivot))
         return row
 
     for cell, vector in vectors.items():
@@ -79,14 +84,7 @@ def derivable(cells, values, hidden, equations):  # type: ignore[no-untyped-def]
             scale = row[pivot]
             row = {i: v / scale for i, v in row.items()}
             for other in basis.values():
-                factor = other.get(pivot)
-                if factor:
-                    for i, v in row.items():
-                        updated = other.get(i, Fraction(0)) - factor * v
-                        if updated:
-                            other[i] = updated
-                        else:
-                            other.pop(i, None)
+                subtract(other, row, other.get(pivot))
             basis[pivot] = row
     leaks = [
         c for c in cells if c in hidden and 0 < values[c] < 11 and not reduce({i: Fraction(1) for i in vectors[c]})
