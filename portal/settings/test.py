@@ -29,6 +29,10 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = env.bool("PORTAL_TEST_CELERY_EAGER", default=True)
 EMAIL_BACKEND = env("PORTAL_TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 EMAIL_FILE_PATH = env("PORTAL_TEST_EMAIL_FILE_PATH", default=None)
+# The SMTP-sink fault drill points a worker at a sink on loopback.
+EMAIL_HOST = env("PORTAL_TEST_EMAIL_HOST", default="127.0.0.1")
+EMAIL_PORT = env.int("PORTAL_TEST_EMAIL_PORT", default=25)
+EMAIL_TIMEOUT = 5
 
 # Fast hashing: the tests are about behaviour, not password cost.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -5,9 +5,11 @@ back, the sweeper queues the pending email again and the worker (another process
 delivers it — once.
 """
 
+import asyncio
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -48,7 +50,7 @@ def reset_connections() -> None:
     celery_app.amqp._producer_pool = None
 
 
-def start_worker(redis_url: str, mail_dir: Path, log: Path) -> subprocess.Popen[bytes]:
+def start_worker(redis_url: str, mail_dir: Path, log: Path, **mail: str) -> subprocess.Popen[bytes]:
     settings = connection.settings_dict
     database_url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
     env = {
@@ -59,6 +61,7 @@ def start_worker(redis_url: str, mail_dir: Path, log: Path) -> subprocess.Popen[
         "PORTAL_TEST_CELERY_EAGER": "false",
         "PORTAL_TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "PORTAL_TEST_EMAIL_FILE_PATH": str(mail_dir),
+        **mail,  # e.g. an SMTP backend and the sink's address
     }
     command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--loglevel", "INFO"]
     command += ["--logfile", str(log)]
@@ -68,7 +71,11 @@ def start_worker(redis_url: str, mail_dir: Path, log: Path) -> subprocess.Popen[
 
 def delivery(mail_dir: Path, references: set[str]) -> dict[str, int]:
     """What reached the mail files: each complaint's acknowledgement delivered, lost or duplicated."""
-    delivered = [ref for path in mail_dir.iterdir() for ref in references if ref in path.read_text()]
+    return tally([path.read_text() for path in mail_dir.iterdir()], references)
+
+
+def tally(messages: list[str], references: set[str]) -> dict[str, int]:
+    delivered = [ref for message in messages for ref in references if ref in message]
     unique = set(delivered)
     return {"delivered": len(unique), "lost": len(references - unique), "duplicated": len(delivered) - len(unique)}
 
@@ -192,3 +199,106 @@ def test_drill_worker_killed_mid_delivery(client, real_broker, tmp_path, record_
     print(f"\nDrill, worker killed mid-delivery: {figures}")
     assert left_at_kill > 0, "the batch finished before the kill: the drill proved nothing"
     assert figures["lost"] == 0 and figures["duplicated"] <= 1
+
+
+class SmtpSink:
+    """A mail server on loopback that accepts everything and keeps it (mail never leaves the machine); it can be
+    stopped (connections refused) and started again on the same port."""
+
+    def __init__(self) -> None:
+        from tests.plugins.services import free_port
+
+        self.port = free_port()
+        self.messages: list[str] = []
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.thread: threading.Thread | None = None
+
+    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"220 sink ready\r\n")
+        lines: list[bytes] | None = None
+        while line := await reader.readline():
+            if lines is not None:  # inside DATA
+                if line.rstrip(b"\r\n") == b".":
+                    self.messages.append(b"".join(lines).decode("utf-8", "replace"))
+                    lines = None
+                    writer.write(b"250 queued\r\n")
+                else:
+                    lines.append(line)
+                continue
+            command = line[:4].upper()
+            if command == b"EHLO":
+                writer.write(b"250-sink\r\n250 SMTPUTF8\r\n")
+            elif command == b"DATA":
+                writer.write(b"354 go ahead\r\n")
+                lines = []
+            elif command == b"QUIT":
+                writer.write(b"221 bye\r\n")
+                await writer.drain()
+                break
+            else:
+                writer.write(b"250 ok\r\n")
+            await writer.drain()
+        writer.close()
+
+    def start(self) -> None:
+        ready = threading.Event()
+
+        def run() -> None:
+            self.loop = asyncio.new_event_loop()
+            server = self.loop.run_until_complete(asyncio.start_server(self._session, "127.0.0.1", self.port))
+            ready.set()
+            self.loop.run_forever()
+            server.close()
+            self.loop.run_until_complete(server.wait_closed())
+            self.loop.close()
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+        ready.wait(10)
+
+    def stop(self) -> None:
+        if self.loop and self.thread:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(10)
+        self.loop = self.thread = None
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_drill_smtp_down_then_every_notice_is_delivered_once(client, real_broker, tmp_path, record_property):
+    """Fault drill (issue 8): the mail server is down while complaints are filed. The worker's attempts fail and
+    are recorded; when it returns, the sweeper queues the waiting rows and every acknowledgement arrives once."""
+    sink = SmtpSink()  # not started: the port refuses connections
+    smtp = {
+        "PORTAL_TEST_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "PORTAL_TEST_EMAIL_HOST": "127.0.0.1",
+        "PORTAL_TEST_EMAIL_PORT": str(sink.port),
+    }
+    worker = start_worker(real_broker.url, tmp_path / "unused", tmp_path / "worker.log", **smtp)
+    representative = RepresentativeFactory()
+    sign_in(client, representative.user)
+    try:
+        for _ in range(20):
+            screened(client)
+            key = key_of(client.get("/complaints/new/complaint/"))
+            assert client.post("/complaints/new/complaint/", form_data(key)).status_code == 302
+        references = set(Complaint.objects.values_list("reference", flat=True))
+        pending = OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING)
+        assert wait_for(lambda: not pending.filter(attempts=0).exists(), 60), "the worker never tried"
+        failed_attempts = sum(pending.values_list("attempts", flat=True))
+        sink.start()
+        outbox.sweep(older_than_seconds=0)
+        assert wait_for(lambda: not pending.exists(), 60), "not every email was delivered after the sink returned"
+        time.sleep(2)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+        sink.stop()
+    figures = {
+        "sent": len(references),
+        "failed_attempts_while_down": failed_attempts,
+        **tally(sink.messages, references),
+    }
+    record_property("drill_smtp_down", figures)
+    print(f"\nDrill, SMTP down: {figures}")
+    assert failed_attempts >= len(references)
+    assert figures["lost"] == 0 and figures["duplicated"] == 0
