@@ -52,9 +52,12 @@ def suppress_system(
     def small(value: int) -> bool:
         return 0 < value < threshold
 
+    def can_hide(key: Key) -> bool:
+        return key not in hidden and key not in public
+
     def hide_another(number: int) -> bool:
         total, parts = equations[number]
-        candidates = [key for key in parts if key not in hidden and key not in public]
+        candidates = [key for key in parts if can_hide(key)]
         if candidates:
             # The smallest non-zero part hides the least while still blurring the hidden sum.
             hidden.add(min(candidates, key=lambda key: (values[key] == 0, values[key], repr(key))))
@@ -63,6 +66,15 @@ def suppress_system(
             return False
         hidden.add(total)
         return True
+
+    def cheapest(equation: Equation) -> tuple[int, int]:
+        """How much hiding one more entry of the equation costs: its smallest hideable part, else its total."""
+        total, parts = equation
+        shown = [values[key] for key in parts if can_hide(key)]
+        if shown:
+            smallest = min(shown, key=lambda value: (value == 0, value))
+            return (smallest == 0, smallest)
+        return (2, values[total])
 
     def exposed(number: int, known: set[Key]) -> bool:
         """One unknown entry alone, or unknown parts whose sum — fixed by a known total — is a small count."""
@@ -98,20 +110,20 @@ def suppress_system(
         before = len(hidden)
         for key in pinned:
             # One more hidden entry per determined cell, in the equation offering the smallest candidate.
-            options = [n for n in containing.get(key, ()) if any(p not in hidden | public for p in equations[n][1])]
-            options = options or [n for n in containing.get(key, ()) if equations[n][0] not in hidden]
+            options = [n for n in containing.get(key, ()) if any(can_hide(p) for p in equations[n][1])]
+            options = options or [n for n in containing.get(key, ()) if can_hide(equations[n][0])]
             if options:
-                hide_another(min(options, key=lambda n: _cheapest(equations[n], hidden, values)))
+                hide_another(min(options, key=lambda n: cheapest(equations[n])))
         for number in summed:
             if not hide_another(number):  # its total is hidden but derivable: blur the total's other equations
                 total = equations[number][0]
                 options = [
                     n
                     for n in containing.get(total, ())
-                    if n != number and any(k not in hidden for k in (equations[n][0], *equations[n][1]))
+                    if n != number and any(can_hide(k) for k in (equations[n][0], *equations[n][1]))
                 ]
                 if options:
-                    hide_another(min(options, key=lambda n: _cheapest(equations[n], hidden, values)))
+                    hide_another(min(options, key=lambda n: cheapest(equations[n])))
         if len(hidden) == before:
             # Nothing left to hide around them (with inconsistent input, or rarely when a cell is pinned only
             # through equations already fully hidden): publish nothing rather than loop or leak.
@@ -127,15 +139,6 @@ def _small_pair(equation, hidden, known, values, pivots, small) -> bool:  # type
             if small(values[first] + values[second]) and in_span(pivots, (first, second)):
                 return True
     return False
-
-
-def _cheapest(equation: Equation, hidden: set[Key], values: dict[Key, int]) -> tuple[int, int]:
-    total, parts = equation
-    shown = [values[key] for key in parts if key not in hidden]
-    if shown:
-        smallest = min(shown, key=lambda value: (value == 0, value))
-        return (smallest == 0, smallest)
-    return (2, values[total])
 
 
 def _known(
