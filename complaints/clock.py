@@ -1,5 +1,6 @@
 """Business-day clocks (DESIGN §4.5): weekends and Illinois holidays (the maintained `holidays` library) skipped."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -31,3 +32,15 @@ def add_business_days(start: date, days: int) -> date:
 
 def add_calendar_days(start: date, days: int) -> date:
     return start + timedelta(days=days)
+
+
+def business_day_counter(first: date, last: date) -> Callable[[date, date], int]:
+    """Business days from one date to a later one, both in [first, last] (the start day not counted), read from
+    one running index — for counting many spans at once (the public statistics)."""
+    index: dict[date, int] = {}
+    running, day = 0, first
+    while day <= last:
+        running += is_business_day(day)
+        index[day] = running
+        day += timedelta(days=1)
+    return lambda start, end: max(0, index[end] - index[start])

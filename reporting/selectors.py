@@ -4,9 +4,8 @@ Filters only pick published rows and columns out of a snapshot; they never compu
 view can show nothing the full tables do not.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Max
 from django.utils import timezone
@@ -63,17 +62,6 @@ def tables_for(snapshot: ReportSnapshot | None, filters: Filters) -> dict[str, d
     return {name: _narrow(table, filters) for name, table in tables.items()}
 
 
-def _business_day_counter(first: date, last: date) -> Callable[[date, date], int]:
-    """Business days between two dates in [first, last] (the start day not counted), from one running index."""
-    index: dict[date, int] = {}
-    running, day = 0, first
-    while day <= last:
-        running += clock.is_business_day(day)
-        index[day] = running
-        day += timedelta(days=1)
-    return lambda start, end: max(0, index[end] - index[start])
-
-
 def report_facts(today: date | None = None) -> tuple[Dimensions, list[Fact]]:
     """One fact per complaint, in two grouped queries whatever the number of complaints."""
     today = today or timezone.localdate()
@@ -99,7 +87,7 @@ def report_facts(today: date | None = None) -> tuple[Dimensions, list[Fact]]:
     local = timezone.localtime
     first_day = min((local(row[4]).date() for row in rows), default=today)
     last_day = max([today, *(local(at).date() for at in resolved_at.values())])
-    business_days = _business_day_counter(min(first_day, today), last_day)
+    business_days = clock.business_day_counter(min(first_day, today), last_day)
     group_label = dict(ReportingGroup.choices)
     reason_codes = {code for code, _ in PUBLIC_REASONS}
     facts = []

@@ -41,3 +41,14 @@ def test_add_business_days(start, days, expected):
 )
 def test_is_business_day(day, expected):
     assert is_business_day(day) is expected
+
+
+def test_the_business_day_counter_agrees_with_adding_business_days():
+    from datetime import date
+
+    from complaints.clock import add_business_days, business_day_counter
+
+    count = business_day_counter(date(2026, 1, 1), date(2027, 3, 1))
+    for start in (date(2026, 1, 1), date(2026, 2, 13), date(2026, 11, 20), date(2026, 12, 24)):
+        for days in (0, 1, 5, 15, 40):
+            assert count(start, add_business_days(start, days)) == days
