@@ -194,7 +194,7 @@ def seed_bulk(*, staff: User, count: int = BULK_COUNT) -> int:
         event(complaint, complaint.submitted_by, "submitted", "", "submitted", complaint.submitted_at)
         event(complaint, staff, "status_changed", "submitted", "in_review", triaged)
         last = triaged
-        if complaint.status in ("resolved", "awaiting_mco") and rng.random() < 0.6:
+        if complaint.status == "awaiting_mco" or (complaint.status == "resolved" and rng.random() < 0.6):
             # Presented to the MCO; most answer within the 30 days, some late, some still out.
             sent = min(now, triaged + timedelta(days=rng.randrange(1, 10)))
             event(complaint, staff, "status_changed", "in_review", "awaiting_mco", sent)

@@ -1,23 +1,25 @@
 """The public aggregates (R10, DESIGN §7) as one linked system of cells, suppressed together before storing.
 
 Each complaint becomes a ``Fact``: its MCO, provider type group, topic, month received, whether it is expedited,
-and what has happened to it so far (still open, resolved, or closed with a reason). Every published number counts
-complaints *received* in a period and is a *cell* ``(measure, period, mco, group, topic, split)`` — ``ALL`` for
-"every value" — so every published number is a sum of the same one-complaint-one-place partition:
+what has happened to it so far (still open, resolved, or closed with a reason), and how its first response and the
+MCO's answer stand against their time limits (on time so far, late or overdue; or not sent to the MCO). Every
+published number counts complaints *received* in a period and is a *cell* ``(measure, period, mco, group, topic,
+split)`` — ``ALL`` for "every value" — so every published number is a sum of the same
+one-complaint-one-place partition:
 
 - received by provider type group and MCO, by topic and MCO, by month and MCO;
-- received split by handling (expedited or standard) and by outcome so far (open, resolved, closed by reason).
+- received split by handling (expedited or standard), by outcome so far (open, resolved, closed by reason), by
+  first response and by MCO answer.
 
 Tables that share a total share the very same cell; each table states its equations (rows and columns add up to
-their totals), the months add up to their quarter and each all-time cell to the quarters. The system is
-suppressed as a whole (``reporting.suppression.suppress_system``). Because every split is a partition of the same
-complaints and every combination of the characteristics can occur, equations are all a reader can use: no
-"at most" relation links one table to another.
+their totals), the months add up to their quarter and each all-time cell to the quarters. What a reader can tell
+from the dates — a recent complaint cannot be late yet — is linked in with internal cells per month and MCO
+(``system``) and known zeros (``known_zeros``). The system is suppressed as a whole
+(``reporting.suppression.suppress_system``), bounds included.
 
-Counts by the date something was resolved or closed, and first-response and MCO-answer timeliness, are not
-published: complaints answered are a subset of complaints received, resolved ones a subset of responded ones, and
-such "at most" relations let a reader bound or pin hidden counts with linear programming (issue 7 review).
-Shares and medians are shown only when every count they are built on is shown.
+Counts by the date something was resolved or closed are not published: complaints resolved in a month are not a
+split of those received in it, and the links between the two ("at most" relations across many months) would need
+far more internal cells. Shares and medians are shown only when every count they are built on is shown.
 """
 
 from collections import Counter
@@ -30,6 +32,12 @@ from typing import NamedTuple
 ALL = "*"
 EXPEDITED, STANDARD = "expedited", "standard"
 OPEN, RESOLVED = "open", "resolved"
+# How the first response and the MCO's answer stand for every complaint received (DESIGN §4.5 clocks). "On time so
+# far" also counts those still within the time limit: a separate "not yet due" count would be small and hidden
+# most of the time, taking the late counts with it.
+ON_TIME, LATE, NOT_SENT = "on_time", "late", "not_sent"
+FIRST_RESPONSE_STATES = [(ON_TIME, "On time so far"), (LATE, "Late or overdue")]
+MCO_ANSWER_STATES = [(ON_TIME, "On time so far"), (LATE, "Late or overdue"), (NOT_SENT, "Not sent to the MCO")]
 
 # Closure reasons as the public sees them (short enough for a chart label); any other code counts as "other".
 PUBLIC_REASONS = [
@@ -61,6 +69,11 @@ class Fact(NamedTuple):
     expedited: bool
     outcome: str  # OPEN, RESOLVED or a closure reason code
     business_days: int | None  # received to resolved, business days (resolved complaints only)
+    first_response: str = ON_TIME  # ON_TIME (so far: answered in time, or not yet due) or LATE (or overdue)
+    mco_answer: str = NOT_SENT  # ON_TIME (so far), LATE (or overdue), or NOT_SENT to the MCO
+
+
+JOINT = "joint"  # internal cells, never published: see system()
 
 
 @dataclass(frozen=True)
@@ -70,6 +83,11 @@ class Dimensions:
     topics: list[str]
     months: list[str]  # every "YYYY-MM" from the first complaint's month to this month
     contracts: dict[str, tuple[date | None, date | None]] = field(default_factory=dict)  # MCO -> (from, to)
+    # What the published time limits tell anyone (DESIGN §4.5), by expedited or not: a complaint received on or
+    # after response_due_from[expedited] is not yet due its first response, so it cannot be late. The MCO's answer
+    # can be late only for complaints received before answer_late_before. Missing: nothing is assumed.
+    response_due_from: dict[bool, date] = field(default_factory=dict)
+    answer_late_before: date | None = None
 
 
 def month_of(moment: date | datetime) -> str:
@@ -206,6 +224,24 @@ def table_specs(dimensions: Dimensions, period: str) -> list[TableSpec]:
             [(EXPEDITED, "Expedited (access to care)"), (STANDARD, "Standard")],
             lambda r, c: total(r) if c == ALL else ("received", p, r, ALL, ALL, c),
         ),
+        TableSpec(
+            "first_response_by_mco",
+            "HFS first response to the complaints received, by MCO",
+            "MCO",
+            "First response",
+            mcos,
+            FIRST_RESPONSE_STATES,
+            lambda r, c: total(r) if c == ALL else ("first_response", p, r, ALL, ALL, c),
+        ),
+        TableSpec(
+            "mco_answer_by_mco",
+            "The MCO's answer to the complaints received, by MCO",
+            "MCO",
+            "MCO answer",
+            mcos,
+            MCO_ANSWER_STATES,
+            lambda r, c: total(r) if c == ALL else ("mco_answer", p, r, ALL, ALL, c),
+        ),
     ]
 
 
@@ -220,16 +256,43 @@ def count(facts: Iterable[Fact]) -> tuple[Counter[Key], dict[tuple[str, str], li
                     counts[("received", period, mco, group, topic, ALL)] += number
                 counts[("received", period, mco, ALL, ALL, EXPEDITED if fact.expedited else STANDARD)] += number
                 counts[("outcome", period, mco, ALL, ALL, fact.outcome)] += number
+                counts[("first_response", period, mco, ALL, ALL, fact.first_response)] += number
+                counts[("mco_answer", period, mco, ALL, ALL, fact.mco_answer)] += number
                 if fact.outcome == RESOLVED and fact.business_days is not None:
                     days.setdefault((period, mco), []).extend([fact.business_days] * number)
+        counts[joint_key(fact.received, fact.mco, fact.expedited, fact.first_response, fact.mco_answer)] += number
     return counts, days
+
+
+def joint_key(month: str, mco: str, expedited: bool, first_response: str, mco_answer: str) -> Key:
+    """The internal cell of the complaints received in ``month`` naming ``mco`` with this combination of handling,
+    first response and MCO answer (never published; see system())."""
+    return (JOINT, month, mco, ALL, ALL, "|".join([EXPEDITED if expedited else STANDARD, first_response, mco_answer]))
+
+
+def _joint_cells(month: str, mco: str) -> list[tuple[Key, bool, str, str]]:
+    """Every combination's internal cell for one month and MCO: (cell, expedited, first response, MCO answer)."""
+    return [
+        (joint_key(month, mco, expedited, first, answer), expedited, first, answer)
+        for expedited in (True, False)
+        for first, _ in FIRST_RESPONSE_STATES
+        for answer, _ in MCO_ANSWER_STATES
+    ]
 
 
 Equations = list[tuple[Key, tuple[Key, ...]]]
 
 
 def system(dimensions: Dimensions) -> tuple[list[Key], Equations]:
-    """Every published cell and every equation between them (within tables, months to quarters, quarters to all)."""
+    """Every cell and every equation between them (within tables, months to quarters, quarters to all).
+
+    Whether a first response or an MCO answer can be late depends on when the complaint was received (recent ones
+    cannot be late yet, expedited ones sooner than standard: ``known_zeros``), and the published splits are by
+    quarter. So the cells include, for each month and MCO, an internal ``JOINT`` cell per combination of handling,
+    first response and MCO answer, adding up to that month's complaints and to each split's quarterly counts. A
+    reader knows these links; with the internal cells they are equations and counts never being negative, which
+    the suppression audits. Internal cells are always hidden and never published (``internal``).
+    """
     cells: dict[Key, None] = {}
     equations: dict[tuple[Key, tuple[Key, ...]], None] = {}
     quarter_list = quarters(dimensions)
@@ -241,7 +304,34 @@ def system(dimensions: Dimensions) -> tuple[list[Key], Equations]:
         measure, period, *rest = key
         if period == "all" and quarter_list:
             equations[(key, tuple((measure, quarter, *rest) for quarter in quarter_list))] = None  # type: ignore[misc]
+    for mco in dimensions.mcos:
+        for quarter in quarter_list:
+            joint = [
+                cell for month in dimensions.months if quarter_of(month) == quarter for cell in _joint_cells(month, mco)
+            ]
+            cells.update(dict.fromkeys(cell for cell, *_ in joint))
+            splits: list[tuple[Key, Callable[[bool, str, str], bool]]] = [
+                (("received", quarter, mco, ALL, ALL, EXPEDITED), lambda e, f, a: e),
+                *(
+                    (("first_response", quarter, mco, ALL, ALL, state), lambda e, f, a, s=state: f == s)
+                    for state, _ in FIRST_RESPONSE_STATES
+                ),
+                *(
+                    (("mco_answer", quarter, mco, ALL, ALL, state), lambda e, f, a, s=state: a == s)
+                    for state, _ in MCO_ANSWER_STATES
+                ),
+            ]
+            for total, chosen in splits:
+                equations[(total, tuple(cell for cell, *state in joint if chosen(*state)))] = None
+        for month in dimensions.months:
+            month_total = ("received", month, mco, ALL, ALL, ALL)
+            equations[(month_total, tuple(cell for cell, *_ in _joint_cells(month, mco)))] = None
     return list(cells), list(equations)
+
+
+def internal(cells: Iterable[Key]) -> set[Key]:
+    """The cells that only link the published ones: always hidden, never published."""
+    return {cell for cell in cells if cell[0] == JOINT}
 
 
 def period_days(period: str, dimensions: Dimensions) -> tuple[date, date]:
@@ -259,23 +349,54 @@ def period_days(period: str, dimensions: Dimensions) -> tuple[date, date]:
 
 
 def known_zeros(cells: Iterable[Key], dimensions: Dimensions) -> set[Key]:
-    """Cells anyone can tell are zero without the statistics: an MCO's cells for a period wholly outside its
-    contract (complaints cannot name it then; contract dates are public). Hiding them would protect nothing."""
-    zeros = set()
-    for key in cells:
-        mco, period = key[2], key[1]
-        if mco == ALL or mco not in dimensions.contracts:
-            continue
-        starts, ends = dimensions.contracts[mco]
-        first, last = period_days(period, dimensions)
-        if (starts and last < starts) or (ends and first > ends):
-            zeros.add(key)
-    return zeros
+    """Cells anyone can tell are zero without the statistics. Hiding them would protect nothing:
+
+    - an MCO's cells for a period wholly outside its contract (complaints cannot name it then; contract dates
+      are public);
+    - "late" for every complaint received in the period: too recent to be late yet
+      (``Dimensions.response_due_from``, ``answer_late_before``).
+    """
+    return {key for key in cells if _outside_contract(key, dimensions) or _ruled_out_by_dates(key, dimensions)}
+
+
+def _outside_contract(key: Key, dimensions: Dimensions) -> bool:
+    mco, period = key[2], key[1]
+    if mco == ALL or mco not in dimensions.contracts:
+        return False
+    starts, ends = dimensions.contracts[mco]
+    first, last = period_days(period, dimensions)
+    return bool((starts and last < starts) or (ends and first > ends))
+
+
+def _ruled_out_by_dates(key: Key, dimensions: Dimensions) -> bool:
+    measure, period, split = key[0], key[1], key[5]
+    if measure == JOINT:
+        handling, first_response, mco_answer = split.split("|")
+        handlings = [handling == EXPEDITED]
+    elif measure in ("first_response", "mco_answer"):
+        first_response, mco_answer = (split, "") if measure == "first_response" else ("", split)
+        handlings = [True, False]
+    else:
+        return False
+    first = period_days(period, dimensions)[0]
+    late_before = dimensions.answer_late_before
+    if mco_answer == LATE and late_before is not None and first >= late_before:
+        return True
+    if first_response != LATE:
+        return False
+    due_from = [dimensions.response_due_from.get(expedited) for expedited in handlings]
+    return all(day is not None and first >= day for day in due_from)
 
 
 def _whole(number: float) -> float | int:
     """29.0 reads as 29; a half day stays (28.5)."""
     return int(number) if float(number).is_integer() else number
+
+
+def _on_time_share(value: Callable[[Key], int | None], prefix: tuple[str, str, str, str, str]) -> float | None:
+    """On time as a share of those due so far (on time plus late), when both counts are shown."""
+    on_time, late = value((*prefix, ON_TIME)), value((*prefix, LATE))
+    return _share(on_time, None if on_time is None or late is None else on_time + late)
 
 
 def _share(part: int | None, total: int | None) -> float | None:
@@ -321,7 +442,13 @@ def publish(
     }
 
 
-MEASURE_COLUMNS = ["Expedited (%)", "Resolved so far (%)", "Median business days to resolution"]
+MEASURE_COLUMNS = [
+    "Expedited (%)",
+    "Resolved so far (%)",
+    "Median business days to resolution",
+    "First response on time (%)",
+    "MCO answered on time (%)",
+]
 
 
 def _measures(
@@ -343,11 +470,13 @@ def _measures(
                 _share(expedited, received),
                 _share(resolved, received),
                 _whole(median(durations)) if resolved and durations else None,
+                _on_time_share(value, ("first_response", period, mco, ALL, ALL)),
+                _on_time_share(value, ("mco_answer", period, mco, ALL, ALL)),
             ]
         )
     return {
         "kind": "measures",
-        "title": "Expedited share and time to resolution, by MCO",
+        "title": "Expedited share, time to resolution and deadlines met, by MCO",
         "row_label": "MCO",
         "column_label": "Measure",
         "rows": rows,

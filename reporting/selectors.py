@@ -5,14 +5,26 @@ view can show nothing the full tables do not.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from django.db.models import Max
+from django.conf import settings
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from complaints import clock
 from complaints.models import MCO, Category, Complaint, ComplaintEvent, ComplaintStatus, ReportingGroup
-from reporting.aggregates import OPEN, PUBLIC_REASONS, RESOLVED, Dimensions, Fact, month_of, months_between
+from reporting.aggregates import (
+    LATE,
+    NOT_SENT,
+    ON_TIME,
+    OPEN,
+    PUBLIC_REASONS,
+    RESOLVED,
+    Dimensions,
+    Fact,
+    month_of,
+    months_between,
+)
 from reporting.models import ReportSnapshot
 
 
@@ -62,15 +74,25 @@ def tables_for(snapshot: ReportSnapshot | None, filters: Filters) -> dict[str, d
     return {name: _narrow(table, filters) for name, table in tables.items()}
 
 
-def report_facts(today: date | None = None) -> tuple[Dimensions, list[Fact]]:
-    """One fact per complaint, in two grouped queries whatever the number of complaints."""
-    today = today or timezone.localdate()
-    resolved_at = dict(
-        ComplaintEvent.objects.filter(to_status=ComplaintStatus.RESOLVED, complaint__status=ComplaintStatus.RESOLVED)
+def _event_times(aggregate: type[Max] | type[Min], **lookups: object) -> dict[int, datetime]:
+    """Per complaint, the latest (Max) or earliest (Min) time of the events matching ``lookups``: one query."""
+    return dict(
+        ComplaintEvent.objects.filter(**lookups)
         .values("complaint_id")
-        .annotate(at=Max("created_at"))
+        .annotate(at=aggregate("created_at"))
         .values_list("complaint_id", "at")
     )
+
+
+def report_facts(today: date | None = None) -> tuple[Dimensions, list[Fact]]:
+    """One fact per complaint, in five grouped queries whatever the number of complaints."""
+    today = today or timezone.localdate()
+    S = ComplaintStatus
+    resolved_at = _event_times(Max, to_status=S.RESOLVED, complaint__status=S.RESOLVED)
+    # The first response is the first move out of "submitted" (taking it on, or closing it).
+    responded_at = _event_times(Min, from_status=S.SUBMITTED, to_status__in=[s for s in S.values if s != S.SUBMITTED])
+    # The MCO's part ends with its answer, or when the complaint is closed while waiting for it.
+    left_mco_at = _event_times(Min, from_status=S.AWAITING_MCO, to_status__in=[S.IN_REVIEW, S.RESOLVED, S.CLOSED])
     rows = list(
         Complaint.objects.values_list(
             "id",
@@ -82,7 +104,10 @@ def report_facts(today: date | None = None) -> tuple[Dimensions, list[Fact]]:
             "expedited",
             "status",
             "closure_reason",
-        ).order_by()
+            "first_response_due",
+            "forwarded_on",
+            "mco_answer_due",
+        ).order_by("pk")
     )
     local = timezone.localtime
     first_day = min((local(row[4]).date() for row in rows), default=today)
@@ -91,15 +116,23 @@ def report_facts(today: date | None = None) -> tuple[Dimensions, list[Fact]]:
     group_label = dict(ReportingGroup.choices)
     reason_codes = {code for code, _ in PUBLIC_REASONS}
     facts = []
-    for pk, mco, group, topic, submitted, updated, expedited, status, reason in rows:
+    response_days = {
+        True: settings.PORTAL_FIRST_RESPONSE_BUSINESS_DAYS_EXPEDITED,
+        False: settings.PORTAL_FIRST_RESPONSE_BUSINESS_DAYS,
+    }
+    for pk, mco, group, topic, submitted, updated, expedited, status, reason, *clocks in rows:
         received = local(submitted).date()
         outcome, days = OPEN, None
-        if status == ComplaintStatus.RESOLVED:
+        if status == S.RESOLVED:
             outcome = RESOLVED
             days = business_days(received, max(received, local(resolved_at.get(pk, updated)).date()))
-        elif status == ComplaintStatus.CLOSED:
+        elif status == S.CLOSED:
             outcome = reason if reason in reason_codes else "other"
-        facts.append(Fact(mco, group_label[group], topic, month_of(received), expedited, outcome, days))
+        first_due, forwarded_on, answer_due = clocks
+        first_due = first_due or clock.add_business_days(received, response_days[expedited])
+        first = _on_time_so_far(responded_at.get(pk), first_due, status == S.SUBMITTED, today)
+        answer = _mco_answer(left_mco_at.get(pk), answer_due, bool(forwarded_on) or status == S.AWAITING_MCO, today)
+        facts.append(Fact(mco, group_label[group], topic, month_of(received), expedited, outcome, days, first, answer))
     dimensions = Dimensions(
         mcos=list(MCO.objects.order_by("name").values_list("short_name", flat=True)),
         groups=[label for _, label in ReportingGroup.choices],
@@ -109,5 +142,31 @@ def report_facts(today: date | None = None) -> tuple[Dimensions, list[Fact]]:
             short: (starts, ends)
             for short, starts, ends in MCO.objects.values_list("short_name", "active_from", "active_to")
         },
+        response_due_from={flag: _due_from(today, number) for flag, number in response_days.items()},
+        answer_late_before=today - timedelta(days=settings.PORTAL_MCO_ANSWER_DAYS),
     )
     return dimensions, facts
+
+
+def _on_time_so_far(done: datetime | None, due: date, waiting: bool, today: date) -> str:
+    """Done by the due date, or still waiting with the due date not passed: on time so far; otherwise late.
+    (Something that moved on without a recorded event, from before events were kept, counts as on time.)"""
+    if done is not None:
+        return ON_TIME if timezone.localtime(done).date() <= due else LATE
+    return LATE if waiting and today > due else ON_TIME
+
+
+def _mco_answer(left: datetime | None, due: date | None, sent: bool, today: date) -> str:
+    """Not sent to the MCO, or on time so far / late by the MCO's due date (a complaint closed while waiting for
+    the MCO counts by the day it was closed)."""
+    if not sent or due is None:
+        return NOT_SENT
+    return _on_time_so_far(left, due, left is None, today)
+
+
+def _due_from(today: date, business_days: int) -> date:
+    """The first day a complaint can be received and still not be due its first response today."""
+    day = today
+    while clock.add_business_days(day - timedelta(days=1), business_days) >= today:
+        day -= timedelta(days=1)
+    return day

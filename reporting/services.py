@@ -16,7 +16,11 @@ def report_snapshot_refresh() -> ReportSnapshot:
     counts, days = aggregates.count(facts)
     cells, equations = aggregates.system(dimensions)
     values = {cell: counts.get(cell, 0) for cell in cells}
-    public = aggregates.known_zeros(cells, dimensions)
-    hidden = suppress_system(values, equations, threshold=threshold, public=public)
+    # A cell anyone takes for zero is counted as known only when it is zero (data entered against the time
+    # limits, say, are still protected).
+    public = {cell for cell in aggregates.known_zeros(cells, dimensions) if values[cell] == 0}
+    hidden = suppress_system(
+        values, equations, threshold=threshold, also_hide=aggregates.internal(cells), public=public
+    )
     data = aggregates.publish(dimensions, counts, days, hidden)
     return ReportSnapshot.objects.create(threshold=threshold, data=data)

@@ -15,15 +15,22 @@ quarters, between two tables that share a total). Rules:
   above is checked again with every derivable cell counted as known (a hidden total that can be worked out does
   not protect small hidden parts), as is the sum of any two hidden parts of one equation. While any of this
   fails, another entry of one of those equations is hidden.
+- bounds, over the whole system: counts are never negative, so a reader can bound hidden cells by linear
+  programming even where nothing is pinned exactly. Every hidden small count must still be possibly 0 and
+  possibly the threshold or more (``bounded``); while one is not, another entry of one of its equations is
+  hidden.
 Everything repeats until nothing changes. Each round hides more, so it ends; if a round can hide nothing more
 (inconsistent input, or rarely a cell pinned only through equations already fully hidden), every cell is hidden.
 
-Only equations are modelled: the published cells must not be linked by "at most" relations (one set of
-complaints inside another without adding up to it), which linear programming could exploit. reporting.aggregates
-publishes only splits of one partition of the complaints for that reason.
+Links between tables that are not sums ("at most" relations, dates that rule a state out) are turned into
+equations by the caller, with internal cells that are always hidden and known zeros marked ``public``:
+reporting.aggregates does this for the published statistics.
 """
 
 from collections.abc import Hashable, Iterable, Sequence
+
+import highspy
+import numpy
 
 Key = Hashable
 Equation = tuple[Key, tuple[Key, ...]]  # (total, parts): total = sum(parts)
@@ -106,7 +113,12 @@ def suppress_system(
             and (exposed(n, known) or _small_pair(equations[n], hidden, known, values, pivots, small))
         ]
         if not pinned and not summed:
-            return frozenset(hidden)
+            # The exact checks pass; now bounds. Counts are never negative, so a reader can also bound hidden
+            # cells (linear programming over everything shown); a hidden small count must stay possibly 0 and
+            # possibly at least the threshold.
+            pinned = bounded(values, equations, hidden, threshold=threshold)
+            if not pinned:
+                return frozenset(hidden)
         before = len(hidden)
         for key in pinned:
             # One more hidden entry per determined cell, in the equation offering the smallest candidate.
@@ -128,6 +140,72 @@ def suppress_system(
             # Nothing left to hide around them (with inconsistent input, or rarely when a cell is pinned only
             # through equations already fully hidden): publish nothing rather than loop or leak.
             return frozenset(values) - public
+
+
+def bounded(values: dict[Key, int], equations: Sequence[Equation], hidden: set[Key], *, threshold: int) -> list[Key]:
+    """Hidden small counts whose possible range, given every shown cell, the equations and counts never being
+    negative, leaves out 0 or leaves out the threshold — a reader could tell the count is not zero, or that it is
+    below the threshold.
+
+    Ranges come from linear programming (HiGHS): the hidden cells are the variables, each equation a constraint.
+    The linear relaxation's range contains the whole-number one, so it never reports a cell as safe that whole
+    numbers would expose. Every solution found is a witness for all the cells it shows at 0 (or at the threshold
+    or more), so one solve for all of them first, then one per cell still unproven, is enough.
+    """
+    small = sorted((key for key in hidden if 0 < values[key] < threshold), key=repr)
+    if not small:
+        return []
+    unknown = sorted(hidden, key=repr)
+    column = {key: i for i, key in enumerate(unknown)}
+    capped = {key: len(unknown) + i for i, key in enumerate(small)}  # min(cell, threshold), to maximise together
+    width = len(unknown) + len(small)
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    upper = numpy.concatenate([numpy.full(len(unknown), highspy.kHighsInf), numpy.full(len(small), threshold)])
+    solver.addVars(width, numpy.zeros(width), upper)
+    for total, parts in equations:
+        row: dict[int, float] = {}
+        constant = 0
+        for key, sign in ((total, -1), *((part, 1) for part in parts)):
+            if key in column:
+                row[column[key]] = row.get(column[key], 0) + sign
+            else:
+                constant += sign * values[key]
+        row = {i: c for i, c in row.items() if c}
+        if row:
+            indices = numpy.fromiter(row, dtype=numpy.int32)
+            solver.addRow(-constant, -constant, len(row), indices, numpy.array([row[i] for i in indices], float))
+    for key in small:  # capped <= cell
+        solver.addRow(0, highspy.kHighsInf, 2, numpy.array([column[key], capped[key]], numpy.int32), _ONE_MINUS_ONE)
+
+    def witnesses(sense: highspy.ObjSense, costs: dict[int, float], found: set[Key], test) -> None:  # type: ignore[no-untyped-def]
+        objective = numpy.zeros(width)
+        objective[list(costs)] = list(costs.values())
+        solver.changeColsCost(width, numpy.arange(width, dtype=numpy.int32), objective)
+        solver.changeObjectiveSense(sense)
+        solver.run()
+        if solver.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            solution = solver.getSolution().col_value
+            found.update(key for key in small if test(solution[column[key]]))
+
+    can_be_zero: set[Key] = set()
+    at_zero = lambda value: value <= _TOLERANCE  # noqa: E731
+    witnesses(highspy.ObjSense.kMinimize, {column[key]: 1.0 for key in small}, can_be_zero, at_zero)
+    for key in small:
+        if key not in can_be_zero:
+            witnesses(highspy.ObjSense.kMinimize, {column[key]: 1.0}, can_be_zero, at_zero)
+    can_be_large: set[Key] = set()
+    at_threshold = lambda value: value >= threshold - _TOLERANCE  # noqa: E731
+    witnesses(highspy.ObjSense.kMaximize, {capped[key]: 1.0 for key in small}, can_be_large, at_threshold)
+    for key in small:
+        if key not in can_be_large:
+            witnesses(highspy.ObjSense.kMaximize, {capped[key]: 1.0}, can_be_large, at_threshold)
+    # A solver giving no answer proves nothing: the cell counts as exposed.
+    return [key for key in small if key not in can_be_zero or key not in can_be_large]
+
+
+_TOLERANCE = 1e-6
+_ONE_MINUS_ONE = numpy.array([1.0, -1.0])
 
 
 def _small_pair(equation, hidden, known, values, pivots, small) -> bool:  # type: ignore[no-untyped-def]

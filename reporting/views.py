@@ -3,6 +3,7 @@
 import csv
 import io
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -66,10 +67,11 @@ SECTIONS = [
         ["received_by_month_and_mco", "received_by_mco_and_provider_group", "received_by_topic_and_mco"],
     ),
     ("What happened to them", ["outcome_by_mco", "timeliness_by_mco", "expedited_by_mco"]),
+    ("Time limits", ["first_response_by_mco", "mco_answer_by_mco"]),
 ]
 
-# A split table (two columns and a total per MCO) would chart the MCO totals again: it is a table only.
-UNCHARTED = {"expedited_by_mco"}
+# A split table (a few columns and a total per MCO) would chart the MCO totals again: it is a table only.
+UNCHARTED = {"expedited_by_mco", "first_response_by_mco", "mco_answer_by_mco"}
 OUTCOME_LABEL = dict(OUTCOMES)
 
 
@@ -151,7 +153,14 @@ def _rows(table: dict) -> list[dict[str, object]]:
 def methodology(request: HttpRequest) -> HttpResponse:
     snapshot = selectors.snapshot_latest()
     threshold = snapshot.threshold if snapshot else 11
-    return render(request, "reporting/methodology.html", {"threshold": threshold, "licence": LICENCE})
+    context = {
+        "threshold": threshold,
+        "licence": LICENCE,
+        "first_response_days": settings.PORTAL_FIRST_RESPONSE_BUSINESS_DAYS,
+        "first_response_days_expedited": settings.PORTAL_FIRST_RESPONSE_BUSINESS_DAYS_EXPEDITED,
+        "mco_answer_days": settings.PORTAL_MCO_ANSWER_DAYS,
+    }
+    return render(request, "reporting/methodology.html", context)
 
 
 def _meta(snapshot: ReportSnapshot | None, filters: selectors.Filters) -> dict[str, object]:

@@ -1,6 +1,7 @@
 """Public statistics: aggregates on a small data set, one snapshot behind every page, CSV = JSON = page."""
 
 import csv
+import html
 import io
 import re
 import uuid
@@ -84,6 +85,11 @@ def test_the_numbers_on_a_small_data_set(data):
     assert outcome["row_totals"][premature] is None  # 2: suppressed
     # Molina's 12 resolved are hidden: with Aetna's single open complaint hidden, they would give it away.
     assert outcome["cells"][outcome["rows"].index("Resolved")][outcome["columns"].index("Molina")] is None
+    first_response = table(data, "first_response_by_mco")
+    molina = first_response["rows"].index("Molina")
+    assert first_response["cells"][molina] == [24, 11] and first_response["column_totals"][1] == 11
+    answer = table(data, "mco_answer_by_mco")
+    assert answer["column_totals"] == [0, 0, 64]  # none sent to the MCO
     months = table(data, "received_by_month_and_mco", EARLIER_QUARTER)
     month = months["rows"].index(timezone.localtime(EARLIER).strftime("%B %Y"))
     assert months["cells"][month][months["columns"].index("Molina")] == 11
@@ -94,9 +100,13 @@ def test_the_numbers_on_a_small_data_set(data):
 def test_shares_and_medians_only_on_shown_counts(data):
     measures = table(data, "timeliness_by_mco")
     row = dict(zip(measures["rows"], measures["cells"], strict=True))
-    assert row["Meridian"] == [0.0, 0.0, None]  # none of 14 expedited or resolved: no median
-    assert row["Molina"] == [0.0, None, None]  # its resolved count is suppressed, so are the share and the median
-    assert row["Aetna"] == [None, None, None]  # 3 received: suppressed
+    # None of 14 expedited or resolved: no median. All 14 are within their first-response time (on time so far);
+    # none was sent to the MCO, so there is no MCO share.
+    assert row["Meridian"] == [0.0, 0.0, None, 100.0, None]
+    # Its resolved count is suppressed, so are the share and the median; the 11 earlier complaints are overdue for
+    # their first response: 24 of 35 on time so far.
+    assert row["Molina"] == [0.0, None, None, 68.6, None]
+    assert row["Aetna"] == [None] * 5  # 3 received: suppressed
 
 
 def test_the_median_and_shares_on_shown_counts():
@@ -105,12 +115,19 @@ def test_the_median_and_shares_on_shown_counts():
     dims = A.Dimensions(mcos=["Alpha", "Beta"], groups=["Hospital"], topics=["Claims"], months=["2026-10"])
     fact = A.Fact("Alpha", "Hospital", "Claims", "2026-10", False, "open", None)
     facts = [fact._replace(outcome="resolved", business_days=days) for days in (3, 5, 5, 8, 9, 12, 20, 21, 22, 30, 31)]
-    facts += [fact] * 13 + [fact._replace(expedited=True)] * 11 + [fact._replace(mco="Beta")] * 40
+    # The resolved ones were sent to the MCO, which answered late; 13 open ones wait for the MCO within its time;
+    # the 11 expedited ones had a late first response.
+    facts = [f._replace(mco_answer=A.LATE) for f in facts]
+    facts += [fact._replace(mco_answer=A.ON_TIME)] * 13
+    facts += [fact._replace(expedited=True, first_response=A.LATE)] * 11 + [fact._replace(mco="Beta")] * 40
     counts, days = A.count(facts)
     published = A.publish(dims, counts, days, frozenset())
     rows = dict(zip(*(published["tables"]["all"]["timeliness_by_mco"][k] for k in ("rows", "cells")), strict=True))
-    assert rows["Alpha"] == [31.4, 31.4, 12]  # 11 of 35 expedited, 11 of 35 resolved; the middle of 11 durations
-    assert rows["All MCOs"] == [14.7, 14.7, 12]
+    # 11 of 35 expedited, 11 of 35 resolved; the middle of 11 durations; 24 of 35 first responses on time so far;
+    # 13 of the 24 sent to the MCO on time so far.
+    assert rows["Alpha"] == [31.4, 31.4, 12, 68.6, 54.2]
+    assert rows["All MCOs"] == [14.7, 14.7, 12, 85.3, 54.2]  # Beta: 40 on time, none sent to the MCO
+    assert rows["Beta"][3:] == [100.0, None]
 
 
 def every_number(t: dict) -> list:
@@ -149,7 +166,7 @@ def test_csv_json_and_page_show_the_same_numbers(client, data):
                     assert line["value"] == ("" if value is None else str(value))
                     assert line["period"] == payload["_meta"]["filters"]["period"]
             section = page.split(f'id="{name}-heading"')[1].split("</section>")[0]
-            assert t["title"] in section
+            assert t["title"] in html.unescape(section)
             page_cells = re.findall(r"<td>\s*(.*?)\s*</td>", section.split("<tbody>")[1], re.S)
             published = [v for row in t["cells"] for v in row]
             if t["kind"] == "counts":  # each row ends with its total, then the row of column totals

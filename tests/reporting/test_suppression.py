@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reporting.suppression import suppress_system
+from reporting.suppression import bounded, suppress_system
 
 Cell = tuple[int, int]  # a table entry (row, column); column -1 is the row total, row -1 the column total
 
@@ -155,3 +155,15 @@ def test_no_hidden_small_count_is_pinned_by_the_shown_entries_and_totals(table):
     for cell in hidden:
         if 0 < values[cell] < 11:
             assert not determined(hidden, equations, cell), (cell, table)
+
+
+def test_a_count_bounded_by_counts_never_being_negative_is_caught_and_protected():
+    """x + y = 12 is shown, and y = w + 11 with 11 shown: y is at least 11, so x is 0 or 1 — no single value is
+    pinned (x + w = 1, but x and w share no row), yet a reader learns x is at most 1."""
+    values = {"total": 12, "x": 1, "y": 11, "w": 0, "v": 11}
+    equations = [("total", ("x", "y")), ("y", ("w", "v"))]
+    assert bounded(values, equations, {"x", "y", "w"}, threshold=11) == ["x"]
+    hidden = suppress_system(values, equations)
+    assert "x" in hidden and bounded(values, equations, set(hidden), threshold=11) == []
+    # Hidden with nothing left to bound it, the count could be anything from 0 to 12: safe.
+    assert bounded(values, [("total", ("x", "y"))], {"x", "y"}, threshold=11) == []
