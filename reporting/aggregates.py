@@ -3,13 +3,14 @@
 Each complaint becomes a ``Fact``: its MCO, provider type group, topic, month received, whether it is expedited,
 what has happened to it so far (still open, resolved, or closed with a reason), and how its first response and the
 MCO's answer stand against their time limits (on time so far, late or overdue; or not sent to the MCO). Every
-published number counts complaints *received* in a period and is a *cell* ``(measure, period, mco, group, topic,
-split)`` — ``ALL`` for "every value" — so every published number is a sum of the same
-one-complaint-one-place partition:
+published number is a *cell* ``(measure, period, mco, group, topic, split)`` — ``ALL`` for "every value". All but
+one table count complaints *received* in a period, so their numbers are sums of the same one-complaint-one-place
+partition:
 
 - received by provider type group and MCO, by topic and MCO, by month and MCO;
 - received split by handling (expedited or standard), by outcome so far (open, resolved, closed by reason), by
-  first response and by MCO answer.
+  first response and by MCO answer;
+- and resolved by month resolved and MCO (below).
 
 Tables that share a total share the very same cell; each table states its equations (rows and columns add up to
 their totals), the months add up to their quarter and each all-time cell to the quarters. What a reader can tell
@@ -17,9 +18,10 @@ from the dates — a recent complaint cannot be late yet — is linked in with i
 (``system``) and known zeros (``known_zeros``). The system is suppressed as a whole
 (``reporting.suppression.suppress_system``), bounds included.
 
-Counts by the date something was resolved or closed are not published: complaints resolved in a month are not a
-split of those received in it, and the links between the two ("at most" relations across many months) would need
-far more internal cells. Shares and medians are shown only when every count they are built on is shown.
+One table counts by another date: complaints *resolved* in each month, whenever they were received. It is linked to
+the rest by internal cells too: per MCO, the complaints received in one month and resolved in the same or a later
+one, and those of the month not resolved. Shares and medians are shown only when every count they are built on is
+shown.
 """
 
 from collections import Counter
@@ -71,9 +73,16 @@ class Fact(NamedTuple):
     business_days: int | None  # received to resolved, business days (resolved complaints only)
     first_response: str = ON_TIME  # ON_TIME (so far: answered in time, or not yet due) or LATE (or overdue)
     mco_answer: str = NOT_SENT  # ON_TIME (so far), LATE (or overdue), or NOT_SENT to the MCO
+    resolved: str | None = None  # "YYYY-MM" resolved (resolved complaints; missing: the month received)
+
+    def resolved_month(self) -> str | None:
+        return (self.resolved or self.received) if self.outcome == RESOLVED else None
 
 
-JOINT = "joint"  # internal cells, never published: see system()
+# Internal cells, never published (see system()): per month received and MCO, the handling x first response x MCO
+# answer combinations; the complaints resolved in each later month; and those not resolved.
+JOINT, RESOLVED_FROM, UNRESOLVED = "joint", "resolved_from", "unresolved"
+INTERNAL = frozenset({JOINT, RESOLVED_FROM, UNRESOLVED})
 
 
 @dataclass(frozen=True)
@@ -189,6 +198,15 @@ def table_specs(dimensions: Dimensions, period: str) -> list[TableSpec]:
             lambda r, c: ("received", p if r == ALL else r, c, ALL, ALL, ALL),
         ),
         TableSpec(
+            "resolved_by_month_and_mco",
+            "Complaints resolved, by month resolved and MCO",
+            "Month resolved",
+            "MCO",
+            months,
+            mcos,
+            lambda r, c: ("resolved_in", p if r == ALL else r, c, ALL, ALL, ALL),
+        ),
+        TableSpec(
             "received_by_mco_and_provider_group",
             "Complaints received, by provider type and MCO",
             "Provider type",
@@ -260,6 +278,14 @@ def count(facts: Iterable[Fact]) -> tuple[Counter[Key], dict[tuple[str, str], li
                 counts[("mco_answer", period, mco, ALL, ALL, fact.mco_answer)] += number
                 if fact.outcome == RESOLVED and fact.business_days is not None:
                     days.setdefault((period, mco), []).extend([fact.business_days] * number)
+        resolved = fact.resolved_month()
+        if resolved:
+            for period in (resolved, quarter_of(resolved), "all"):
+                for mco in (fact.mco, ALL):
+                    counts[("resolved_in", period, mco, ALL, ALL, ALL)] += number
+            counts[(RESOLVED_FROM, fact.received, fact.mco, ALL, ALL, resolved)] += number
+        else:
+            counts[(UNRESOLVED, fact.received, fact.mco, ALL, ALL, ALL)] += number
         counts[joint_key(fact.received, fact.mco, fact.expedited, fact.first_response, fact.mco_answer)] += number
     return counts, days
 
@@ -326,12 +352,32 @@ def system(dimensions: Dimensions) -> tuple[list[Key], Equations]:
         for month in dimensions.months:
             month_total = ("received", month, mco, ALL, ALL, ALL)
             equations[(month_total, tuple(cell for cell, *_ in _joint_cells(month, mco)))] = None
+        # Complaints received in one month and resolved in the same or a later one: the resolved ones of a quarter
+        # (outcome table), those resolved in a month (resolved table), at most the month's complaints.
+        later = {
+            received: [
+                (RESOLVED_FROM, received, mco, ALL, ALL, month) for month in dimensions.months if month >= received
+            ]
+            for received in dimensions.months
+        }
+        for received, resolved in later.items():
+            unresolved = (UNRESOLVED, received, mco, ALL, ALL, ALL)
+            cells.update(dict.fromkeys([*resolved, unresolved]))
+            equations[(("received", received, mco, ALL, ALL, ALL), (*resolved, unresolved))] = None
+        for month in dimensions.months:
+            resolved_in = tuple(cell for cells_of in later.values() for cell in cells_of if cell[5] == month)
+            equations[(("resolved_in", month, mco, ALL, ALL, ALL), resolved_in)] = None
+        for quarter in quarter_list:
+            of_quarter = tuple(
+                cell for month, cells_of in later.items() if quarter_of(month) == quarter for cell in cells_of
+            )
+            equations[(("outcome", quarter, mco, ALL, ALL, RESOLVED), of_quarter)] = None
     return list(cells), list(equations)
 
 
 def internal(cells: Iterable[Key]) -> set[Key]:
     """The cells that only link the published ones: always hidden, never published."""
-    return {cell for cell in cells if cell[0] == JOINT}
+    return {cell for cell in cells if cell[0] in INTERNAL}
 
 
 def period_days(period: str, dimensions: Dimensions) -> tuple[date, date]:
@@ -365,7 +411,8 @@ def _outside_contract(key: Key, dimensions: Dimensions) -> bool:
         return False
     starts, ends = dimensions.contracts[mco]
     first, last = period_days(period, dimensions)
-    return bool((starts and last < starts) or (ends and first > ends))
+    # A complaint received under the contract may be resolved after it ends.
+    return bool((starts and last < starts) or (ends and first > ends and key[0] != "resolved_in"))
 
 
 def _ruled_out_by_dates(key: Key, dimensions: Dimensions) -> bool:

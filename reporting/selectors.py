@@ -122,17 +122,31 @@ def report_facts(today: date | None = None) -> tuple[Dimensions, list[Fact]]:
     }
     for pk, mco, group, topic, submitted, updated, expedited, status, reason, *clocks in rows:
         received = local(submitted).date()
-        outcome, days = OPEN, None
+        outcome, days, resolved = OPEN, None, None
         if status == S.RESOLVED:
             outcome = RESOLVED
-            days = business_days(received, max(received, local(resolved_at.get(pk, updated)).date()))
+            resolved = max(received, local(resolved_at.get(pk, updated)).date())
+            days = business_days(received, resolved)
         elif status == S.CLOSED:
             outcome = reason if reason in reason_codes else "other"
         first_due, forwarded_on, answer_due = clocks
         first_due = first_due or clock.add_business_days(received, response_days[expedited])
         first = _on_time_so_far(responded_at.get(pk), first_due, status == S.SUBMITTED, today)
         answer = _mco_answer(left_mco_at.get(pk), answer_due, bool(forwarded_on) or status == S.AWAITING_MCO, today)
-        facts.append(Fact(mco, group_label[group], topic, month_of(received), expedited, outcome, days, first, answer))
+        facts.append(
+            Fact(
+                mco,
+                group_label[group],
+                topic,
+                month_of(received),
+                expedited,
+                outcome,
+                days,
+                first,
+                answer,
+                month_of(resolved) if resolved else None,
+            )
+        )
     dimensions = Dimensions(
         mcos=list(MCO.objects.order_by("name").values_list("short_name", flat=True)),
         groups=[label for _, label in ReportingGroup.choices],

@@ -21,6 +21,8 @@ quarters, between two tables that share a total). Rules:
   hidden.
 Everything repeats until nothing changes. Each round hides more, so it ends; if a round can hide nothing more
 (inconsistent input, or rarely a cell pinned only through equations already fully hidden), every cell is hidden.
+Finally, hidden cells the shown ones determine anyway (never a small count by then) are shown: a * there would
+protect nothing.
 
 Links between tables that are not sums ("at most" relations, dates that rule a state out) are turned into
 equations by the caller, with internal cells that are always hidden and known zeros marked ``public``:
@@ -50,7 +52,8 @@ def suppress_system(
     counted on as protection.
     """
     public = frozenset(public)
-    hidden = ({key for key, value in values.items() if 0 < value < threshold} | set(also_hide)) - public
+    also_hide = frozenset(also_hide)
+    hidden = ({key for key, value in values.items() if 0 < value < threshold} | also_hide) - public
     containing: dict[Key, list[int]] = {}
     for number, (total, parts) in enumerate(equations):
         for key in (total, *parts):
@@ -118,7 +121,9 @@ def suppress_system(
             # possibly at least the threshold.
             pinned = bounded(values, equations, hidden, threshold=threshold)
             if not pinned:
-                return frozenset(hidden)
+                # A hidden cell the shown ones determine anyway (none is a small count now) protects nothing: show
+                # it, rather than a * where anyone can work out the number (a zero under a total of 0, say).
+                return frozenset(hidden - (known - also_hide))
         before = len(hidden)
         for key in pinned:
             # One more hidden entry per determined cell, in the equation offering the smallest candidate.

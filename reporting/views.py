@@ -66,7 +66,7 @@ SECTIONS = [
         "Complaints received",
         ["received_by_month_and_mco", "received_by_mco_and_provider_group", "received_by_topic_and_mco"],
     ),
-    ("What happened to them", ["outcome_by_mco", "timeliness_by_mco", "expedited_by_mco"]),
+    ("What happened to them", ["outcome_by_mco", "timeliness_by_mco", "expedited_by_mco", "resolved_by_month_and_mco"]),
     ("Time limits", ["first_response_by_mco", "mco_answer_by_mco"]),
 ]
 

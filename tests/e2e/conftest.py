@@ -48,6 +48,9 @@ class Checked:
         return self.page
 
     def check(self) -> None:
+        # A click that submits a form returns once the next page starts arriving: check the whole page, not the
+        # part parsed so far (a busy machine showed a half-parsed filter heading as an empty <summary>).
+        self.page.wait_for_load_state("load")
         results = self.axe.run(self.page, options={"runOnly": {"type": "tag", "values": WCAG}})
         self.checked.append(self.page.url)
         violations = results.response["violations"]

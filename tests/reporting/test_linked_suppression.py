@@ -42,16 +42,19 @@ QUARTER = {"2026-03": "2026-Q1", "2026-04": "2026-Q2", "2026-05": "2026-Q2"}
 OUTCOMES = [code for code, _ in A.OUTCOMES]
 FIRST = [code for code, _ in A.FIRST_RESPONSE_STATES]
 ANSWER = [code for code, _ in A.MCO_ANSWER_STATES]
-ATOMS = list(
-    itertools.product(
+# The last characteristic: the month a resolved complaint was resolved (that month or a later one), else None.
+ATOMS = [
+    (*atom, resolved)
+    for atom in itertools.product(
         DIMENSIONS.mcos, DIMENSIONS.groups, DIMENSIONS.topics, MONTHS, [True, False], OUTCOMES, FIRST, ANSWER
     )
-)
+    for resolved in ([m for m in MONTHS if m >= atom[3]] if atom[5] == A.RESOLVED else [None])
+]
 
 
 def ruled_out(atom) -> bool:  # type: ignore[no-untyped-def]
     """Complaints anyone can tell do not exist: outside Beta's contract, or late before the time was up."""
-    mco, _, _, month, expedited, _, first, answer = atom
+    mco, _, _, month, expedited, _, first, answer, _ = atom
     starts = date.fromisoformat(f"{month}-01")
     return (
         (mco == "Beta" and month == "2026-03")
@@ -67,7 +70,7 @@ POSSIBLE = [i for i in range(len(ATOMS)) if i not in KNOWN_ZERO]
 def member(cell, atom) -> bool:  # type: ignore[no-untyped-def]
     """Whether the complaints of ``atom`` are counted in ``cell``, from the meaning of a cell alone."""
     measure, period, mco, group, topic, split = cell
-    a_mco, a_group, a_topic, month, expedited, outcome, first, answer = atom
+    a_mco, a_group, a_topic, month, expedited, outcome, first, answer, resolved = atom
     handling = A.EXPEDITED if expedited else A.STANDARD
 
     def matches(part: str, value: object) -> bool:
@@ -75,6 +78,12 @@ def member(cell, atom) -> bool:  # type: ignore[no-untyped-def]
 
     if measure == A.JOINT:  # internal: one month, one MCO, one combination of handling, first response, answer
         return period == month and mco == a_mco and split.split("|") == [handling, first, answer]
+    if measure == A.RESOLVED_FROM:  # internal: received in one month, resolved in another
+        return period == month and mco == a_mco and split == resolved
+    if measure == A.UNRESOLVED:  # internal: received in one month, not resolved
+        return period == month and mco == a_mco and resolved is None
+    if measure == "resolved_in":  # counted by the month resolved
+        return resolved is not None and period in ("all", resolved, QUARTER[resolved]) and matches(mco, a_mco)
     if period not in ("all", month, QUARTER[month]) or not matches(mco, a_mco):
         return False
     if not (matches(group, a_group) and matches(topic, a_topic)):
@@ -184,9 +193,9 @@ counts_strategy = st.integers(1, 4) | st.integers(5, 40)
 def test_no_small_count_is_shown_or_derivable_across_all_published_tables(atoms):
     facts = []
     for index, number in atoms:
-        mco, group, topic, month, expedited, outcome, first, answer = ATOMS[index]
+        mco, group, topic, month, expedited, outcome, first, answer, resolved = ATOMS[index]
         days = 5 if outcome == A.RESOLVED else None
-        facts += [A.Fact(mco, group, topic, month, expedited, outcome, days, first, answer)] * number
+        facts += [A.Fact(mco, group, topic, month, expedited, outcome, days, first, answer, resolved)] * number
     counts, _ = A.count(facts)
     cells, equations = A.system(DIMENSIONS)
     values = {cell: counts.get(cell, 0) for cell in cells}
@@ -200,25 +209,29 @@ def test_no_small_count_is_shown_or_derivable_across_all_published_tables(atoms)
 def test_the_cells_are_what_the_tables_say():
     """The atom meaning above agrees with the production counts (so the audit checks the real numbers)."""
     picks = [(0, 3), (len(ATOMS) - 1, 12), (200, 4), (77, 9), (2000, 5)]
+    picks += [(next(i for i, atom in enumerate(ATOMS) if atom[8] == "2026-05" and atom[3] == "2026-03"), 7)]
     facts = [A.Fact(*ATOMS[i][:6], None, *ATOMS[i][6:]) for i, n in picks for _ in range(n)]
     counts, _ = A.count(facts)
     cells, _ = A.system(DIMENSIONS)
     for cell in cells:
         assert counts.get(cell, 0) == sum(n for i, n in picks if member(cell, ATOMS[i])), cell
-    assert counts[("received", "all", A.ALL, A.ALL, A.ALL, A.ALL)] == 33
+    assert counts[("received", "all", A.ALL, A.ALL, A.ALL, A.ALL)] == 40
+    assert counts[("resolved_in", "2026-Q2", A.ALL, A.ALL, A.ALL, A.ALL)] >= 7
 
 
 def test_every_published_split_is_a_partition_of_the_complaints_received():
     """Each table splits the same complaints; the internal cells tie the handling, first-response and MCO-answer
     splits to the months (so a reader's knowledge of dates is in the equations)."""
     cells, _ = A.system(DIMENSIONS)
-    splits = {(cell[0], cell[5]) for cell in cells if cell[0] != A.JOINT}
-    assert {measure for measure, _ in splits} == {"received", "outcome", "first_response", "mco_answer"}
+    splits = {(cell[0], cell[5]) for cell in cells if cell[0] not in A.INTERNAL}
+    assert {measure for measure, _ in splits} == {"received", "outcome", "first_response", "mco_answer", "resolved_in"}
     assert {split for measure, split in splits if measure == "outcome"} == set(OUTCOMES)
     assert {split for measure, split in splits if measure == "first_response"} == set(FIRST)
     assert {split for measure, split in splits if measure == "mco_answer"} == set(ANSWER)
     assert {split for measure, split in splits if measure == "received"} == {A.ALL, A.EXPEDITED, A.STANDARD}
-    assert len(A.internal(cells)) == len(DIMENSIONS.mcos) * len(MONTHS) * 2 * len(FIRST) * len(ANSWER)
+    joint = len(DIMENSIONS.mcos) * len(MONTHS) * 2 * len(FIRST) * len(ANSWER)
+    resolution = len(DIMENSIONS.mcos) * (3 + 2 + 1 + len(MONTHS))  # (received, resolved) pairs, and not resolved
+    assert len(A.internal(cells)) == joint + resolution
 
 
 def test_cells_outside_an_mco_contract_are_known_zeros():
@@ -227,7 +240,9 @@ def test_cells_outside_an_mco_contract_are_known_zeros():
     assert ("received", "2026-03", "Beta", A.ALL, A.ALL, A.ALL) in zeros
     assert ("received", "2026-Q1", "Beta", "Hospital", A.ALL, A.ALL) in zeros
     assert ("outcome", "2026-Q1", "Beta", A.ALL, A.ALL, A.RESOLVED) in zeros
-    assert not {c for c in zeros if c[0] != A.JOINT and (c[1] in ("2026-04", "2026-Q2", "all") or c[2] != "Beta")}
+    assert not {
+        c for c in zeros if c[0] not in A.INTERNAL and (c[1] in ("2026-04", "2026-Q2", "all") or c[2] != "Beta")
+    }
 
 
 def test_late_before_the_time_is_up_is_a_known_zero():

@@ -77,14 +77,17 @@ def test_the_numbers_on_a_small_data_set(data):
     assert totals(now)["Molina"] == 24 and totals(earlier)["Molina"] == 11 and earlier["total"] == 11
     outcome = table(data, "outcome_by_mco")
     still_open = outcome["rows"].index("Still open")
-    assert (
-        outcome["row_totals"][still_open] == 50
-        and outcome["cells"][still_open][outcome["columns"].index("Meridian")] == 14
-    )
+    assert outcome["cells"][still_open][outcome["columns"].index("Meridian")] == 14
     premature = outcome["rows"].index("Closed: MCO not given the chance first")
     assert outcome["row_totals"][premature] is None  # 2: suppressed
-    # Molina's 12 resolved are hidden: with Aetna's single open complaint hidden, they would give it away.
-    assert outcome["cells"][outcome["rows"].index("Resolved")][outcome["columns"].index("Molina")] is None
+    # Molina's 12 resolved are shown (the table by month resolved shows them anyway), so the 50 still open are
+    # hidden: with 64 received and 12 resolved, they would give away the 2 closed.
+    assert outcome["cells"][outcome["rows"].index("Resolved")][outcome["columns"].index("Molina")] == 12
+    assert outcome["row_totals"][still_open] is None
+    resolved = table(data, "resolved_by_month_and_mco", THIS_QUARTER)
+    this_month = resolved["rows"].index(timezone.localdate().strftime("%B %Y"))
+    assert resolved["cells"][this_month][resolved["columns"].index("Molina")] == 12 and resolved["total"] == 12
+    assert table(data, "resolved_by_month_and_mco", EARLIER_QUARTER)["total"] == 0  # nothing resolved back then
     first_response = table(data, "first_response_by_mco")
     molina = first_response["rows"].index("Molina")
     assert first_response["cells"][molina] == [24, 11] and first_response["column_totals"][1] == 11
@@ -103,9 +106,9 @@ def test_shares_and_medians_only_on_shown_counts(data):
     # None of 14 expedited or resolved: no median. All 14 are within their first-response time (on time so far);
     # none was sent to the MCO, so there is no MCO share.
     assert row["Meridian"] == [0.0, 0.0, None, 100.0, None]
-    # Its resolved count is suppressed, so are the share and the median; the 11 earlier complaints are overdue for
-    # their first response: 24 of 35 on time so far.
-    assert row["Molina"] == [0.0, None, None, 68.6, None]
+    # 12 of 35 resolved, the same day (no business day); the 11 earlier complaints are overdue for their first
+    # response: 24 of 35 on time so far.
+    assert row["Molina"] == [0.0, 34.3, 0, 68.6, None]
     assert row["Aetna"] == [None] * 5  # 3 received: suppressed
 
 
@@ -142,6 +145,18 @@ def test_no_count_from_1_to_10_is_published_anywhere(data):
         for t in tables.values():
             if t["kind"] == "counts":
                 assert all(v is None or v == 0 or v >= 11 for v in every_number(t)), t["title"]
+
+
+def test_no_star_where_anyone_can_work_out_the_number(data):
+    """A row or column whose total is shown as 0 shows its zeros: hiding them would protect nothing."""
+    for tables in data.data["tables"].values():
+        for t in tables.values():
+            if t["kind"] != "counts":
+                continue
+            for row, total in zip(t["cells"], t["row_totals"], strict=True):
+                assert total != 0 or row == [0] * len(row), t["title"]
+            for index, total in enumerate(t["column_totals"]):
+                assert total != 0 or all(row[index] == 0 for row in t["cells"]), t["title"]
 
 
 def test_a_total_shared_by_several_tables_is_hidden_or_shown_alike(data):
