@@ -80,9 +80,11 @@ class Fact(NamedTuple):
 
 
 # Internal cells, never published (see system()): per month received and MCO, the handling x first response x MCO
-# answer combinations; the complaints resolved in each later month; and those not resolved.
-JOINT, RESOLVED_FROM, UNRESOLVED = "joint", "resolved_from", "unresolved"
-INTERNAL = frozenset({JOINT, RESOLVED_FROM, UNRESOLVED})
+# answer combinations; the complaints resolved in each later month; those not resolved; and those neither answered
+# late by the MCO nor resolved in the month received (a late answer comes 30+ days after receipt, so before any
+# resolution: no complaint is both).
+JOINT, RESOLVED_FROM, UNRESOLVED, NEITHER = "joint", "resolved_from", "unresolved", "neither"
+INTERNAL = frozenset({JOINT, RESOLVED_FROM, UNRESOLVED, NEITHER})
 
 
 @dataclass(frozen=True)
@@ -286,6 +288,8 @@ def count(facts: Iterable[Fact]) -> tuple[Counter[Key], dict[tuple[str, str], li
             counts[(RESOLVED_FROM, fact.received, fact.mco, ALL, ALL, resolved)] += number
         else:
             counts[(UNRESOLVED, fact.received, fact.mco, ALL, ALL, ALL)] += number
+        if fact.mco_answer != LATE and resolved != fact.received:
+            counts[(NEITHER, fact.received, fact.mco, ALL, ALL, ALL)] += number
         counts[joint_key(fact.received, fact.mco, fact.expedited, fact.first_response, fact.mco_answer)] += number
     return counts, days
 
@@ -361,9 +365,12 @@ def system(dimensions: Dimensions) -> tuple[list[Key], Equations]:
             for received in dimensions.months
         }
         for received, resolved in later.items():
-            unresolved = (UNRESOLVED, received, mco, ALL, ALL, ALL)
-            cells.update(dict.fromkeys([*resolved, unresolved]))
-            equations[(("received", received, mco, ALL, ALL, ALL), (*resolved, unresolved))] = None
+            unresolved, neither = (UNRESOLVED, received, mco, ALL, ALL, ALL), (NEITHER, received, mco, ALL, ALL, ALL)
+            cells.update(dict.fromkeys([*resolved, unresolved, neither]))
+            month_total = ("received", received, mco, ALL, ALL, ALL)
+            equations[(month_total, (*resolved, unresolved))] = None
+            answered_late = tuple(cell for cell, _, _, answer in _joint_cells(received, mco) if answer == LATE)
+            equations[(month_total, (*answered_late, resolved[0], neither))] = None  # resolved[0]: that same month
         for month in dimensions.months:
             resolved_in = tuple(cell for cells_of in later.values() for cell in cells_of if cell[5] == month)
             equations[(("resolved_in", month, mco, ALL, ALL, ALL), resolved_in)] = None
@@ -505,6 +512,13 @@ def _measures(
     days: dict[tuple[str, str], list[int]],
 ) -> dict[str, object]:
     """Shares and the median per MCO, each shown only when every count it is built on is shown."""
+    since = month_of(period_days(period, dimensions)[0])
+
+    def timing_shown(mco: str) -> bool:
+        """Whether every month's count of complaints resolved (from the period on) is shown. A median of days to
+        resolution tells roughly when they were resolved, which could narrow a hidden one of those counts."""
+        return all(value(("resolved_in", m, mco, ALL, ALL, ALL)) is not None for m in dimensions.months if m >= since)
+
     rows, cells = [], []
     for mco, label in [*((m, m) for m in dimensions.mcos), (ALL, "All MCOs")]:
         received = value(("received", period, mco, ALL, ALL, ALL))
@@ -516,7 +530,7 @@ def _measures(
             [
                 _share(expedited, received),
                 _share(resolved, received),
-                _whole(median(durations)) if resolved and durations else None,
+                _whole(median(durations)) if resolved and durations and timing_shown(mco) else None,
                 _on_time_share(value, ("first_response", period, mco, ALL, ALL)),
                 _on_time_share(value, ("mco_answer", period, mco, ALL, ALL)),
             ]

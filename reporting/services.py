@@ -8,6 +8,10 @@ from reporting.models import ReportSnapshot
 from reporting.suppression import suppress_system
 
 
+class ReportDataInconsistent(Exception):
+    """Complaints contradict what the public can tell without the statistics (an MCO's contract dates)."""
+
+
 @transaction.atomic
 def report_snapshot_refresh() -> ReportSnapshot:
     """Compute every public table for every period, suppress them as one system, and store the newest snapshot."""
@@ -16,9 +20,16 @@ def report_snapshot_refresh() -> ReportSnapshot:
     counts, days = aggregates.count(facts)
     cells, equations = aggregates.system(dimensions)
     values = {cell: counts.get(cell, 0) for cell in cells}
-    # A cell anyone takes for zero is counted as known only when it is zero (data entered against the time
-    # limits, say, are still protected).
-    public = {cell for cell in aggregates.known_zeros(cells, dimensions) if values[cell] == 0}
+    # Cells anyone takes for zero. If one is not, publishing would either show a false 0 or, by hiding it, tell
+    # that it is not 0: refuse, keep the last snapshot, and say what to correct.
+    public = aggregates.known_zeros(cells, dimensions)
+    contradicted = sorted({(cell[2], cell[1]) for cell in public if values[cell]})
+    if contradicted:
+        where = "; ".join(f"{mco} in {period}" for mco, period in contradicted[:10])
+        raise ReportDataInconsistent(
+            f"The statistics were not refreshed: complaints name an MCO outside its contract dates ({where}). "
+            "Correct the MCO's contract dates (active from / active to) in the admin, then refresh again."
+        )
     hidden = suppress_system(
         values, equations, threshold=threshold, also_hide=aggregates.internal(cells), public=public
     )

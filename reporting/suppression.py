@@ -153,9 +153,11 @@ def bounded(values: dict[Key, int], equations: Sequence[Equation], hidden: set[K
     below the threshold.
 
     Ranges come from linear programming (HiGHS): the hidden cells are the variables, each equation a constraint.
-    The linear relaxation's range contains the whole-number one, so it never reports a cell as safe that whole
-    numbers would expose. Every solution found is a witness for all the cells it shows at 0 (or at the threshold
-    or more), so one solve for all of them first, then one per cell still unproven, is enough.
+    This is the linear relaxation: in principle it can reach 0 (or the threshold) only with fractions where whole
+    numbers cannot; for these sums of counts its solutions have been whole numbers in practice (a random search
+    found no such case), and the atom-level test checks independently. Every solution found is a witness for all
+    the cells it shows at 0 (or at the threshold or more), so one solve for all of them first, then one per cell
+    still unproven, is enough.
     """
     small = sorted((key for key in hidden if 0 < values[key] < threshold), key=repr)
     if not small:

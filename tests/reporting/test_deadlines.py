@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.services.users import staff_user_create
-from complaints import services
+from complaints import clock, services
 from complaints.models import Complaint
-from reporting.aggregates import LATE, NOT_SENT, ON_TIME, month_of
+from reporting.aggregates import LATE, NOT_SENT, ON_TIME
 from reporting.selectors import report_facts
 from tests.complaints.factories import submit
 from tests.factories import RepresentativeFactory
@@ -23,12 +23,13 @@ def test_each_complaint_is_on_time_so_far_late_or_not_sent():
         email="ana@hfs.example", full_name="Ana Lyst", password=None, group_name=roles.TRIAGE_ANALYST
     )
     rep = RepresentativeFactory().user
-    yesterday = timezone.localdate() - timedelta(days=1)
+    today = timezone.localdate()
+    long_ago = timezone.now() - timedelta(days=45)  # past every first-response limit, and the MCO's 30 days
     expected = []
 
-    def complaint(first_response: str, mco_answer: str, **clocks) -> Complaint:  # type: ignore[no-untyped-def]
+    def complaint(first_response: str, mco_answer: str, **changes) -> Complaint:  # type: ignore[no-untyped-def]
         filed = submit(rep)
-        Complaint.objects.filter(pk=filed.pk).update(**clocks)
+        Complaint.objects.filter(pk=filed.pk).update(**changes)
         expected.append((first_response, mco_answer))
         return Complaint.objects.get(pk=filed.pk)
 
@@ -40,32 +41,43 @@ def test_each_complaint_is_on_time_so_far_late_or_not_sent():
 
     def overdue_at_mco(c: Complaint) -> Complaint:
         c = forward(c)
-        Complaint.objects.filter(pk=c.pk).update(mco_answer_due=yesterday)
+        forwarded = today - timedelta(days=40)
+        Complaint.objects.filter(pk=c.pk).update(forwarded_on=forwarded, mco_answer_due=forwarded + timedelta(days=30))
         return Complaint.objects.get(pk=c.pk)
 
     complaint(ON_TIME, NOT_SENT)  # not yet due
-    complaint(LATE, NOT_SENT, first_response_due=yesterday)  # overdue, nobody has looked at it
+    complaint(LATE, NOT_SENT, submitted_at=long_ago)  # overdue, nobody has looked at it
     take(complaint(ON_TIME, NOT_SENT))
-    take(complaint(LATE, NOT_SENT, first_response_due=yesterday))  # taken on after its due date
+    take(complaint(LATE, NOT_SENT, submitted_at=long_ago))  # taken on after its due date
+    # An expedited complaint is held to 2 business days, a standard one to 15, whatever date is stored.
+    take(complaint(ON_TIME, NOT_SENT, submitted_at=timezone.now() - timedelta(days=8), first_response_due=today))
+    take(complaint(LATE, NOT_SENT, submitted_at=timezone.now() - timedelta(days=8), expedited=True))
     services.complaint_close(
         complaint=complaint(ON_TIME, NOT_SENT), actor=analyst, reason=Complaint.ClosureReason.NOT_SUBMITTED_TO_MCO_FIRST
     )  # closing is a response
     forward(complaint(ON_TIME, ON_TIME))  # waiting for the MCO, within its time
-    overdue_at_mco(complaint(ON_TIME, LATE))
+    overdue_at_mco(complaint(LATE, LATE, submitted_at=long_ago))
     services.complaint_record_mco_answer(complaint=forward(complaint(ON_TIME, ON_TIME)), actor=analyst, note="Paid.")
     services.complaint_record_mco_answer(
-        complaint=overdue_at_mco(complaint(ON_TIME, LATE)), actor=analyst, note="Paid, late."
+        complaint=overdue_at_mco(complaint(LATE, LATE, submitted_at=long_ago)), actor=analyst, note="Paid, late."
     )
     services.complaint_close(
         complaint=forward(complaint(ON_TIME, ON_TIME)), actor=analyst, reason=Complaint.ClosureReason.DUPLICATE
     )  # closed while the MCO still had time
 
+    # A due date stored earlier than the MCO's 30 days from forwarding does not make it late.
+    c = forward(complaint(ON_TIME, ON_TIME))
+    Complaint.objects.filter(pk=c.pk).update(mco_answer_due=today - timedelta(days=1))
+
     dimensions, facts = report_facts()
 
     assert [(fact.first_response, fact.mco_answer) for fact in facts] == expected
-    today = timezone.localdate()
     assert dimensions.answer_late_before == today - timedelta(days=30)
-    # A complaint received today cannot be late yet, expedited or not; one received 30 days ago can be.
-    assert all(today >= day > today - timedelta(days=30) for day in dimensions.response_due_from.values())
-    assert dimensions.response_due_from[True] > dimensions.response_due_from[False]  # 2 business days, not 15
-    assert {fact.received for fact in facts} == {month_of(today)}
+    for expedited, days in ((True, 2), (False, 15)):
+        # The first day a complaint can be received and still not be late today (and the day before it can be).
+        due_from = dimensions.response_due_from[expedited]
+        assert (
+            clock.add_business_days(due_from, days)
+            >= today
+            > clock.add_business_days(due_from - timedelta(days=1), days)
+        )

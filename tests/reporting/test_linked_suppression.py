@@ -54,10 +54,11 @@ ATOMS = [
 
 def ruled_out(atom) -> bool:  # type: ignore[no-untyped-def]
     """Complaints anyone can tell do not exist: outside Beta's contract, or late before the time was up."""
-    mco, _, _, month, expedited, _, first, answer, _ = atom
+    mco, _, _, month, expedited, _, first, answer, resolved = atom
     starts = date.fromisoformat(f"{month}-01")
     return (
         (mco == "Beta" and month == "2026-03")
+        or (answer == A.LATE and resolved == month)  # a late answer comes 30+ days after receipt, resolution after it
         or (first == A.LATE and starts >= DIMENSIONS.response_due_from[expedited])
         or (answer == A.LATE and starts >= DIMENSIONS.answer_late_before)
     )
@@ -82,6 +83,8 @@ def member(cell, atom) -> bool:  # type: ignore[no-untyped-def]
         return period == month and mco == a_mco and split == resolved
     if measure == A.UNRESOLVED:  # internal: received in one month, not resolved
         return period == month and mco == a_mco and resolved is None
+    if measure == A.NEITHER:  # internal: received in one month, neither answered late nor resolved that month
+        return period == month and mco == a_mco and answer != A.LATE and resolved != month
     if measure == "resolved_in":  # counted by the month resolved
         return resolved is not None and period in ("all", resolved, QUARTER[resolved]) and matches(mco, a_mco)
     if period not in ("all", month, QUARTER[month]) or not matches(mco, a_mco):
@@ -230,7 +233,8 @@ def test_every_published_split_is_a_partition_of_the_complaints_received():
     assert {split for measure, split in splits if measure == "mco_answer"} == set(ANSWER)
     assert {split for measure, split in splits if measure == "received"} == {A.ALL, A.EXPEDITED, A.STANDARD}
     joint = len(DIMENSIONS.mcos) * len(MONTHS) * 2 * len(FIRST) * len(ANSWER)
-    resolution = len(DIMENSIONS.mcos) * (3 + 2 + 1 + len(MONTHS))  # (received, resolved) pairs, and not resolved
+    # (received, resolved) pairs; not resolved; neither answered late nor resolved in the month received
+    resolution = len(DIMENSIONS.mcos) * (3 + 2 + 1 + 2 * len(MONTHS))
     assert len(A.internal(cells)) == joint + resolution
 
 

@@ -276,3 +276,19 @@ def test_hidden_cells_of_a_row_never_add_up_to_a_small_count_next_to_a_shown_tot
                     continue
                 hidden_sum = total - sum(v for v in cells if v is not None)
                 assert hidden_sum == 0 or hidden_sum >= 11, (row, cells, total)
+
+
+def test_complaints_outside_an_mco_contract_stop_the_refresh_with_a_clear_message(data):
+    """Anyone reading the contract dates takes Molina's later counts for 0; with complaints there, publishing would
+    show a false 0 or, by a *, tell they are not 0. The last snapshot stays and staff are told what to correct."""
+    from django.core.management import CommandError, call_command
+
+    from reporting.models import ReportSnapshot
+    from reporting.services import ReportDataInconsistent
+
+    MCO.objects.filter(short_name="Molina").update(active_to=timezone.localdate() - timedelta(days=200))
+    with pytest.raises(ReportDataInconsistent, match=r"Molina in .*Correct the MCO's contract dates"):
+        report_snapshot_refresh()
+    with pytest.raises(CommandError, match="outside its contract dates"):
+        call_command("refresh_reports")
+    assert list(ReportSnapshot.objects.all()) == [data]
