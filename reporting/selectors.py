@@ -91,8 +91,9 @@ def report_facts(today: date | None = None) -> tuple[Dimensions, list[Fact]]:
     resolved_at = _event_times(Max, to_status=S.RESOLVED, complaint__status=S.RESOLVED)
     # The first response is the first move out of "submitted" (taking it on, or closing it).
     responded_at = _event_times(Min, from_status=S.SUBMITTED, to_status__in=[s for s in S.values if s != S.SUBMITTED])
-    # The MCO's part ends with its answer, or when the complaint is closed while waiting for it.
-    left_mco_at = _event_times(Min, from_status=S.AWAITING_MCO, to_status__in=[S.IN_REVIEW, S.RESOLVED, S.CLOSED])
+    # The MCO's part ends with its answer, or when the complaint is closed while waiting for it; a complaint sent
+    # again (after a reopening) is measured by the last round, the one its forwarding date and due date belong to.
+    left_mco_at = _event_times(Max, from_status=S.AWAITING_MCO, to_status__in=[S.IN_REVIEW, S.RESOLVED, S.CLOSED])
     rows = list(
         Complaint.objects.values_list(
             "id",
@@ -134,7 +135,8 @@ def report_facts(today: date | None = None) -> tuple[Dimensions, list[Fact]]:
         first_due = clock.add_business_days(received, response_days[expedited])
         first = _on_time_so_far(responded_at.get(pk), first_due, status == S.SUBMITTED, today)
         sent = bool(forwarded_on) or status == S.AWAITING_MCO
-        answer = _mco_answer(left_mco_at.get(pk), answer_due, forwarded_on, sent, today)
+        left = None if status == S.AWAITING_MCO else left_mco_at.get(pk)  # waiting again: this round is not over
+        answer = _mco_answer(left, answer_due, forwarded_on, sent, today)
         facts.append(
             Fact(
                 mco,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.services.users import staff_user_create
 from complaints import clock, services
-from complaints.models import Complaint
+from complaints.models import Complaint, ComplaintEvent
 from reporting.aggregates import LATE, NOT_SENT, ON_TIME
 from reporting.selectors import report_facts
 from tests.complaints.factories import submit
@@ -64,6 +64,17 @@ def test_each_complaint_is_on_time_so_far_late_or_not_sent():
     services.complaint_close(
         complaint=forward(complaint(ON_TIME, ON_TIME)), actor=analyst, reason=Complaint.ClosureReason.DUPLICATE
     )  # closed while the MCO still had time
+
+    # Sent to the MCO again after an answer in time: measured by the last round, which came back late.
+    c = complaint(LATE, LATE, submitted_at=long_ago)
+    c = services.complaint_record_mco_answer(complaint=forward(c), actor=analyst, note="No.")
+    ComplaintEvent.objects.filter(complaint=c, from_status="awaiting_mco").update(
+        created_at=timezone.now() - timedelta(days=44)
+    )  # the first answer came 44 days ago
+    c = services.complaint_forward_to_mco(complaint=c, actor=analyst)
+    forwarded = today - timedelta(days=40)
+    Complaint.objects.filter(pk=c.pk).update(forwarded_on=forwarded, mco_answer_due=forwarded + timedelta(days=30))
+    services.complaint_record_mco_answer(complaint=c, actor=analyst, note="Paid on the second request.")
 
     # A due date stored earlier than the MCO's 30 days from forwarding does not make it late.
     c = forward(complaint(ON_TIME, ON_TIME))
