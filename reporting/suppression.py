@@ -171,17 +171,12 @@ def bounded(values: dict[Key, int], equations: Sequence[Equation], hidden: set[K
     upper = numpy.concatenate([numpy.full(len(unknown), highspy.kHighsInf), numpy.full(len(small), threshold)])
     solver.addVars(width, numpy.zeros(width), upper)
     for total, parts in equations:
-        row: dict[int, float] = {}
-        constant = 0
-        for key, sign in ((total, -1), *((part, 1) for part in parts)):
-            if key in column:
-                row[column[key]] = row.get(column[key], 0) + sign
-            else:
-                constant += sign * values[key]
-        row = {i: c for i, c in row.items() if c}
+        row = _coefficients((total, parts), hidden)
         if row:
-            indices = numpy.fromiter(row, dtype=numpy.int32)
-            solver.addRow(-constant, -constant, len(row), indices, numpy.array([row[i] for i in indices], float))
+            # The shown cells move to the other side: sum(row) = total - parts, over the shown ones.
+            shown = (0 if total in hidden else values[total]) - sum(values[p] for p in parts if p not in hidden)
+            indices = numpy.array([column[key] for key in row], numpy.int32)
+            solver.addRow(shown, shown, len(row), indices, numpy.array(list(row.values()), float))
     for key in small:  # capped <= cell
         solver.addRow(0, highspy.kHighsInf, 2, numpy.array([column[key], capped[key]], numpy.int32), _ONE_MINUS_ONE)
 
@@ -264,14 +259,8 @@ def _rref(equations: Sequence[Equation], hidden: set[Key]) -> dict[Key, dict[Key
     large prime (the rank equals the rational rank for these small-integer rows).
     """
     rows: list[dict[Key, int]] = []
-    for total, parts in equations:
-        row: dict[Key, int] = {}
-        for key in parts:
-            if key in hidden:
-                row[key] = row.get(key, 0) + 1
-        if total in hidden:
-            row[total] = row.get(total, 0) - 1
-        row = {key: coefficient % _PRIME for key, coefficient in row.items() if coefficient % _PRIME}
+    for equation in equations:
+        row = {key: coefficient % _PRIME for key, coefficient in _coefficients(equation, hidden).items()}
         if row:
             rows.append(row)
     pivots: dict[Key, dict[Key, int]] = {}
@@ -299,6 +288,16 @@ def _rref(equations: Sequence[Equation], hidden: set[Key]) -> dict[Key, dict[Key
         for c in row:
             uses.setdefault(c, set()).add(column)
     return pivots
+
+
+def _coefficients(equation: Equation, unknown: set[Key]) -> dict[Key, int]:
+    """The equation as a linear row over the ``unknown`` cells: +1 per part, -1 for the total (zeros dropped)."""
+    total, parts = equation
+    row: dict[Key, int] = {}
+    for key, sign in ((total, -1), *((part, 1) for part in parts)):
+        if key in unknown:
+            row[key] = row.get(key, 0) + sign
+    return {key: coefficient for key, coefficient in row.items() if coefficient}
 
 
 def in_span(pivots: dict[Key, dict[Key, int]], keys: Iterable[Key]) -> bool:

@@ -1,8 +1,10 @@
 """Test helpers: a session that has passed the whole sign-in (password, second factor, terms)."""
 
+import os
 import time
 
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -15,6 +17,19 @@ from accounts.services.users import user_accept_terms
 PASSWORD = "a-long-test-password"
 # The smallest file the portal accepts as a PDF: the header and the end-of-file marker.
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def server_process_environment(**extra: str) -> dict[str, str]:
+    """The environment for a server process of our own (a worker, gunicorn): the test database, and tasks sent to
+    the broker instead of run in-process."""
+    db = connection.settings_dict
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "PORTAL_TEST_CELERY_EAGER": "false",
+        **extra,
+    }
 
 
 def totp_device(user: User) -> TOTPDevice:

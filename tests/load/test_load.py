@@ -7,13 +7,11 @@ Prints the throughput and p50/p95/p99 per request; run with -s to see them.
 """
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from accounts import roles
@@ -23,7 +21,7 @@ from reporting.aggregates import month_of, quarter_of
 from reporting.services import report_snapshot_refresh
 from tests.complaints.factories import submit
 from tests.factories import RepresentativeFactory
-from tests.helpers import sign_in
+from tests.helpers import server_process_environment, sign_in
 from tests.plugins.services import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,15 +31,8 @@ FILING = "file a complaint (POST)"
 
 def server_environment(tmp_path: Path) -> dict[str, str]:
     """The test database and the session's Redis and clamd, as a deployed server would have them."""
-    db = connection.settings_dict
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "PORTAL_TEST_CELERY_EAGER": "false",  # acknowledgements are queued to the broker (Redis), as in production
-        "PORTAL_PRIVATE_MEDIA_ROOT": str(tmp_path / "private-media"),
-        "PYTHONUNBUFFERED": "1",
-    }
+    # Acknowledgements are queued to the broker (Redis), as in production.
+    return server_process_environment(PORTAL_PRIVATE_MEDIA_ROOT=str(tmp_path / "private-media"), PYTHONUNBUFFERED="1")
 
 
 def prepare(tmp_path: Path) -> Path:

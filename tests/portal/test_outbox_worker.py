@@ -6,7 +6,6 @@ delivers it — once.
 """
 
 import asyncio
-import os
 import subprocess
 import sys
 import threading
@@ -14,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from complaints.models import Complaint
 from portal import outbox
@@ -22,7 +20,7 @@ from portal.celery import app as celery_app
 from portal.models import OutboundEmail
 from tests.complaints.test_intake_views import form_data, key_of, screened
 from tests.factories import RepresentativeFactory
-from tests.helpers import sign_in
+from tests.helpers import server_process_environment, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,18 +49,13 @@ def reset_connections() -> None:
 
 
 def start_worker(redis_url: str, mail_dir: Path, log: Path, **mail: str) -> subprocess.Popen[bytes]:
-    settings = connection.settings_dict
-    database_url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "DATABASE_URL": database_url,
+    settings = {
         "REDIS_URL": redis_url,
-        "PORTAL_TEST_CELERY_EAGER": "false",
         "PORTAL_TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "PORTAL_TEST_EMAIL_FILE_PATH": str(mail_dir),
         **mail,  # e.g. an SMTP backend and the sink's address
     }
+    env = server_process_environment(**settings)
     command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--loglevel", "INFO"]
     command += ["--logfile", str(log)]
     command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
