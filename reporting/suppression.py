@@ -29,7 +29,7 @@ equations by the caller, with internal cells that are always hidden and known ze
 reporting.aggregates does this for the published statistics.
 """
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 
 import highspy
 import numpy
@@ -129,6 +129,9 @@ def suppress_system(
             # One more hidden entry per determined cell, in the equation offering the smallest candidate.
             options = [n for n in containing.get(key, ()) if any(can_hide(p) for p in equations[n][1])]
             options = options or [n for n in containing.get(key, ()) if can_hide(equations[n][0])]
+            # Every equation around it hidden already, yet it is bounded (through hidden cells, by shown ones
+            # further away): blur the nearest equation, over hidden cells, that still shows something.
+            options = options or _nearest_showing(key, equations, containing, hidden, can_hide)
             if options:
                 hide_another(min(options, key=lambda n: cheapest(equations[n])))
         for number in summed:
@@ -145,6 +148,34 @@ def suppress_system(
             # Nothing left to hide around them (with inconsistent input, or rarely when a cell is pinned only
             # through equations already fully hidden): publish nothing rather than loop or leak.
             return frozenset(values) - public
+
+
+def _nearest_showing(
+    key: Key,
+    equations: Sequence[Equation],
+    containing: dict[Key, list[int]],
+    hidden: set[Key],
+    can_hide: Callable[[Key], bool],
+) -> list[int]:
+    """The equations nearest to ``key`` — reached from it through hidden cells only — that still show a cell that
+    may be hidden (none: nothing shown is linked to it)."""
+    reached, frontier, visited = {key}, [key], set()
+    while frontier:
+        options, following = [], []
+        for cell in frontier:
+            for number in containing.get(cell, ()):
+                if number in visited:
+                    continue
+                visited.add(number)
+                total, parts = equations[number]
+                if any(can_hide(entry) for entry in (total, *parts)):
+                    options.append(number)
+                following += [entry for entry in (total, *parts) if entry in hidden and entry not in reached]
+                reached.update(following)
+        if options:
+            return options
+        frontier = following
+    return []
 
 
 def bounded(values: dict[Key, int], equations: Sequence[Equation], hidden: set[Key], *, threshold: int) -> list[Key]:

@@ -167,3 +167,35 @@ def test_a_count_bounded_by_counts_never_being_negative_is_caught_and_protected(
     assert "x" in hidden and bounded(values, equations, set(hidden), threshold=11) == []
     # Hidden with nothing left to bound it, the count could be anything from 0 to 12: safe.
     assert bounded(values, [("total", ("x", "y"))], {"x", "y"}, threshold=11) == []
+
+
+def test_a_count_bounded_only_from_further_away_is_protected_without_withdrawing_every_table():
+    """Three quarters of a 3 x 3 table and their all-time sum. Some small counts end up hidden with every equation
+    around them hidden too, yet still bounded below the threshold by shown cells further away (through hidden ones).
+    The engine hides the nearest equation's shown cell instead of giving up and publishing nothing."""
+    grid = [
+        [[12, 40, 5], [20, 20, 1], [0, 1, 3]],
+        [[2, 40, 1], [0, 1, 8], [40, 0, 0]],
+        [[20, 3, 0], [2, 3, 0], [40, 20, 0]],
+    ]
+    T = "total"
+    periods, lines = [0, 1, 2, "all"], [0, 1, 2, T]
+    values = {(p, r, c): grid[p][r][c] for p in range(3) for r in range(3) for c in range(3)}
+    for r in range(3):
+        for c in range(3):
+            values[("all", r, c)] = sum(grid[p][r][c] for p in range(3))
+    equations = []
+    for p in periods:
+        for r in range(3):
+            values[(p, r, T)] = sum(values[(p, r, c)] for c in range(3))
+        for c in lines:
+            values[(p, T, c)] = sum(values[(p, r, c)] for r in range(3))
+        equations += [((p, r, T), tuple((p, r, c) for c in range(3))) for r in lines]
+        equations += [((p, T, c), tuple((p, r, c) for r in range(3))) for c in lines]
+    equations += [(("all", r, c), tuple((p, r, c) for p in range(3))) for r in lines for c in lines]
+
+    hidden = suppress_system(values, equations, threshold=11)
+
+    assert len(hidden) < len(values)  # it used to withdraw all 64 numbers
+    assert not [key for key, value in values.items() if 0 < value < 11 and key not in hidden]
+    assert bounded(values, equations, set(hidden), threshold=11) == []
