@@ -8,6 +8,8 @@ class ReportSnapshot(models.Model):
     """Aggregates only — never record-level data — already suppressed, as published."""
 
     computed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The release day: the figures count complaints received up to the end of this day, as they stood then.
+    covers_to = models.DateField(null=True, blank=True, db_index=True)
     threshold = models.PositiveSmallIntegerField()
     data = models.JSONField()
 

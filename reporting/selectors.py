@@ -5,10 +5,9 @@ view can show nothing the full tables do not.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Max, Min
 from django.utils import timezone
 
 from complaints import clock
@@ -36,8 +35,9 @@ class Filters:
 
 
 def snapshot_latest() -> ReportSnapshot | None:
-    """The newest snapshot in the current layout (one from before periods existed waits for the next refresh)."""
-    return ReportSnapshot.objects.filter(data__has_key="periods").order_by("-computed_at", "-id").first()
+    """The newest release in the current layout (one from before releases waits for the next refresh)."""
+    current = ReportSnapshot.objects.filter(data__has_key="periods", covers_to__isnull=False)
+    return current.order_by("-computed_at", "-id").first()
 
 
 def periods_of(snapshot: ReportSnapshot | None) -> list[dict[str, str]]:
@@ -74,28 +74,63 @@ def tables_for(snapshot: ReportSnapshot | None, filters: Filters) -> dict[str, d
     return {name: _narrow(table, filters) for name, table in tables.items()}
 
 
-def _event_times(aggregate: type[Max] | type[Min], **lookups: object) -> dict[int, datetime]:
-    """Per complaint, the latest (Max) or earliest (Min) time of the events matching ``lookups``: one query."""
-    return dict(
-        ComplaintEvent.objects.filter(**lookups)
-        .values("complaint_id")
-        .annotate(at=aggregate("created_at"))
-        .values_list("complaint_id", "at")
+def release_day(today: date) -> date:
+    """The day a release's figures stand on: the last day of the month before ``today``'s. Figures change once a
+    month, so comparing one day's statistics with the next never singles out a complaint."""
+    return today.replace(day=1) - timedelta(days=1)
+
+
+@dataclass
+class _Track:
+    """One complaint's workflow as it stood at the end of the release day, folded from its status events."""
+
+    status: str = ComplaintStatus.SUBMITTED
+    responded: datetime | None = None  # the first move out of "submitted" (taking it on, or closing it)
+    resolved: datetime | None = None  # the last move to "resolved"
+    forwarded: datetime | None = None  # the last move to "awaiting the MCO" (the MCO's round then)
+    left_mco: datetime | None = None  # the MCO's answer, or closing while waiting for it, in that round
+
+    def step(self, from_status: str, to_status: str, at: datetime) -> None:
+        S = ComplaintStatus
+        if from_status == S.SUBMITTED and to_status != S.SUBMITTED and self.responded is None:
+            self.responded = at
+        if to_status == S.AWAITING_MCO:
+            self.forwarded, self.left_mco = at, None  # a new round: the earlier answer does not count for it
+        elif from_status == S.AWAITING_MCO and to_status in (S.IN_REVIEW, S.RESOLVED, S.CLOSED):
+            self.left_mco = at
+        if to_status == S.RESOLVED:
+            self.resolved = at
+        self.status = to_status
+
+
+def _tracks(end: datetime) -> dict[int, _Track]:
+    """Per complaint received before ``end``, its workflow at ``end``: one query over the status events."""
+    tracks: dict[int, _Track] = {}
+    events = (
+        ComplaintEvent.objects.filter(created_at__lt=end, complaint__submitted_at__lt=end)
+        .exclude(to_status="")
+        .order_by("complaint_id", "created_at", "id")
+        .values_list("complaint_id", "from_status", "to_status", "created_at")
     )
+    for complaint_id, from_status, to_status, at in events.iterator(chunk_size=5000):
+        tracks.setdefault(complaint_id, _Track()).step(from_status, to_status, at)
+    return tracks
 
 
-def report_facts(today: date | None = None) -> tuple[Dimensions, list[Fact]]:
-    """One fact per complaint, in five grouped queries whatever the number of complaints."""
-    today = today or timezone.localdate()
+def report_facts(as_of: date | None = None) -> tuple[Dimensions, list[Fact]]:
+    """One fact per complaint received up to the end of ``as_of`` (by default the release day: the end of last
+    month), as it stood then, from the status events up to then: two queries over complaints and events (plus the
+    reference data) whatever their number.
+
+    What is not in the events is taken as it is now: the MCO, topic and provider type, whether the complaint is
+    expedited, a closure's reason, and an extension of the MCO's due date in the round it was in."""
+    as_of = as_of or release_day(timezone.localdate())
+    end = timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time.min))
     S = ComplaintStatus
-    resolved_at = _event_times(Max, to_status=S.RESOLVED, complaint__status=S.RESOLVED)
-    # The first response is the first move out of "submitted" (taking it on, or closing it).
-    responded_at = _event_times(Min, from_status=S.SUBMITTED, to_status__in=[s for s in S.values if s != S.SUBMITTED])
-    # The MCO's part ends with its answer, or when the complaint is closed while waiting for it; a complaint sent
-    # again (after a reopening) is measured by the last round, the one its forwarding date and due date belong to.
-    left_mco_at = _event_times(Max, from_status=S.AWAITING_MCO, to_status__in=[S.IN_REVIEW, S.RESOLVED, S.CLOSED])
+    tracks = _tracks(end)
     rows = list(
-        Complaint.objects.values_list(
+        Complaint.objects.filter(submitted_at__lt=end)
+        .values_list(
             "id",
             "mco__short_name",
             "organization__provider_type__reporting_group",
@@ -107,12 +142,13 @@ def report_facts(today: date | None = None) -> tuple[Dimensions, list[Fact]]:
             "closure_reason",
             "forwarded_on",
             "mco_answer_due",
-        ).order_by("pk")
+        )
+        .order_by("pk")
     )
     local = timezone.localtime
-    first_day = min((local(row[4]).date() for row in rows), default=today)
-    last_day = max([today, *(local(at).date() for at in resolved_at.values())])
-    business_days = clock.business_day_counter(min(first_day, today), last_day)
+    first_day = min((local(row[4]).date() for row in rows), default=as_of)
+    resolved_days = [local(track.resolved).date() for track in tracks.values() if track.resolved]
+    business_days = clock.business_day_counter(min(first_day, as_of), max([as_of, *resolved_days]))
     group_label = dict(ReportingGroup.choices)
     reason_codes = {code for code, _ in PUBLIC_REASONS}
     facts = []
@@ -120,23 +156,33 @@ def report_facts(today: date | None = None) -> tuple[Dimensions, list[Fact]]:
         True: settings.PORTAL_FIRST_RESPONSE_BUSINESS_DAYS_EXPEDITED,
         False: settings.PORTAL_FIRST_RESPONSE_BUSINESS_DAYS,
     }
-    for pk, mco, group, topic, submitted, updated, expedited, status, reason, *clocks in rows:
+    for pk, mco, group, topic, submitted, updated, expedited, status_now, reason, forwarded_on, answer_due in rows:
         received = local(submitted).date()
+        track = tracks.get(pk)
+        if track is None:  # no status events (from before they were kept): the complaint as it is now
+            track = _Track(status=status_now if updated < end else S.SUBMITTED)
+            track.resolved = updated if track.status == S.RESOLVED else None
+            sent_on = forwarded_on if forwarded_on and forwarded_on <= as_of else None
+        else:
+            sent_on = local(track.forwarded).date() if track.forwarded else None
+        status = track.status
         outcome, days, resolved = OPEN, None, None
         if status == S.RESOLVED:
             outcome = RESOLVED
-            resolved = max(received, local(resolved_at.get(pk, updated)).date())
+            resolved = max(received, local(track.resolved).date())
             days = business_days(received, resolved)
         elif status == S.CLOSED:
-            outcome = reason if reason in reason_codes else "other"
-        forwarded_on, answer_due = clocks
+            # Closed then, and reopened since: the reason of that closing is no longer kept.
+            outcome = reason if status_now == S.CLOSED and reason in reason_codes else "other"
         # Measured against the limit for its handling now, as the public reads the time limits (a complaint
         # expedited and then not has a stored due date from when it was expedited).
         first_due = clock.add_business_days(received, response_days[expedited])
-        first = _on_time_so_far(responded_at.get(pk), first_due, status == S.SUBMITTED, today)
-        sent = bool(forwarded_on) or status == S.AWAITING_MCO
-        left = None if status == S.AWAITING_MCO else left_mco_at.get(pk)  # waiting again: this round is not over
-        answer = _mco_answer(left, answer_due, forwarded_on, sent, today)
+        first = _on_time_so_far(track.responded, first_due, status == S.SUBMITTED, as_of)
+        # The stored due date belongs to the latest round (with its extension, if any); an earlier round had the
+        # MCO's 30 days.
+        due = answer_due if sent_on == forwarded_on and answer_due else sent_on
+        left = None if status == S.AWAITING_MCO else track.left_mco
+        answer = _mco_answer(left, due, sent_on, as_of)
         facts.append(
             Fact(
                 mco,
@@ -155,13 +201,13 @@ def report_facts(today: date | None = None) -> tuple[Dimensions, list[Fact]]:
         mcos=list(MCO.objects.order_by("name").values_list("short_name", flat=True)),
         groups=[label for _, label in ReportingGroup.choices],
         topics=list(Category.objects.order_by("sort_order", "name").values_list("name", flat=True)),
-        months=months_between(month_of(first_day), month_of(today)),
+        months=months_between(month_of(min(first_day, as_of)), month_of(as_of)),
         contracts={
             short: (starts, ends)
             for short, starts, ends in MCO.objects.values_list("short_name", "active_from", "active_to")
         },
-        response_due_from={flag: _due_from(today, number) for flag, number in response_days.items()},
-        answer_late_before=today - timedelta(days=settings.PORTAL_MCO_ANSWER_DAYS),
+        response_due_from={flag: _due_from(as_of, number) for flag, number in response_days.items()},
+        answer_late_before=as_of - timedelta(days=settings.PORTAL_MCO_ANSWER_DAYS),
     )
     return dimensions, facts
 
@@ -174,13 +220,12 @@ def _on_time_so_far(done: datetime | None, due: date, waiting: bool, today: date
     return LATE if waiting and today > due else ON_TIME
 
 
-def _mco_answer(left: datetime | None, due: date | None, forwarded: date | None, sent: bool, today: date) -> str:
-    """Not sent to the MCO, or on time so far / late by the MCO's due date (a complaint closed while waiting for
+def _mco_answer(left: datetime | None, due: date | None, forwarded: date | None, today: date) -> str:
+    """On time so far or late by the MCO's due date, for a complaint sent to the MCO (one closed while waiting for
     the MCO counts by the day it was closed). The MCO always has at least its 30 days from forwarding."""
-    if not sent or due is None:
+    if forwarded is None or due is None:
         return NOT_SENT
-    if forwarded is not None:
-        due = max(due, forwarded + timedelta(days=settings.PORTAL_MCO_ANSWER_DAYS))
+    due = max(due, forwarded + timedelta(days=settings.PORTAL_MCO_ANSWER_DAYS))
     return _on_time_so_far(left, due, left is None, today)
 
 

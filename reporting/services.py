@@ -1,7 +1,10 @@
 """Writes of reporting state: a new snapshot of the public aggregates."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from reporting import aggregates, selectors
 from reporting.models import ReportSnapshot
@@ -13,10 +16,20 @@ class ReportDataInconsistent(Exception):
 
 
 @transaction.atomic
-def report_snapshot_refresh() -> ReportSnapshot:
-    """Compute every public table for every period, suppress them as one system, and store the newest snapshot."""
+def report_snapshot_refresh(*, as_of: date | None = None, again: bool = False) -> ReportSnapshot:
+    """The release for ``as_of`` (by default the end of last month): every public table for every period, as the
+    complaints stood at the end of that day, suppressed as one system and stored as the newest snapshot.
+
+    One release per day covered: a release already made is returned as it is, unless ``again`` (after correcting
+    data). New figures once a month, not every night, so that no one can compare one day's statistics with the
+    next and single out a complaint received, answered or resolved in between."""
+    as_of = as_of or selectors.release_day(timezone.localdate())
+    if not again:
+        released = ReportSnapshot.objects.filter(covers_to=as_of, data__has_key="periods").first()
+        if released is not None:
+            return released
     threshold = settings.PORTAL_REPORT_SUPPRESSION_THRESHOLD
-    dimensions, facts = selectors.report_facts()
+    dimensions, facts = selectors.report_facts(as_of)
     counts, days = aggregates.count(facts)
     cells, equations = aggregates.system(dimensions)
     values = {cell: counts.get(cell, 0) for cell in cells}
@@ -34,4 +47,4 @@ def report_snapshot_refresh() -> ReportSnapshot:
         values, equations, threshold=threshold, also_hide=aggregates.internal(cells), public=public
     )
     data = aggregates.publish(dimensions, counts, days, hidden)
-    return ReportSnapshot.objects.create(threshold=threshold, data=data)
+    return ReportSnapshot.objects.create(covers_to=as_of, threshold=threshold, data=data)

@@ -167,6 +167,7 @@ def _meta(snapshot: ReportSnapshot | None, filters: selectors.Filters) -> dict[s
     return {
         "filters": {"period": filters.period, "mco": filters.mco or None, "group": filters.group or None},
         "periods": selectors.periods_of(snapshot),
+        "figures_as_of": snapshot.covers_to.isoformat() if snapshot else None,
         "last_updated": snapshot.computed_at.isoformat() if snapshot else None,
         "suppression_threshold": snapshot.threshold if snapshot else None,
         "suppressed_value": None,

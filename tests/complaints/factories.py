@@ -1,11 +1,11 @@
 """Complaint test data, built through the service so every complaint is what a representative can make."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from complaints.models import MCO, Category, Complaint
+from complaints.models import MCO, Category, Complaint, ComplaintEvent
 from complaints.rules import ClaimLine
 from complaints.services import ComplaintDraft, complaint_submit
 
@@ -32,3 +32,10 @@ def submit(user, **overrides) -> Complaint:  # type: ignore[no-untyped-def]
 
 def days_ago(n: int) -> date:
     return timezone.localdate() - timedelta(days=n)
+
+
+def date_events(complaint: Complaint, *moments: datetime) -> None:
+    """Date a complaint's status events so far, in order (what the public statistics read), for tests of timing."""
+    events = complaint.events.exclude(to_status="").order_by("created_at", "id")
+    for event, moment in zip(events, moments, strict=True):
+        ComplaintEvent.objects.filter(pk=event.pk).update(created_at=moment)

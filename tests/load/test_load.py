@@ -54,7 +54,7 @@ def prepare(tmp_path: Path) -> Path:
         "staff": staff,
         "mco": str(MCO.objects.get(short_name="Aetna").pk),
         "category": str(Category.objects.get(code="claims-payment").pk),
-        "quarter": quarter_of(month_of(snapshot.computed_at)),
+        "quarter": quarter_of(month_of(snapshot.covers_to)),
     }
     path = tmp_path / "setup.json"
     path.write_text(json.dumps(setup))

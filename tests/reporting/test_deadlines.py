@@ -9,10 +9,10 @@ from django.utils import timezone
 from accounts import roles
 from accounts.services.users import staff_user_create
 from complaints import clock, services
-from complaints.models import Complaint, ComplaintEvent
+from complaints.models import Complaint
 from reporting.aggregates import LATE, NOT_SENT, ON_TIME
 from reporting.selectors import report_facts
-from tests.complaints.factories import submit
+from tests.complaints.factories import date_events, submit
 from tests.factories import RepresentativeFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,8 @@ def test_each_complaint_is_on_time_so_far_late_or_not_sent():
     )
     rep = RepresentativeFactory().user
     today = timezone.localdate()
-    long_ago = timezone.now() - timedelta(days=45)  # past every first-response limit, and the MCO's 30 days
+    now = timezone.now()
+    long_ago = now - timedelta(days=80)  # past every first-response limit, and the MCO's 30 days
     expected = []
 
     def complaint(first_response: str, mco_answer: str, **changes) -> Complaint:  # type: ignore[no-untyped-def]
@@ -39,8 +40,12 @@ def test_each_complaint_is_on_time_so_far_late_or_not_sent():
     def forward(c: Complaint) -> Complaint:
         return services.complaint_forward_to_mco(complaint=take(c), actor=analyst)
 
+    def timeline(c: Complaint, *days_ago: int) -> None:
+        date_events(c, *(now - timedelta(days=days) for days in days_ago))
+
     def overdue_at_mco(c: Complaint) -> Complaint:
         c = forward(c)
+        timeline(c, 80, 41, 40)  # filed, taken on late, sent to the MCO 40 days ago
         forwarded = today - timedelta(days=40)
         Complaint.objects.filter(pk=c.pk).update(forwarded_on=forwarded, mco_answer_due=forwarded + timedelta(days=30))
         return Complaint.objects.get(pk=c.pk)
@@ -68,10 +73,8 @@ def test_each_complaint_is_on_time_so_far_late_or_not_sent():
     # Sent to the MCO again after an answer in time: measured by the last round, which came back late.
     c = complaint(LATE, LATE, submitted_at=long_ago)
     c = services.complaint_record_mco_answer(complaint=forward(c), actor=analyst, note="No.")
-    ComplaintEvent.objects.filter(complaint=c, from_status="awaiting_mco").update(
-        created_at=timezone.now() - timedelta(days=44)
-    )  # the first answer came 44 days ago
     c = services.complaint_forward_to_mco(complaint=c, actor=analyst)
+    timeline(c, 80, 46, 45, 44, 40)  # the first answer came in time, 44 days ago; sent again 40 days ago
     forwarded = today - timedelta(days=40)
     Complaint.objects.filter(pk=c.pk).update(forwarded_on=forwarded, mco_answer_due=forwarded + timedelta(days=30))
     services.complaint_record_mco_answer(complaint=c, actor=analyst, note="Paid on the second request.")
@@ -80,7 +83,7 @@ def test_each_complaint_is_on_time_so_far_late_or_not_sent():
     c = forward(complaint(ON_TIME, ON_TIME))
     Complaint.objects.filter(pk=c.pk).update(mco_answer_due=today - timedelta(days=1))
 
-    dimensions, facts = report_facts()
+    dimensions, facts = report_facts(as_of=today)
 
     assert [(fact.first_response, fact.mco_answer) for fact in facts] == expected
     assert dimensions.answer_late_before == today - timedelta(days=30)

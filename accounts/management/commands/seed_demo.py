@@ -83,7 +83,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Filed {filed} demo complaints.")
         if bulk:
             self.stdout.write(f"Added {bulk} demo complaints for the public statistics.")
-        report_snapshot_refresh()
+        report_snapshot_refresh(again=bool(filed or bulk))  # new demo complaints: recompute this release
         for account in ACCOUNTS:
             self.stdout.write(
                 f"demo account: role={account.role} email={account.email} password={DEMO_PASSWORD} "
