@@ -146,6 +146,7 @@ def seed_bulk(*, staff: User, count: int = BULK_COUNT) -> int:
                 reference=f"MCO-{now.year}-{first_number + offset:06d}",
                 idempotency_key=uuid.uuid4(),
                 organization=organization,
+                provider_group=organization.provider_type.reporting_group,
                 submitted_by=filer,
                 contact_email=filer.email,
                 representative_name=filer.full_name,

@@ -71,7 +71,7 @@ class ProviderGroupFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
         if self.value():
-            return queryset.filter(organization__provider_type__reporting_group=self.value())
+            return queryset.filter(provider_group=self.value())
         return queryset
 
 
@@ -276,7 +276,7 @@ def export_queue_csv(queryset: QuerySet[Complaint]) -> StreamingHttpResponse:
                     timezone.localtime(complaint.submitted_at).date().isoformat(),
                     complaint.mco.short_name,
                     complaint.category.name,
-                    complaint.organization.provider_type.get_reporting_group_display(),
+                    complaint.get_provider_group_display(),
                     complaint.get_status_display(),
                     "yes" if complaint.expedited else "no",
                     complaint.next_due.isoformat() if complaint.next_due else "",
@@ -396,7 +396,7 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     @admin.display(description="provider type group")
     def provider_group(self, obj: Complaint) -> str:
-        return obj.organization.provider_type.get_reporting_group_display()
+        return obj.get_provider_group_display()
 
     @admin.display(description="expedited", boolean=True, ordering="expedited")
     def expedited_marker(self, obj: Complaint) -> bool:

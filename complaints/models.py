@@ -176,6 +176,8 @@ class Complaint(models.Model):
     access_to_care = models.BooleanField("affects immediate access to care", default=False)
     access_to_care_explanation = models.TextField(blank=True)
     expedited = models.BooleanField(default=False)
+    # The filing organization's provider type group when it filed: the public statistics count it there for good.
+    provider_group = models.CharField(max_length=32, choices=ReportingGroup.choices, editable=False)
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     assignee = models.ForeignKey(

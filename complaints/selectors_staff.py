@@ -28,7 +28,7 @@ QUEUE_ORDER = [F("settled").asc(), F("expedited").desc(), F("next_due").asc(null
 def complaint_queue() -> QuerySet[Complaint]:
     """Every complaint with its next due date; expedited first, then the oldest due date."""
     return (
-        Complaint.objects.select_related("mco", "category", "organization__provider_type", "assignee")
+        Complaint.objects.select_related("mco", "category", "organization", "assignee")
         .annotate(next_due=NEXT_DUE, settled=SETTLED)
         .order_by(*QUEUE_ORDER)
     )

@@ -133,7 +133,7 @@ def report_facts(as_of: date | None = None) -> tuple[Dimensions, list[Fact]]:
         .values_list(
             "id",
             "mco__short_name",
-            "organization__provider_type__reporting_group",
+            "provider_group",
             "category__name",
             "submitted_at",
             "updated_at",

@@ -61,7 +61,9 @@ def window_rules() -> policy.WindowRules:
 
 def filing_representative(*, user: User) -> Representative:
     """The designation a user files under; a clear refusal when they cannot file (R11)."""
-    designation = Representative.objects.active().select_related("organization").filter(user=user).first()
+    designation = (
+        Representative.objects.active().select_related("organization__provider_type").filter(user=user).first()
+    )
     if designation is None:
         raise PermissionDenied("Only designated representatives of a provider organization can file complaints.")
     if designation.organization.status != ProviderOrganization.Status.APPROVED:
@@ -155,6 +157,7 @@ def complaint_submit(
                 reference=_next_reference(year=today.year),  # Illinois' year, not UTC's
                 idempotency_key=idempotency_key,
                 organization=designation.organization,
+                provider_group=designation.organization.provider_type.reporting_group,
                 submitted_by=user,
                 contact_email=user.email,
                 representative_name=user.full_name,

@@ -106,3 +106,19 @@ def test_the_page_and_downloads_say_which_day_the_figures_run_to(client):
     assert "updated once a month" in page
     meta = client.get("/reports/data.json").json()["_meta"]
     assert meta["figures_as_of"] == RELEASE.isoformat()
+
+
+def test_a_complaint_stays_in_the_provider_type_group_it_was_filed_under(rep):
+    """An organization's provider type corrected later does not move its earlier complaints between groups (which
+    a later release would show as a difference)."""
+    from accounts.models import ProviderOrganization
+    from complaints.models import ProviderType
+
+    filed = submit(rep)
+    hospital = ProviderType.objects.filter(reporting_group="hospital").first()
+    ProviderOrganization.objects.filter(pk=filed.organization_id).update(provider_type=hospital)
+    submit(rep)
+
+    _, facts = report_facts(as_of=timezone.localdate())
+
+    assert [fact.group for fact in facts] == ["Physician/APN", "Hospital"]
