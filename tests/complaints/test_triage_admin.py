@@ -77,6 +77,22 @@ def test_overdue_filter_and_marker(staff_client):
     assert late.reference in page and on_time.reference not in page and "(overdue)" in page
 
 
+def test_the_provider_type_group_filter_uses_the_group_when_filed(staff_client):
+    from accounts.models import ProviderOrganization
+    from complaints.models import ProviderType
+
+    rep = RepresentativeFactory().user
+    earlier = submit(rep)  # filed as a physician practice
+    hospital = ProviderType.objects.filter(reporting_group="hospital").first()
+    ProviderOrganization.objects.filter(pk=earlier.organization_id).update(provider_type=hospital)
+    later = submit(rep)
+    physicians = staff_client.get(QUEUE + "?provider_group=physician_apn").content.decode()
+    hospitals = staff_client.get(QUEUE + "?provider_group=hospital").content.decode()
+    assert earlier.reference in physicians and later.reference not in physicians
+    assert later.reference in hospitals and earlier.reference not in hospitals
+    assert "Hospital" in hospitals.split(later.reference + "</a>")[1].split("</tr>")[0]  # the queue's column
+
+
 def test_searches_by_reference_npi_organization_and_rin_which_is_audited(staff_client):
     from complaints.rules import ClaimLine
     from tests.complaints.factories import days_ago
