@@ -211,6 +211,9 @@ class Complaint(models.Model):
                 condition=models.Q(status__in=ComplaintStatus.values), name="complaints_status_valid"
             ),
             models.CheckConstraint(
+                condition=models.Q(provider_group__in=ReportingGroup.values), name="complaints_provider_group_valid"
+            ),
+            models.CheckConstraint(
                 condition=models.Q(closure_reason="") | models.Q(closure_reason__in=ClosureReason.values),
                 name="complaints_closure_reason_valid",
             ),
@@ -295,6 +298,7 @@ class ComplaintEvent(models.Model):
         NOTE = "note", "Note"
         PROVIDER_ANSWERED = "provider_answered", "Provider answered"
         WITHDRAWN = "withdrawn", "Withdrawn by the provider"
+        MCO_EXTENSION = "mco_extension", "MCO given an extension"
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from complaints import clock
@@ -35,9 +36,9 @@ class Filters:
 
 
 def snapshot_latest() -> ReportSnapshot | None:
-    """The newest release in the current layout (one from before releases waits for the next refresh)."""
+    """The release to the latest day, its newest computation (one from before releases waits for the next)."""
     current = ReportSnapshot.objects.filter(data__has_key="periods", covers_to__isnull=False)
-    return current.order_by("-computed_at", "-id").first()
+    return current.order_by("-covers_to", "-computed_at", "-id").first()
 
 
 def periods_of(snapshot: ReportSnapshot | None) -> list[dict[str, str]]:
@@ -82,20 +83,24 @@ def release_day(today: date) -> date:
 
 @dataclass
 class _Track:
-    """One complaint's workflow as it stood at the end of the release day, folded from its status events."""
+    """One complaint's workflow as it stood at the end of the release day, folded from its events."""
 
     status: str = ComplaintStatus.SUBMITTED
     responded: datetime | None = None  # the first move out of "submitted" (taking it on, or closing it)
     resolved: datetime | None = None  # the last move to "resolved"
     forwarded: datetime | None = None  # the last move to "awaiting the MCO" (the MCO's round then)
     left_mco: datetime | None = None  # the MCO's answer, or closing while waiting for it, in that round
+    extended: bool = False  # the MCO was given its extension in that round
 
-    def step(self, from_status: str, to_status: str, at: datetime) -> None:
+    def step(self, kind: str, from_status: str, to_status: str, at: datetime) -> None:
         S = ComplaintStatus
+        if kind == ComplaintEvent.Kind.MCO_EXTENSION:
+            self.extended = self.extended or self.status == S.AWAITING_MCO
+            return
         if from_status == S.SUBMITTED and to_status != S.SUBMITTED and self.responded is None:
             self.responded = at
         if to_status == S.AWAITING_MCO:
-            self.forwarded, self.left_mco = at, None  # a new round: the earlier answer does not count for it
+            self.forwarded, self.left_mco, self.extended = at, None, False  # a new round
         elif from_status == S.AWAITING_MCO and to_status in (S.IN_REVIEW, S.RESOLVED, S.CLOSED):
             self.left_mco = at
         if to_status == S.RESOLVED:
@@ -104,16 +109,17 @@ class _Track:
 
 
 def _tracks(end: datetime) -> dict[int, _Track]:
-    """Per complaint received before ``end``, its workflow at ``end``: one query over the status events."""
+    """Per complaint received before ``end``, its workflow at ``end``: one query over the status events (and the
+    MCO's extensions)."""
     tracks: dict[int, _Track] = {}
     events = (
         ComplaintEvent.objects.filter(created_at__lt=end, complaint__submitted_at__lt=end)
-        .exclude(to_status="")
+        .filter(~Q(to_status="") | Q(kind=ComplaintEvent.Kind.MCO_EXTENSION))
         .order_by("complaint_id", "created_at", "id")
-        .values_list("complaint_id", "from_status", "to_status", "created_at")
+        .values_list("complaint_id", "kind", "from_status", "to_status", "created_at")
     )
-    for complaint_id, from_status, to_status, at in events.iterator(chunk_size=5000):
-        tracks.setdefault(complaint_id, _Track()).step(from_status, to_status, at)
+    for complaint_id, kind, from_status, to_status, at in events.iterator(chunk_size=5000):
+        tracks.setdefault(complaint_id, _Track()).step(kind, from_status, to_status, at)
     return tracks
 
 
@@ -122,8 +128,8 @@ def report_facts(as_of: date | None = None) -> tuple[Dimensions, list[Fact]]:
     month), as it stood then, from the status events up to then: two queries over complaints and events (plus the
     reference data) whatever their number.
 
-    What is not in the events is taken as it is now: the MCO, topic and provider type, whether the complaint is
-    expedited, a closure's reason, and an extension of the MCO's due date in the round it was in."""
+    What is not in the events is taken as it is now: the MCO and topic (which no one edits) and whether the
+    complaint is expedited; the provider type group is the one it was filed under."""
     as_of = as_of or release_day(timezone.localdate())
     end = timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time.min))
     S = ComplaintStatus
@@ -159,30 +165,31 @@ def report_facts(as_of: date | None = None) -> tuple[Dimensions, list[Fact]]:
     for pk, mco, group, topic, submitted, updated, expedited, status_now, reason, forwarded_on, answer_due in rows:
         received = local(submitted).date()
         track = tracks.get(pk)
-        if track is None:  # no status events (from before they were kept): the complaint as it is now
-            track = _Track(status=status_now if updated < end else S.SUBMITTED)
+        if track is None:  # no status events (from before they were kept): the complaint as it is now, if it was
+            track = _Track(status=status_now if updated < end else S.SUBMITTED)  # last changed by then
             track.resolved = updated if track.status == S.RESOLVED else None
-            sent_on = forwarded_on if forwarded_on and forwarded_on <= as_of else None
+            unchanged = updated < end and forwarded_on and forwarded_on <= as_of
+            sent_on, due = (forwarded_on, answer_due) if unchanged else (None, None)
         else:
             sent_on = local(track.forwarded).date() if track.forwarded else None
+            due = None
+            if sent_on is not None:  # the MCO's days in that round, with its extension if it had one by then
+                extension = settings.PORTAL_MCO_EXTENSION_DAYS if track.extended else 0
+                due = clock.add_calendar_days(sent_on, settings.PORTAL_MCO_ANSWER_DAYS + extension)
         status = track.status
         outcome, days, resolved = OPEN, None, None
         if status == S.RESOLVED:
             outcome = RESOLVED
             resolved = max(received, local(track.resolved).date())
             days = business_days(received, resolved)
-        elif status == S.CLOSED:
-            # Closed then, and reopened since: the reason of that closing is no longer kept.
-            outcome = reason if status_now == S.CLOSED and reason in reason_codes else "other"
+        elif status == S.CLOSED:  # closing is final (workflow.TRANSITIONS): its reason is the one stored
+            outcome = reason if reason in reason_codes else "other"
         # Measured against the limit for its handling now, as the public reads the time limits (a complaint
         # expedited and then not has a stored due date from when it was expedited).
         first_due = clock.add_business_days(received, response_days[expedited])
         first = _on_time_so_far(track.responded, first_due, status == S.SUBMITTED, as_of)
-        # The stored due date belongs to the latest round (with its extension, if any); an earlier round had the
-        # MCO's 30 days.
-        due = answer_due if sent_on == forwarded_on and answer_due else sent_on
-        left = None if status == S.AWAITING_MCO else track.left_mco
-        answer = _mco_answer(left, due, sent_on, as_of)
+        waiting = status == S.AWAITING_MCO
+        answer = _mco_answer(None if waiting else track.left_mco, due, sent_on, waiting, as_of)
         facts.append(
             Fact(
                 mco,
@@ -220,13 +227,13 @@ def _on_time_so_far(done: datetime | None, due: date, waiting: bool, today: date
     return LATE if waiting and today > due else ON_TIME
 
 
-def _mco_answer(left: datetime | None, due: date | None, forwarded: date | None, today: date) -> str:
+def _mco_answer(left: datetime | None, due: date | None, forwarded: date | None, waiting: bool, today: date) -> str:
     """On time so far or late by the MCO's due date, for a complaint sent to the MCO (one closed while waiting for
     the MCO counts by the day it was closed). The MCO always has at least its 30 days from forwarding."""
     if forwarded is None or due is None:
         return NOT_SENT
     due = max(due, forwarded + timedelta(days=settings.PORTAL_MCO_ANSWER_DAYS))
-    return _on_time_so_far(left, due, left is None, today)
+    return _on_time_so_far(left, due, waiting, today)
 
 
 def _due_from(today: date, business_days: int) -> date:

@@ -20,9 +20,11 @@ def _ensure_staff(actor: User) -> None:
         raise PermissionDenied("Only HFS triage staff can do this.")
 
 
-def _note(complaint: Complaint, actor: User, note: str, *, shared: bool = False) -> ComplaintEvent:
+def _note(
+    complaint: Complaint, actor: User, note: str, *, shared: bool = False, kind: str = ComplaintEvent.Kind.NOTE
+) -> ComplaintEvent:
     return ComplaintEvent.objects.create(
-        complaint=complaint, actor=actor, kind=ComplaintEvent.Kind.NOTE, note=note.strip(), shared_with_provider=shared
+        complaint=complaint, actor=actor, kind=kind, note=note.strip(), shared_with_provider=shared
     )
 
 
@@ -131,7 +133,7 @@ def complaint_record_mco_answer(*, complaint: Complaint, actor: User, note: str,
     complaint.mco_extension_granted = True
     complaint.mco_answer_due = clock.add_calendar_days(complaint.mco_answer_due, settings.PORTAL_MCO_EXTENSION_DAYS)
     complaint.save(update_fields=["mco_extension_granted", "mco_answer_due"])
-    _note(complaint, actor, f"The MCO asked for an extension. {note}")
+    _note(complaint, actor, f"The MCO asked for an extension. {note}", kind=ComplaintEvent.Kind.MCO_EXTENSION)
     return complaint
 
 
