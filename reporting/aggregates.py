@@ -92,7 +92,7 @@ class Dimensions:
     mcos: list[str]
     groups: list[str]
     topics: list[str]
-    months: list[str]  # every "YYYY-MM" from the first complaint's month to this month
+    months: list[str]  # every "YYYY-MM" from the first complaint's month to the month the figures run to
     contracts: dict[str, tuple[date | None, date | None]] = field(default_factory=dict)  # MCO -> (from, to)
     # What the published time limits tell anyone (DESIGN §4.5), by expedited or not: a complaint received on or
     # after response_due_from[expedited] is not yet due its first response, so it cannot be late. The MCO's answer
