@@ -18,9 +18,9 @@ quarters, between two tables that share a total). Rules:
 - bounds, over the whole system: counts are never negative, so a reader can bound hidden cells by linear
   programming even where nothing is pinned exactly. Every hidden small count must still be possibly 0 and
   possibly the threshold or more (``bounded``); while one is not, another entry of one of its equations is
-  hidden.
+  hidden (or, with all of those hidden, of the nearest equation linked to it through hidden cells).
 Everything repeats until nothing changes. Each round hides more, so it ends; if a round can hide nothing more
-(inconsistent input, or rarely a cell pinned only through equations already fully hidden), every cell is hidden.
+(inconsistent input: nothing shown is linked to a pinned cell, even through hidden ones), every cell is hidden.
 Finally, hidden cells the shown ones determine anyway (never a small count by then) are shown: a * there would
 protect nothing.
 
@@ -145,8 +145,8 @@ def suppress_system(
                 if options:
                     hide_another(min(options, key=lambda n: cheapest(equations[n])))
         if len(hidden) == before:
-            # Nothing left to hide around them (with inconsistent input, or rarely when a cell is pinned only
-            # through equations already fully hidden): publish nothing rather than loop or leak.
+            # Nothing shown is linked to them, even through hidden cells (inconsistent input): publish nothing
+            # rather than loop or leak.
             return frozenset(values) - public
 
 
