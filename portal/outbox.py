@@ -20,6 +20,8 @@ from portal.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+# How many ids one sweep reads at a time: memory stays bounded however many emails waited through an outage.
+SWEEP_BATCH_SIZE = 500
 
 
 @dataclass(frozen=True)
@@ -49,29 +51,35 @@ def enqueue(*, kind: str, object_id: object, to_email: str) -> OutboundEmail:
     return email
 
 
-def _schedule(email_id: int) -> None:
+def _schedule(email_id: int) -> bool:
     from portal.tasks import deliver_outbound_email
 
     try:
         deliver_outbound_email.delay(email_id)
     except Exception:  # noqa: BLE001 - broker down: the row stays pending for sweep(); the request goes on.
         logger.warning("outbox: could not queue email id=%s; it stays pending", email_id)
+        return False
+    return True
 
 
 def sweep(*, older_than_seconds: int = 900) -> int:
     """Queue again every email still pending after a while (the broker was down, a worker died). Returns how many.
 
     The wait is longer than the task's own longest retry delay (600 s), so rows still being retried are left alone.
+    Everything that waited is queued, however much: the ids are read in batches, walking up the id so that rows
+    sent meanwhile do not shift the next batch. Queuing a row twice is harmless: deliver() locks the row and sends
+    only a pending one. If the broker fails again, the sweep stops; the rest stays pending for the next one.
     """
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    ids = list(
-        OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, created_at__lt=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:500]
-    )
-    for email_id in ids:
-        _schedule(email_id)
-    return len(ids)
+    waiting = OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, created_at__lt=cutoff).order_by("pk")
+    queued, last_id = 0, 0
+    while batch := list(waiting.filter(pk__gt=last_id).values_list("pk", flat=True)[:SWEEP_BATCH_SIZE]):
+        for email_id in batch:
+            if not _schedule(email_id):
+                return queued
+            queued += 1
+        last_id = batch[-1]
+    return queued
 
 
 def deliver(email_id: int) -> bool:
