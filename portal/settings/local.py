@@ -14,6 +14,18 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 # The SQLite file and private uploads live in var/ (git-ignored); make sure it exists on a fresh clone.
 (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Requests run at once here too (a double click, two tabs, the page's own files). A transaction that read
+    # first and then writes cannot wait for another writer ("database is locked" at once); one that takes the
+    # write lock at BEGIN (IMMEDIATE) waits its turn, up to the busy timeout. The write-ahead log lets pages be
+    # read while a complaint is being written.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 
 # No broker: tasks run in-process, right away.
 CELERY_TASK_ALWAYS_EAGER = True
