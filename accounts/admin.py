@@ -1,13 +1,15 @@
-"""Staff views of accounts. Users and organizations change through services, not admin forms."""
+"""Staff views of accounts. Users and organizations change through services, not admin forms; each list filters
+only through its own filters (accounts/admin_lookups.py)."""
 
 import functools
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from accounts.admin_lookups import AllowlistedLookupsMixin
 from accounts.forms import RejectionForm
 from accounts.models import AuditEvent, Invitation, ProviderOrganization, Representative, TermsAcceptance, User
 from accounts.services.organizations import organization_approve, organization_reject, organization_reopen
@@ -15,7 +17,7 @@ from portal.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
-class UserAdmin(ReadOnlyAdmin):
+class UserAdmin(AllowlistedLookupsMixin, ReadOnlyAdmin):
     list_display = ["email", "full_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_active", "groups"]
     search_fields = ["email", "full_name"]
@@ -24,7 +26,7 @@ class UserAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ProviderOrganization)
-class ProviderOrganizationAdmin(ReadOnlyAdmin):
+class ProviderOrganizationAdmin(AllowlistedLookupsMixin, ReadOnlyAdmin):
     list_display = ["legal_name", "npi", "provider_type", "county", "status", "created_at"]
     list_filter = ["status", "provider_type__reporting_group"]
     list_select_related = ["provider_type"]
@@ -43,8 +45,8 @@ class ProviderOrganizationAdmin(ReadOnlyAdmin):
             try:
                 decide(organization=organization, actor=request.user, request=request)
                 count += 1
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.WARNING)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, " ".join(getattr(error, "messages", [str(error)])), messages.WARNING)
         if count:
             self.message_user(request, done.format(count=count))
 
@@ -76,7 +78,7 @@ class ProviderOrganizationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Representative)
-class RepresentativeAdmin(ReadOnlyAdmin):
+class RepresentativeAdmin(AllowlistedLookupsMixin, ReadOnlyAdmin):
     list_display = ["user", "organization", "is_org_admin", "is_billing_agent", "designated_at", "revoked_at"]
     list_filter = ["is_org_admin", "is_billing_agent"]
     list_select_related = ["user", "organization"]
@@ -85,7 +87,7 @@ class RepresentativeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ReadOnlyAdmin):
+class InvitationAdmin(AllowlistedLookupsMixin, ReadOnlyAdmin):
     list_display = ["email", "organization", "invited_by", "created_at", "expires_at", "accepted_at", "cancelled_at"]
     list_select_related = ["organization", "invited_by"]
     search_fields = ["email", "organization__legal_name"]
@@ -94,7 +96,7 @@ class InvitationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TermsAcceptance)
-class TermsAcceptanceAdmin(ReadOnlyAdmin):
+class TermsAcceptanceAdmin(AllowlistedLookupsMixin, ReadOnlyAdmin):
     list_display = ["user", "version", "accepted_at", "ip_address"]
     list_filter = ["version"]
     list_select_related = ["user"]
@@ -103,7 +105,7 @@ class TermsAcceptanceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
+class AuditEventAdmin(AllowlistedLookupsMixin, ReadOnlyAdmin):
     list_display = ["created_at", "actor", "action", "object_type", "object_id", "ip_address", "request_id"]
     list_filter = ["action", "object_type"]
     list_select_related = ["actor"]

@@ -73,22 +73,33 @@ def seed(*, filers: list[User], staff: User) -> int:
         )
         # Each filer gets every path (filers alternate, so step through the paths every second complaint).
         for status in PATHS[(number // len(filers)) % len(PATHS)]:
-            if status == Complaint.Status.RESOLVED:
-                complaint = services.complaint_resolve(
-                    complaint=complaint,
-                    actor=staff,
-                    outcome_code="paid",
-                    outcome_text="The MCO reprocessed and paid the claims.",
-                )
-                continue
-            complaint = services.complaint_transition(
-                complaint=complaint,
-                actor=staff,
-                to_status=status,
-                closure_reason=Complaint.ClosureReason.NOT_SUBMITTED_TO_MCO_FIRST if status == "closed" else "",
-                note=QUESTION if status == Complaint.Status.AWAITING_PROVIDER else "",
-            )
+            complaint = _move(complaint, to_status=status, staff=staff)
     return COUNT
+
+
+def _move(complaint: Complaint, *, to_status: str, staff: User) -> Complaint:
+    """One step of a demo path, through the staff verb a triage analyst would use for it."""
+    status = Complaint.Status
+    if to_status == status.IN_REVIEW and complaint.status == status.SUBMITTED:
+        return services.complaint_take(complaint=complaint, actor=staff)
+    if to_status == status.IN_REVIEW:  # back from the MCO
+        return services.complaint_record_mco_answer(
+            complaint=complaint, actor=staff, note="The MCO reprocessed the claims."
+        )
+    if to_status == status.AWAITING_PROVIDER:
+        return services.complaint_request_info(complaint=complaint, actor=staff, question=QUESTION)
+    if to_status == status.AWAITING_MCO:
+        return services.complaint_forward_to_mco(complaint=complaint, actor=staff)
+    if to_status == status.RESOLVED:
+        return services.complaint_resolve(
+            complaint=complaint,
+            actor=staff,
+            outcome_code=Complaint.OutcomeCode.PAID,
+            outcome_text="The MCO reprocessed and paid the claims.",
+        )
+    return services.complaint_close(
+        complaint=complaint, actor=staff, reason=Complaint.ClosureReason.NOT_SUBMITTED_TO_MCO_FIRST
+    )
 
 
 BULK_COUNT = 3000
@@ -118,7 +129,7 @@ def seed_bulk(*, staff: User, count: int = BULK_COUNT) -> int:
                 provider_type=provider_type,
                 county=rng.choice(["Cook", "Sangamon", "Champaign", "Peoria", "Lake", "Will"]),
             )
-            organizations.organization_approve(organization=organization, actor=None)
+            organizations.organization_approve(organization=organization, actor=staff)
             filer = users.user_create(
                 email=f"filer{number}@demo-{provider_type.code}.demo.example",
                 full_name=f"Demo Filer {number}",

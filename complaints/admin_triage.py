@@ -111,10 +111,6 @@ class TimelineInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class ActionForm(forms.Form):
-    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-
 class CloseForm(forms.Form):
     note = forms.CharField(
         label="Note for the provider (they will read it)", widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -141,38 +137,48 @@ class TransferForm(forms.Form):
     to_email = forms.EmailField(label="Email of another active representative of the same organization")
 
 
+class ReopenForm(forms.Form):
+    note = forms.CharField(label="Why it is reopened (internal)", widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class ResolveForm(forms.Form):
-    outcome_code = forms.ChoiceField(
-        choices=[
-            ("paid", "Resolved in the provider's favor (paid / reprocessed)"),
-            ("partial", "Partially resolved"),
-            ("upheld", "MCO decision upheld"),
-            ("referred", "Referred elsewhere"),
-            ("no_action", "No further action needed"),
-        ]
-    )
+    outcome_code = forms.ChoiceField(label="Outcome", choices=Complaint.OutcomeCode.choices)
     outcome_text = forms.CharField(label="Outcome, read by the representative in the portal", widget=forms.Textarea)
+
+
+def _no_notice_address(complaint: Complaint) -> str | None:
+    """Said on the page after forwarding: the MCO was not told, so the staff member must tell it another way."""
+    if complaint.mco.notification_email:
+        return None
+    return (
+        f"{complaint.reference}: {complaint.mco.name} has no notice address on file, so the portal could not tell "
+        "the MCO. Send the MCO the notice another way today, and ask a supervisor to add the address under MCOs."
+    )
 
 
 def complaint_admin_actions():  # type: ignore[no-untyped-def]
     """The triage actions; each calls one service per selected complaint and reports refusals one by one."""
 
-    def run(modeladmin, request, queryset, call: Callable[[Complaint], object], done: str) -> None:  # type: ignore[no-untyped-def]
+    def run(modeladmin, request, queryset, call: Callable[[Complaint], object], done: str, warn=None) -> None:  # type: ignore[no-untyped-def]
         count = 0
         for complaint in queryset:
             try:
-                call(complaint)
+                done_to = call(complaint)
                 count += 1
             except (ValidationError, PermissionDenied) as error:
                 text = " ".join(getattr(error, "messages", [str(error)]))
                 modeladmin.message_user(request, f"{complaint.reference}: {text}", messages.WARNING)
+            else:
+                warning = warn(done_to) if warn is not None else None
+                if warning:
+                    modeladmin.message_user(request, warning, messages.WARNING)
         if count:
             modeladmin.message_user(request, done.format(count=count))
 
-    def with_form(modeladmin, request, queryset, form_class, title, call, done):  # type: ignore[no-untyped-def]
+    def with_form(modeladmin, request, queryset, form_class, title, call, done, warn=None):  # type: ignore[no-untyped-def]
         form = form_class(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            run(modeladmin, request, queryset, lambda c: call(c, form.cleaned_data), done)
+            run(modeladmin, request, queryset, lambda c: call(c, form.cleaned_data), done, warn)
             return None
         context = {
             **modeladmin.admin_site.each_context(request),
@@ -185,16 +191,17 @@ def complaint_admin_actions():  # type: ignore[no-untyped-def]
         }
         return TemplateResponse(request, "admin/complaints/complaint/action_form.html", context)
 
-    def triage(name: str, description: str, service, done: str, *, form=None, title: str = "", **fixed):  # type: ignore[no-untyped-def]
+    def triage(name: str, description: str, service, done: str, *, form=None, title: str = "", warn=None, **fixed):  # type: ignore[no-untyped-def]
         """An admin action calling one service per complaint; with a form, its fields are the service's arguments."""
 
         def action(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
             def call(complaint: Complaint, data: dict | None = None) -> object:
-                return service(complaint=complaint, actor=request.user, **fixed, **(data or {}))
+                # The request goes with every change: its event records the client's address and request id.
+                return service(complaint=complaint, actor=request.user, request=request, **fixed, **(data or {}))
 
             if form is None:
-                return run(modeladmin, request, queryset, call, done)
-            return with_form(modeladmin, request, queryset, form, title, call, done)
+                return run(modeladmin, request, queryset, call, done, warn)
+            return with_form(modeladmin, request, queryset, form, title, call, done, warn)
 
         action.__name__ = name
         return admin.action(description=description, permissions=["change"])(action)
@@ -221,7 +228,7 @@ def complaint_admin_actions():  # type: ignore[no-untyped-def]
         ),
         triage(
             "forward", "Forward to the MCO", services.complaint_forward_to_mco,
-            "Forwarded {count}; the MCO clock started.",
+            "Forwarded {count}; the MCO clock started.", warn=_no_notice_address,
         ),
         triage(
             "mco_answer", "Record the MCO's answer…", services.complaint_record_mco_answer, "Recorded {count}.",
@@ -232,12 +239,12 @@ def complaint_admin_actions():  # type: ignore[no-untyped-def]
             form=QuestionForm, title="Ask the provider",
         ),
         triage(
-            "resolve", "Resolve with an outcome…", services.complaint_resolve_with_notice, "Resolved {count}.",
+            "resolve", "Resolve with an outcome…", services.complaint_resolve, "Resolved {count}.",
             form=ResolveForm, title="Resolve",
         ),
         triage(
             "reopen", "Reopen (supervisors)…", services.complaint_reopen, "Reopened {count}.",
-            form=ActionForm, title="Reopen",
+            form=ReopenForm, title="Reopen",
         ),
         triage(
             "transfer", "Transfer to another representative…", services.complaint_transfer, "Transferred {count}.",
@@ -330,6 +337,14 @@ class ComplaintAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
         return selectors_staff.complaint_queue()
 
+    def get_changelist(self, request: HttpRequest, **kwargs: object) -> type[QueueChangeList]:
+        return QueueChangeList
+
+    def changelist_view(self, request, extra_context=None):  # type: ignore[no-untyped-def]
+        # The queue needs the whole width at 1280 px: no list of models beside it (the breadcrumbs stay).
+        extra_context = {**(extra_context or {}), "is_nav_sidebar_enabled": False, "urgency_statement": URGENCY}
+        return super().changelist_view(request, extra_context)
+
     PHI_FIELDS = (
         "subject",
         "description",
@@ -407,10 +422,10 @@ class ComplaintAdmin(admin.ModelAdmin):
         if obj.next_due is None:
             return "-"
         if obj.next_due < timezone.localdate():
-            return format_html("<strong>{} (overdue)</strong>", obj.next_due.strftime("%b %d, %Y"))
-        return obj.next_due.strftime("%b %d, %Y")
+            return format_html("<strong>{} (overdue)</strong>", short_date(obj.next_due))
+        return short_date(obj.next_due)
 
-    @admin.display(description="possibly premature", boolean=True)
+    @admin.display(description="possibly premature", boolean=True, ordering="filing_window")
     def premature_marker(self, obj: Complaint) -> bool:
         return obj.possibly_premature
 

@@ -132,6 +132,16 @@ class ClosureReason(models.TextChoices):
     MULTIPLE_MCOS_OR_TOPICS = "multiple_mcos_or_topics", "More than one MCO or topic"
 
 
+class OutcomeCode(models.TextChoices):
+    """How HFS resolved a complaint (DESIGN §4.4, CFPB-style); the representative reads the outcome text."""
+
+    PAID = "paid", "Resolved in the provider's favor (paid / reprocessed)"
+    PARTIAL = "partial", "Partially resolved"
+    UPHELD = "upheld", "MCO decision upheld"
+    REFERRED = "referred", "Referred elsewhere"
+    NO_ACTION = "no_action", "No further action needed"
+
+
 class FilingWindow(models.TextChoices):
     OK = "ok", "Within the filing window"
     EARLY = "early", "Possibly premature (under 30 days after filing with the MCO)"
@@ -143,6 +153,7 @@ class Complaint(models.Model):
 
     Status = ComplaintStatus
     ClosureReason = ClosureReason
+    OutcomeCode = OutcomeCode
     FilingWindow = FilingWindow
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -193,7 +204,7 @@ class Complaint(models.Model):
     # the complaint to another representative of the same organization.
     held_notice = models.CharField(max_length=400, blank=True)  # comma-separated email kinds, oldest first
     closure_reason = models.CharField(max_length=32, choices=ClosureReason.choices, blank=True)
-    outcome_code = models.CharField(max_length=32, blank=True)
+    outcome_code = models.CharField(max_length=32, choices=OutcomeCode.choices, blank=True)
     outcome_text = models.TextField(blank=True)
 
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -220,6 +231,14 @@ class Complaint(models.Model):
             models.CheckConstraint(
                 condition=models.Q(closure_reason="") | models.Q(status="closed"),
                 name="complaints_closure_reason_only_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outcome_code="") | models.Q(outcome_code__in=OutcomeCode.values),
+                name="complaints_outcome_code_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="resolved") | ~models.Q(outcome_code=""),
+                name="complaints_resolved_has_outcome",
             ),
             models.CheckConstraint(
                 condition=models.Q(access_to_care=False) | ~models.Q(access_to_care_explanation=""),
@@ -312,8 +331,12 @@ class ComplaintEvent(models.Model):
     # A provider's answer sent twice (a double click) is recorded once.
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # Where the change came from, like the audit log (DESIGN §6.2): the client's address and the request id.
+    ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    request_id = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
+        # Append-only: on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0014).
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

@@ -25,6 +25,19 @@ class PortalAdminSite(OTPAdminSite):
             raise PermissionDenied("The staff admin is for HFS staff.")
         return redirect_to_login(request.GET.get("next") or reverse("admin:index"), settings.LOGIN_URL)
 
+    def password_change(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        # Django's view saves the password itself; the portal's records it in the audit log in the same transaction.
+        from django.contrib.admin.forms import AdminPasswordChangeForm
+
+        from accounts.views.password import StaffPasswordChangeView
+
+        request.current_app = self.name
+        return StaffPasswordChangeView.as_view(
+            form_class=AdminPasswordChangeForm,
+            success_url=reverse("admin:password_change_done", current_app=self.name),
+            extra_context={**self.each_context(request), **(extra_context or {})},
+        )(request)
+
     def logout(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         from accounts.services.sign_in import sign_out
 

@@ -1,6 +1,6 @@
 """Provider organizations: registration and HFS staff decisions (R11)."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -96,14 +96,21 @@ def organization_register(
     return organization
 
 
+def _ensure_decider(actor: User) -> None:
+    # HFS staff who review registrations (R11); the reporting group and providers cannot.
+    if not (actor.is_active and actor.is_staff and actor.has_perm("accounts.change_providerorganization")):
+        raise PermissionDenied("Only HFS staff who review registrations can approve, reject or reopen them.")
+
+
 def _decide(
     *,
     organization: ProviderOrganization,
     status: str,
     reason: str,
-    actor: User | None,
+    actor: User,
     request: HttpRequest | None,
 ) -> ProviderOrganization:
+    _ensure_decider(actor)
     organization = ProviderOrganization.objects.select_for_update().get(pk=organization.pk)
     if organization.status != ProviderOrganization.Status.PENDING:
         raise ValidationError(
@@ -122,7 +129,7 @@ def _decide(
 
 @transaction.atomic
 def organization_approve(
-    *, organization: ProviderOrganization, actor: User | None, request: HttpRequest | None = None
+    *, organization: ProviderOrganization, actor: User, request: HttpRequest | None = None
 ) -> ProviderOrganization:
     """Approve a pending organization so it can file (R11). Records it; emails its administrators."""
     return _decide(
@@ -139,6 +146,7 @@ def organization_reopen(
     *, organization: ProviderOrganization, actor: User, request: HttpRequest | None = None
 ) -> ProviderOrganization:
     """Put a rejected organization back in the review queue (after HFS heard from it). Records it."""
+    _ensure_decider(actor)
     organization = ProviderOrganization.objects.select_for_update().get(pk=organization.pk)
     if organization.status != ProviderOrganization.Status.REJECTED:
         raise ValidationError(f"{organization.legal_name} is not rejected, so it cannot be reopened.")

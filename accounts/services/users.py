@@ -76,6 +76,25 @@ def user_verify_email(*, user_id: int, email: str, request: HttpRequest | None =
     return user
 
 
+PASSWORD_ACTIONS = ("auth.password_reset", "auth.password_changed")
+
+
+@transaction.atomic
+def user_set_password(
+    *, user: User, password: str, request: HttpRequest | None = None, action: str = "auth.password_reset"
+) -> User:
+    """Set ``user``'s new password (the form has checked the reset link or the old password, and the password
+    rules) and record ``action`` in the same transaction. The session hash changes, so every other session of
+    the user ends; the caller keeps the current one if it should (update_session_auth_hash)."""
+    if action not in PASSWORD_ACTIONS:
+        raise ValueError(f"Unknown password action: {action}")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=user, action=action, obj=user, request=request)
+    return user
+
+
 def user_end_sessions(*, user: User) -> None:
     """End every session of ``user`` now: their session hash changes, so the server refuses old sessions."""
     User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)

@@ -1,14 +1,16 @@
 """Password reset by email (Django's views, with the portal's templates, outbox and audit)."""
 
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 
-from accounts.audit import audit_record
 from accounts.forms import form_helper
 from accounts.models import User
+from accounts.services.users import user_set_password
 from portal import outbox
 
 
@@ -51,13 +53,33 @@ class ResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
-    @transaction.atomic
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
-        # A new password changes the session hash: every existing session of this user ends.
-        response = super().form_valid(form)
-        audit_record(actor=form.user, action="auth.password_reset", obj=form.user, request=self.request)
-        return response
+        # Through the service (the password and its audit row in one transaction), not form.save(). A new password
+        # changes the session hash: every existing session of this user ends. No sign-in after the reset.
+        user_set_password(
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            request=self.request,
+            action="auth.password_reset",
+        )
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class ResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+class StaffPasswordChangeView(auth_views.PasswordChangeView):
+    """The staff admin's "Change password" (old password, new one twice), through the audited service. This session
+    stays signed in; every other session of the user ends."""
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        user = user_set_password(
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            request=self.request,
+            action="auth.password_changed",
+        )
+        update_session_auth_hash(self.request, user)
+        return HttpResponseRedirect(self.get_success_url())

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, client_ip
 from accounts.models import ProviderOrganization, Representative, User
 from complaints import clock, filetypes, policy, rules, workflow
 from complaints.models import (
@@ -100,7 +100,29 @@ def draft_problems(draft: ComplaintDraft, *, today: date) -> dict[str, list[str]
     return problems
 
 
-def notify_submitter(*, complaint: Complaint, kind: str) -> None:
+def _event(
+    *, complaint: Complaint, actor: User | None, request: HttpRequest | None, **fields: object
+) -> ComplaintEvent:
+    """Append one timeline event with where the change came from (the client's address and the request id), like
+    the audit log. Events are append-only (a database trigger on PostgreSQL)."""
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        actor=actor,
+        ip_address=client_ip(request),
+        request_id=getattr(request, "request_id", "") if request is not None else "",
+        **fields,
+    )
+
+
+def _ensure_filer(*, complaint: Complaint, actor: User, doing: str) -> None:
+    """Only the representative who filed (R6), while they still represent the organization."""
+    if complaint.submitted_by_id != actor.pk:
+        raise PermissionDenied(f"Only the representative who filed a complaint can {doing}.")
+    if not Representative.objects.active().filter(user=actor, organization_id=complaint.organization_id).exists():
+        raise PermissionDenied("You no longer represent this organization in the portal.")
+
+
+def notify_submitter(*, complaint: Complaint, kind: str, request: HttpRequest | None = None) -> None:
     """Email the complaint's contact (R6) — or, if that person no longer represents the organization, hold the
     notice and flag the complaint for staff to transfer (a recorded event). Call inside the change's transaction."""
     still_there = Representative.objects.active().filter(
@@ -112,8 +134,10 @@ def notify_submitter(*, complaint: Complaint, kind: str) -> None:
     held = [existing for existing in (complaint.held_notice or "").split(",") if existing]
     complaint.held_notice = ",".join([*held, kind])
     Complaint.objects.filter(pk=complaint.pk).update(held_notice=complaint.held_notice)
-    ComplaintEvent.objects.create(
+    _event(
         complaint=complaint,
+        actor=None,
+        request=request,
         kind=ComplaintEvent.Kind.NOTE,
         note="Notice held: the representative who filed no longer represents the organization. "
         "Transfer the complaint to another representative of the organization.",
@@ -202,9 +226,10 @@ def complaint_submit(
         )
         for number, line in enumerate(draft.lines, start=1)
     )
-    event = ComplaintEvent.objects.create(
+    event = _event(
         complaint=complaint,
         actor=user,
+        request=request,
         kind=ComplaintEvent.Kind.SUBMITTED,
         to_status=ComplaintStatus.SUBMITTED,
         shared_with_provider=True,
@@ -213,7 +238,7 @@ def complaint_submit(
     Attachment.objects.filter(draft_key=idempotency_key, uploaded_by=user, complaint__isnull=True).update(
         complaint=complaint, event=event, draft_key=None
     )
-    notify_submitter(complaint=complaint, kind="complaints.acknowledgement")
+    notify_submitter(complaint=complaint, kind="complaints.acknowledgement", request=request)
     audit_record(actor=user, action="complaint.submitted", obj=complaint, request=request)
     return complaint
 
@@ -223,55 +248,47 @@ def _transition(
     complaint: Complaint,
     actor: User | None,
     to_status: str,
+    request: HttpRequest | None,
     kind: str = ComplaintEvent.Kind.STATUS_CHANGED,
     note: str = "",
     shared: bool = True,
     closure_reason: str = "",
+    idempotency_key: uuid.UUID | None = None,
+    also: dict[str, object] | None = None,
 ) -> tuple[Complaint, ComplaintEvent]:
-    """Lock the row, check the transition table, change the status and write the event (caller's transaction)."""
+    """Lock the row, check the transition table, change the status and write the event (caller's transaction).
+
+    Private: the public verbs around it check the actor's permission and send the notices. ``also`` are fields
+    saved with the status (an outcome must arrive with "resolved", the database checks it)."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     workflow.ensure_allowed(complaint.status, to_status)
     from_status = complaint.status
     complaint.status = to_status
     complaint.closure_reason = closure_reason if to_status == ComplaintStatus.CLOSED else ""
     complaint.updated_at = timezone.now()
-    complaint.save(update_fields=["status", "closure_reason", "updated_at"])
-    event = ComplaintEvent.objects.create(
+    for name, value in (also or {}).items():
+        setattr(complaint, name, value)
+    complaint.save(update_fields=["status", "closure_reason", "updated_at", *(also or {})])
+    event = _event(
         complaint=complaint,
         actor=actor,
+        request=request,
         kind=kind,
         from_status=from_status,
         to_status=to_status,
         note=note.strip(),
         shared_with_provider=shared,
+        idempotency_key=idempotency_key,
     )
     return complaint, event
 
 
 @transaction.atomic
-def complaint_transition(
-    *,
-    complaint: Complaint,
-    actor: User | None,
-    to_status: str,
-    note: str = "",
-    shared: bool = True,
-    closure_reason: str = "",
+def complaint_withdraw(
+    *, complaint: Complaint, actor: User, note: str = "", request: HttpRequest | None = None
 ) -> Complaint:
-    """Move a complaint along the workflow table (DESIGN §4.4) with an event. Staff actions build on it."""
-    if to_status == ComplaintStatus.CLOSED and closure_reason not in Complaint.ClosureReason.values:
-        raise ValidationError("Choose why the complaint is closed.")
-    complaint, _ = _transition(
-        complaint=complaint, actor=actor, to_status=to_status, note=note, shared=shared, closure_reason=closure_reason
-    )
-    return complaint
-
-
-@transaction.atomic
-def complaint_withdraw(*, complaint: Complaint, actor: User, note: str = "") -> Complaint:
     """The submitter withdraws a complaint that is not yet resolved or closed. Emails the submitter."""
-    if complaint.submitted_by_id != actor.pk:
-        raise PermissionDenied("Only the representative who filed a complaint can withdraw it.")
+    _ensure_filer(complaint=complaint, actor=actor, doing="withdraw it")
     current = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if current.status not in workflow.WITHDRAWABLE:
         raise ValidationError("This complaint is already resolved or closed, so it cannot be withdrawn.")
@@ -279,23 +296,28 @@ def complaint_withdraw(*, complaint: Complaint, actor: User, note: str = "") -> 
         complaint=current,
         actor=actor,
         to_status=ComplaintStatus.CLOSED,
+        request=request,
         kind=ComplaintEvent.Kind.WITHDRAWN,
         note=note,
         closure_reason=Complaint.ClosureReason.WITHDRAWN_BY_PROVIDER,
     )
-    notify_submitter(complaint=complaint, kind="complaints.withdrawn")
-    audit_record(actor=actor, action="complaint.withdrawn", obj=complaint)
+    notify_submitter(complaint=complaint, kind="complaints.withdrawn", request=request)
+    audit_record(actor=actor, action="complaint.withdrawn", obj=complaint, request=request)
     return complaint
 
 
 @transaction.atomic
 def complaint_answer_info_request(
-    *, complaint: Complaint, actor: User, note: str, answer_key: uuid.UUID | None = None
+    *,
+    complaint: Complaint,
+    actor: User,
+    note: str,
+    answer_key: uuid.UUID | None = None,
+    request: HttpRequest | None = None,
 ) -> Complaint:
     """The submitter answers HFS's request for information: a shared note (and the files uploaded with
     ``answer_key``); back to review. The same key twice records one answer."""
-    if complaint.submitted_by_id != actor.pk:
-        raise PermissionDenied("Only the representative who filed a complaint can answer for it.")
+    _ensure_filer(complaint=complaint, actor=actor, doing="answer for it")
     if not note.strip():
         raise ValidationError({"note": "Write your answer to HFS's question."})
     current = Complaint.objects.select_for_update().get(pk=complaint.pk)
@@ -307,34 +329,22 @@ def complaint_answer_info_request(
         complaint=current,
         actor=actor,
         to_status=ComplaintStatus.IN_REVIEW,
+        request=request,
         kind=ComplaintEvent.Kind.PROVIDER_ANSWERED,
         note=note,
+        idempotency_key=answer_key,
     )
     if answer_key is not None:
-        event.idempotency_key = answer_key
-        event.save(update_fields=["idempotency_key"])
         Attachment.objects.filter(draft_key=answer_key, uploaded_by=actor, complaint__isnull=True).update(
             complaint=complaint, event=event, draft_key=None
         )
-    audit_record(actor=actor, action="complaint.answered", obj=complaint)
+    audit_record(actor=actor, action="complaint.answered", obj=complaint, request=request)
     return complaint
 
 
 def complaint_record_view(*, complaint: Complaint, user: User, request: HttpRequest | None = None) -> None:
     """Record that ``user`` opened the complaint's details, which hold PHI (DESIGN §6.2)."""
     audit_record(actor=user, action="complaint.viewed", obj=complaint, request=request)
-
-
-@transaction.atomic
-def complaint_resolve(*, complaint: Complaint, actor: User, outcome_code: str, outcome_text: str) -> Complaint:
-    """Resolve with an outcome for the submitter (staff triage builds on this). Writes the event."""
-    if not outcome_text.strip():
-        raise ValidationError({"outcome_text": "Write the outcome the representative will read."})
-    complaint, _ = _transition(complaint=complaint, actor=actor, to_status=ComplaintStatus.RESOLVED)
-    complaint.outcome_code = outcome_code
-    complaint.outcome_text = outcome_text.strip()
-    complaint.save(update_fields=["outcome_code", "outcome_text"])
-    return complaint
 
 
 def _chunks(upload: UploadedFile):  # type: ignore[no-untyped-def]

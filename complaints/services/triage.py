@@ -4,13 +4,14 @@ in the same transaction and emails through the outbox — the representative's n
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
 from complaints import clock
 from complaints.models import Complaint, ComplaintEvent, ComplaintStatus
-from complaints.services.intake import _transition, notify_submitter
+from complaints.services.intake import _event, _transition, notify_submitter
 from portal import outbox
 
 
@@ -21,28 +22,38 @@ def _ensure_staff(actor: User) -> None:
 
 
 def _note(
-    complaint: Complaint, actor: User, note: str, *, shared: bool = False, kind: str = ComplaintEvent.Kind.NOTE
+    complaint: Complaint,
+    actor: User,
+    note: str,
+    *,
+    request: HttpRequest | None,
+    shared: bool = False,
+    kind: str = ComplaintEvent.Kind.NOTE,
 ) -> ComplaintEvent:
-    return ComplaintEvent.objects.create(
-        complaint=complaint, actor=actor, kind=kind, note=note.strip(), shared_with_provider=shared
+    return _event(
+        complaint=complaint, actor=actor, request=request, kind=kind, note=note.strip(), shared_with_provider=shared
     )
 
 
 @transaction.atomic
-def complaint_take(*, complaint: Complaint, actor: User) -> Complaint:
+def complaint_take(*, complaint: Complaint, actor: User, request: HttpRequest | None = None) -> Complaint:
     """Assign to oneself; a complaint still waiting for triage moves into review (the first response)."""
     _ensure_staff(actor)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     complaint.assignee = actor
     complaint.save(update_fields=["assignee"])
-    _note(complaint, actor, f"Assigned to {actor.full_name}.")
+    _note(complaint, actor, f"Assigned to {actor.full_name}.", request=request)
     if complaint.status == ComplaintStatus.SUBMITTED:
-        complaint, _ = _transition(complaint=complaint, actor=actor, to_status=ComplaintStatus.IN_REVIEW)
+        complaint, _ = _transition(
+            complaint=complaint, actor=actor, request=request, to_status=ComplaintStatus.IN_REVIEW
+        )
     return complaint
 
 
 @transaction.atomic
-def complaint_assign(*, complaint: Complaint, actor: User, assignee_email: str) -> Complaint:
+def complaint_assign(
+    *, complaint: Complaint, actor: User, assignee_email: str, request: HttpRequest | None = None
+) -> Complaint:
     """Assign to a colleague in a triage group (recorded as an internal event)."""
     _ensure_staff(actor)
     assignee = User.objects.filter(
@@ -56,12 +67,14 @@ def complaint_assign(*, complaint: Complaint, actor: User, assignee_email: str) 
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     complaint.assignee = assignee
     complaint.save(update_fields=["assignee"])
-    _note(complaint, actor, f"Assigned to {assignee.full_name} by {actor.full_name}.")
+    _note(complaint, actor, f"Assigned to {assignee.full_name} by {actor.full_name}.", request=request)
     return complaint
 
 
 @transaction.atomic
-def complaint_set_expedited(*, complaint: Complaint, actor: User, expedited: bool, note: str = "") -> Complaint:
+def complaint_set_expedited(
+    *, complaint: Complaint, actor: User, expedited: bool, note: str = "", request: HttpRequest | None = None
+) -> Complaint:
     """Expedite (R3) or not; the first-response clock follows while the complaint waits for triage."""
     _ensure_staff(actor)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
@@ -78,30 +91,44 @@ def complaint_set_expedited(*, complaint: Complaint, actor: User, expedited: boo
         complaint.first_response_due = clock.add_business_days(timezone.localtime(complaint.submitted_at).date(), days)
         fields.append("first_response_due")
     complaint.save(update_fields=fields)
-    _note(complaint, actor, ("Expedited. " if expedited else "No longer expedited. ") + note)
+    _note(complaint, actor, ("Expedited. " if expedited else "No longer expedited. ") + note, request=request)
     return complaint
 
 
 @transaction.atomic
-def complaint_close(*, complaint: Complaint, actor: User, reason: str, note: str = "") -> Complaint:
+def complaint_close(
+    *, complaint: Complaint, actor: User, reason: str, note: str = "", request: HttpRequest | None = None
+) -> Complaint:
     """Close with a reason (R2: "not first submitted to the MCO" is one click). Tells the submitter why, and
     what to do next."""
     _ensure_staff(actor)
     if reason not in Complaint.ClosureReason.values or reason == Complaint.ClosureReason.WITHDRAWN_BY_PROVIDER:
         raise ValidationError("Choose why the complaint is closed.")
     complaint, _ = _transition(
-        complaint=complaint, actor=actor, to_status=ComplaintStatus.CLOSED, note=note, closure_reason=reason
+        complaint=complaint,
+        actor=actor,
+        request=request,
+        to_status=ComplaintStatus.CLOSED,
+        note=note,
+        closure_reason=reason,
     )
-    notify_submitter(complaint=complaint, kind="complaints.closed")
+    notify_submitter(complaint=complaint, kind="complaints.closed", request=request)
     return complaint
 
 
 @transaction.atomic
-def complaint_forward_to_mco(*, complaint: Complaint, actor: User, note: str = "") -> Complaint:
+def complaint_forward_to_mco(
+    *, complaint: Complaint, actor: User, note: str = "", request: HttpRequest | None = None
+) -> Complaint:
     """Present the complaint to the MCO: the MCO's clock starts; the MCO's notice names the representative (R5)."""
     _ensure_staff(actor)
     complaint, _ = _transition(
-        complaint=complaint, actor=actor, to_status=ComplaintStatus.AWAITING_MCO, note=note, shared=True
+        complaint=complaint,
+        actor=actor,
+        request=request,
+        to_status=ComplaintStatus.AWAITING_MCO,
+        note=note,
+        shared=True,
     )
     today = timezone.localdate()
     complaint.forwarded_on = today
@@ -110,12 +137,14 @@ def complaint_forward_to_mco(*, complaint: Complaint, actor: User, note: str = "
     if complaint.mco.notification_email:
         outbox.enqueue(kind="complaints.mco_notice", object_id=complaint.pk, to_email=complaint.mco.notification_email)
     else:
-        _note(complaint, actor, "The MCO has no notice address on file: send the notice another way.")
+        _note(complaint, actor, "The MCO has no notice address on file: send the notice another way.", request=request)
     return complaint
 
 
 @transaction.atomic
-def complaint_record_mco_answer(*, complaint: Complaint, actor: User, note: str, extension: bool = False) -> Complaint:
+def complaint_record_mco_answer(
+    *, complaint: Complaint, actor: User, note: str, extension: bool = False, request: HttpRequest | None = None
+) -> Complaint:
     """The MCO answered (back to review), or asked for its one 30-day extension (the clock moves)."""
     _ensure_staff(actor)
     if not note.strip():
@@ -125,7 +154,12 @@ def complaint_record_mco_answer(*, complaint: Complaint, actor: User, note: str,
         raise ValidationError("HFS is not waiting for this MCO's answer: forward the complaint to the MCO first.")
     if not extension:
         complaint, _ = _transition(
-            complaint=complaint, actor=actor, to_status=ComplaintStatus.IN_REVIEW, note=note, shared=False
+            complaint=complaint,
+            actor=actor,
+            request=request,
+            to_status=ComplaintStatus.IN_REVIEW,
+            note=note,
+            shared=False,
         )
         return complaint
     if complaint.mco_extension_granted:
@@ -133,48 +167,70 @@ def complaint_record_mco_answer(*, complaint: Complaint, actor: User, note: str,
     complaint.mco_extension_granted = True
     complaint.mco_answer_due = clock.add_calendar_days(complaint.mco_answer_due, settings.PORTAL_MCO_EXTENSION_DAYS)
     complaint.save(update_fields=["mco_extension_granted", "mco_answer_due"])
-    _note(complaint, actor, f"The MCO asked for an extension. {note}", kind=ComplaintEvent.Kind.MCO_EXTENSION)
+    _note(
+        complaint,
+        actor,
+        f"The MCO asked for an extension. {note}",
+        kind=ComplaintEvent.Kind.MCO_EXTENSION,
+        request=request,
+    )
     return complaint
 
 
 @transaction.atomic
-def complaint_request_info(*, complaint: Complaint, actor: User, question: str) -> Complaint:
+def complaint_request_info(
+    *, complaint: Complaint, actor: User, question: str, request: HttpRequest | None = None
+) -> Complaint:
     """Ask the provider for information: a shared question; the submitter is emailed to sign in and answer."""
     _ensure_staff(actor)
     if not question.strip():
         raise ValidationError({"question": "Write the question for the provider."})
     complaint, _ = _transition(
-        complaint=complaint, actor=actor, to_status=ComplaintStatus.AWAITING_PROVIDER, note=question, shared=True
+        complaint=complaint,
+        actor=actor,
+        request=request,
+        to_status=ComplaintStatus.AWAITING_PROVIDER,
+        note=question,
+        shared=True,
     )
-    notify_submitter(complaint=complaint, kind="complaints.info_requested")
+    notify_submitter(complaint=complaint, kind="complaints.info_requested", request=request)
     return complaint
 
 
 @transaction.atomic
-def complaint_resolve_with_notice(
-    *, complaint: Complaint, actor: User, outcome_code: str, outcome_text: str
+def complaint_resolve(
+    *, complaint: Complaint, actor: User, outcome_code: str, outcome_text: str, request: HttpRequest | None = None
 ) -> Complaint:
-    """Resolve with an outcome the submitter reads in the portal; the email only says there is one (R6)."""
-    from complaints.services.intake import complaint_resolve
-
+    """Resolve with an outcome code and the text the submitter reads in the portal; the email only says there is
+    one (R6). Triage staff only."""
     _ensure_staff(actor)
-    complaint = complaint_resolve(
-        complaint=complaint, actor=actor, outcome_code=outcome_code, outcome_text=outcome_text
+    if outcome_code not in Complaint.OutcomeCode.values:
+        raise ValidationError({"outcome_code": "Choose the outcome."})
+    if not outcome_text.strip():
+        raise ValidationError({"outcome_text": "Write the outcome the representative will read."})
+    complaint, _ = _transition(
+        complaint=complaint,
+        actor=actor,
+        request=request,
+        to_status=ComplaintStatus.RESOLVED,
+        also={"outcome_code": outcome_code, "outcome_text": outcome_text.strip()},
     )
-    notify_submitter(complaint=complaint, kind="complaints.resolved")
+    notify_submitter(complaint=complaint, kind="complaints.resolved", request=request)
     return complaint
 
 
 @transaction.atomic
-def complaint_reopen(*, complaint: Complaint, actor: User, note: str) -> Complaint:
+def complaint_reopen(*, complaint: Complaint, actor: User, note: str, request: HttpRequest | None = None) -> Complaint:
     """Supervisors only: a resolved complaint goes back into review."""
     if not actor.groups.filter(name=roles.SUPERVISOR).exists() and not actor.is_superuser:
         raise PermissionDenied("Only an HFS supervisor can reopen a complaint.")
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if not note.strip():
+        raise ValidationError({"note": "Say why the complaint is reopened."})
     if complaint.status != ComplaintStatus.RESOLVED:
         raise ValidationError("Only a resolved complaint can be reopened.")
     complaint, _ = _transition(
-        complaint=complaint, actor=actor, to_status=ComplaintStatus.IN_REVIEW, note=note, shared=False
+        complaint=complaint, actor=actor, request=request, to_status=ComplaintStatus.IN_REVIEW, note=note, shared=False
     )
     return complaint
 
@@ -194,7 +250,9 @@ def staff_digest_send() -> int:
 
 
 @transaction.atomic
-def complaint_transfer(*, complaint: Complaint, actor: User, to_email: str) -> Complaint:
+def complaint_transfer(
+    *, complaint: Complaint, actor: User, to_email: str, request: HttpRequest | None = None
+) -> Complaint:
     """Give a complaint to another active representative of its organization (the filer left). Their verified
     address becomes the contact (R6); a held notice is sent to them now. Recorded as an internal event."""
     from accounts.models import Representative
@@ -220,7 +278,7 @@ def complaint_transfer(*, complaint: Complaint, actor: User, to_email: str) -> C
     complaint.representative_name = designation.user.full_name
     held, complaint.held_notice = [kind for kind in complaint.held_notice.split(",") if kind], ""
     complaint.save(update_fields=["submitted_by", "contact_email", "representative_name", "held_notice"])
-    _note(complaint, actor, f"Transferred from {previous} to {designation.user.full_name}.")
+    _note(complaint, actor, f"Transferred from {previous} to {designation.user.full_name}.", request=request)
     for kind in held:  # every notice held while nobody could receive it, in order
         outbox.enqueue(kind=kind, object_id=complaint.pk, to_email=complaint.contact_email)
     return complaint

@@ -7,9 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Representative
-from complaints import services
 from complaints.models import MCO, Attachment, Complaint, ComplaintEvent
-from tests.complaints.factories import submit
+from tests.complaints.factories import asked, submit
 from tests.complaints.test_intake_views import form_data, key_of, screened
 from tests.factories import RepresentativeFactory
 from tests.helpers import PDF_BYTES, sign_in
@@ -91,9 +90,7 @@ def test_sending_the_form_again_stores_no_second_copy_of_its_files(rep_client, p
 
 
 def test_an_answer_sent_twice_is_recorded_once(rep_client):
-    complaint = submit(rep_client.representative.user)
-    services.complaint_transition(complaint=complaint, actor=None, to_status="in_review")
-    services.complaint_transition(complaint=complaint, actor=None, to_status="awaiting_provider", note="Send EOB")
+    complaint = asked(submit(rep_client.representative.user), "Send EOB")
     data = {"note": "Here it is.", "idempotency_key": "00000000-0000-4000-8000-0000000000aa"}
     for _ in range(2):
         response = rep_client.post(f"/complaints/{complaint.public_id}/answer/", data)
@@ -102,9 +99,7 @@ def test_an_answer_sent_twice_is_recorded_once(rep_client):
 
 
 def test_an_answer_with_a_refused_file_keeps_the_other_files_listed(rep_client, private_files):
-    complaint = submit(rep_client.representative.user)
-    services.complaint_transition(complaint=complaint, actor=None, to_status="in_review")
-    services.complaint_transition(complaint=complaint, actor=None, to_status="awaiting_provider", note="Send EOB")
+    complaint = asked(submit(rep_client.representative.user), "Send EOB")
     files = [
         SimpleUploadedFile("eob.pdf", PDF_BYTES, content_type="application/pdf"),
         SimpleUploadedFile("virus.exe", b"MZ", content_type="application/octet-stream"),

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from complaints import services
 from complaints.models import MCO, Complaint
-from tests.complaints.factories import submit
+from tests.complaints.factories import asked, submit, triage_analyst
 from tests.factories import RepresentativeFactory
 from tests.helpers import sign_in
 
@@ -52,8 +52,7 @@ def test_list_and_detail_run_the_same_number_of_queries_for_3_or_30_complaints(c
         submit(rep.user)
     many_lines = [ClaimLine(f"Member {n}", f"{100000000 + n}", days_ago(50)) for n in range(12)]
     big = submit(rep.user, lines=many_lines)
-    for status in ("in_review", "awaiting_provider"):
-        services.complaint_transition(complaint=big, actor=None, to_status=status, note="Question")
+    asked(big, "Question")
     services.complaint_answer_info_request(complaint=big, actor=rep.user, note="Answer")
     assert queries(client, "/complaints/") == few_list
     assert queries(client, "/complaints/?page=2") == few_list
@@ -63,7 +62,9 @@ def test_list_and_detail_run_the_same_number_of_queries_for_3_or_30_complaints(c
 def test_organization_admins_see_the_organizations_list_with_status_only(client, rep):
     admin = RepresentativeFactory(organization=rep.organization, is_org_admin=True)
     complaint = submit(rep.user, description="Details only the filer should read.")
-    Complaint.objects.filter(pk=complaint.pk).update(status="resolved", outcome_text="Paid in full, secret outcome.")
+    Complaint.objects.filter(pk=complaint.pk).update(
+        status="resolved", outcome_code="paid", outcome_text="Paid in full, secret outcome."
+    )
     sign_in(client, admin.user)
     page = client.get("/complaints/organization/").content.decode()
     assert complaint.reference in page and "Resolved" in page and rep.user.full_name in page
@@ -99,13 +100,13 @@ def test_another_organizations_complaint_answers_404_everywhere(client, rep):
 
 def test_the_detail_shows_lines_timeline_and_the_outcome_to_the_submitter(client, rep):
     complaint = submit(rep.user)
-    services.complaint_transition(complaint=complaint, actor=None, to_status="in_review")
-    services.complaint_transition(
-        complaint=complaint, actor=None, to_status="awaiting_mco", note="Internal: called the MCO.", shared=False
+    staff = triage_analyst()
+    complaint = services.complaint_take(complaint=complaint, actor=staff)
+    complaint = services.complaint_forward_to_mco(complaint=complaint, actor=staff)
+    complaint = services.complaint_record_mco_answer(complaint=complaint, actor=staff, note="Internal: called the MCO.")
+    services.complaint_resolve(
+        complaint=complaint, actor=staff, outcome_code="paid", outcome_text="The MCO reprocessed the claims."
     )
-    services.complaint_transition(complaint=complaint, actor=None, to_status="in_review")
-    services.complaint_transition(complaint=complaint, actor=None, to_status="resolved")
-    Complaint.objects.filter(pk=complaint.pk).update(outcome_text="The MCO reprocessed the claims.")
     sign_in(client, rep.user)
     page = client.get(f"/complaints/{complaint.public_id}/").content.decode()
     assert "Pat Example" in page and "123456789" in page
@@ -127,10 +128,7 @@ def test_withdraw_from_the_detail_page(client, rep):
 
 def test_answer_an_information_request_from_the_detail_page(client, rep):
     complaint = submit(rep.user)
-    services.complaint_transition(complaint=complaint, actor=None, to_status="in_review")
-    services.complaint_transition(
-        complaint=complaint, actor=None, to_status="awaiting_provider", note="Please send the remittance advice."
-    )
+    asked(complaint, "Please send the remittance advice.")
     sign_in(client, rep.user)
     page = client.get(f"/complaints/{complaint.public_id}/").content.decode()
     assert "HFS asked you for information" in page and "Please send the remittance advice." in page

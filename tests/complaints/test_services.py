@@ -12,7 +12,7 @@ from complaints import services, workflow
 from complaints.models import AffectedClaim, Complaint, ComplaintEvent
 from complaints.rules import ClaimLine
 from portal.models import OutboundEmail
-from tests.complaints.factories import days_ago, draft, submit
+from tests.complaints.factories import asked, days_ago, draft, submit, triage_analyst
 from tests.factories import RepresentativeFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,9 +162,7 @@ def test_only_the_submitter_withdraws(rep):
 
 
 def test_answering_an_information_request_returns_it_to_review(rep):
-    complaint = submit(rep)
-    services.complaint_transition(complaint=complaint, actor=None, to_status="in_review")
-    services.complaint_transition(complaint=complaint, actor=None, to_status="awaiting_provider", note="Send the EOB.")
+    complaint = asked(submit(rep), "Send the EOB.")
     services.complaint_answer_info_request(complaint=complaint, actor=rep, note="Attached.")
     complaint.refresh_from_db()
     assert complaint.status == "in_review"
@@ -204,6 +202,6 @@ def test_the_transition_table_is_design_section_4_4(from_status, to_status):
 
 def test_a_transition_outside_the_table_is_refused_and_writes_nothing(rep):
     complaint = submit(rep)
-    with pytest.raises(ValidationError):
-        services.complaint_transition(complaint=complaint, actor=None, to_status="resolved")
+    with pytest.raises(ValidationError, match="cannot become resolved"):
+        services.complaint_resolve(complaint=complaint, actor=triage_analyst(), outcome_code="paid", outcome_text="x")
     assert complaint.events.count() == 1

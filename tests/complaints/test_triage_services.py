@@ -119,7 +119,7 @@ def test_information_request_and_outcome_notices_go_only_to_contact_email(
     services.complaint_answer_info_request(complaint=complaint, actor=complaint.submitted_by, note="Attached.")
     resolved, told = sent(
         django_capture_on_commit_callbacks,
-        lambda: services.complaint_resolve_with_notice(
+        lambda: services.complaint_resolve(
             complaint=complaint, actor=analyst, outcome_code="paid", outcome_text=f"Paid. {CANARY}"
         ),
     )
@@ -130,7 +130,7 @@ def test_information_request_and_outcome_notices_go_only_to_contact_email(
 
 def test_reopening_is_for_supervisors(complaint, analyst):
     services.complaint_take(complaint=complaint, actor=analyst)
-    services.complaint_resolve_with_notice(complaint=complaint, actor=analyst, outcome_code="paid", outcome_text="Paid")
+    services.complaint_resolve(complaint=complaint, actor=analyst, outcome_code="paid", outcome_text="Paid")
     with pytest.raises(PermissionDenied):
         services.complaint_reopen(complaint=complaint, actor=analyst, note="Oops")
     supervisor = staff_user_create(email="sup@hfs.example", full_name="Sup", password=None, group_name=roles.SUPERVISOR)
@@ -208,7 +208,7 @@ def test_a_notice_for_a_representative_who_left_is_held_and_sent_after_transfer(
     stranger = RepresentativeFactory()
     _, messages = sent(
         django_capture_on_commit_callbacks,
-        lambda: services.complaint_resolve_with_notice(
+        lambda: services.complaint_resolve(
             complaint=complaint, actor=analyst, outcome_code="paid", outcome_text="Paid"
         ),
     )

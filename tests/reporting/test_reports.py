@@ -43,8 +43,8 @@ def data():  # type: ignore[no-untyped-def]
     (2 closed because the MCO was not given the chance first). Earlier: 11 Molina, still open."""
     rep = RepresentativeFactory(organization__legal_name="Secret Clinic Name").user
     molina = submit(rep, description="Member Canary Person")
-    copies(molina, 11, status="resolved")
-    copies(molina, 1, status="resolved")
+    copies(molina, 11, status="resolved", outcome_code="paid")
+    copies(molina, 1, status="resolved", outcome_code="paid")
     copies(molina, 11)
     aetna = submit(rep, mco=MCO.objects.get(short_name="Aetna"))
     copies(aetna, 2, status="closed", closure_reason="not_submitted_to_mco_first")

@@ -71,6 +71,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo_organizations = [self._organization(spec) for spec in ORGANIZATIONS]
             secrets = {account.email: self._account(account, demo_organizations[0]) for account in ACCOUNTS}
+            # HFS approves registrations: the demo supervisor approves the demo organizations (R11).
+            supervisor = User.objects.get(email=next(a.email for a in ACCOUNTS if a.role == "supervisor"))
+            for organization in demo_organizations:
+                if organization.status == ProviderOrganization.Status.PENDING:
+                    organizations.organization_approve(organization=organization, actor=supervisor)
         # Demo complaints are filed through the real services; their acknowledgement emails go nowhere.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             filed = demo_complaints.seed(
@@ -102,7 +107,7 @@ class Command(BaseCommand):
             provider_type=ProviderType.objects.get(code=spec.provider_type_code),
             county=spec.county,
         )
-        return organizations.organization_approve(organization=organization, actor=None)
+        return organization
 
     def _account(self, spec: DemoAccount, organization: ProviderOrganization) -> str:
         """Create the demo user if needed; return the base32 secret of their authenticator."""
