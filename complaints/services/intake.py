@@ -363,8 +363,13 @@ def attachment_add_draft(
     In order: the name, the size, the type from the content (magic bytes and structure), the virus scan —
     all before any transaction — then, with the person's row locked, the counts (per form, per complaint for
     answers, per person for unsent forms) and the store. Only a file that passes everything is stored, under a
-    server-made name, with its SHA-256. The file is read in chunks throughout.
+    server-made name, with its SHA-256. The file is read in chunks throughout. Only a representative who can file
+    (a new complaint) or the complaint's filer (an answer) can attach files.
     """
+    if complaint is None:
+        filing_representative(user=user)
+    else:
+        _ensure_filer(complaint=complaint, actor=user, doing="attach files to it")
     try:
         # The name exactly as sent: browsers send a bare file name, so a path or a line break is refused.
         name = filetypes.check_name(upload.name or "")

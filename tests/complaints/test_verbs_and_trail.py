@@ -267,3 +267,25 @@ def test_a_wrong_old_password_changes_nothing_and_records_nothing():
     staff.refresh_from_db()
     assert staff.check_password(PASSWORD)
     assert not AuditEvent.objects.filter(action="auth.password_changed").exists()
+
+
+def test_only_people_who_can_file_attach_files(private_files):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from complaints.models import Attachment
+    from tests.helpers import PDF_BYTES
+
+    filer = RepresentativeFactory().user
+    complaint = asked(submit(filer))
+    pending = RepresentativeFactory(organization__status="pending").user
+    for who, user, target in [
+        ("reporting staff", outsiders()["reporting staff"], None),
+        ("a representative of an organization HFS has not approved", pending, None),
+        ("another representative answering this complaint", RepresentativeFactory().user, complaint),
+    ]:
+        upload = SimpleUploadedFile("eob.pdf", PDF_BYTES, content_type="application/pdf")
+        with pytest.raises(PermissionDenied):
+            services.attachment_add_draft(
+                user=user, draft_key=complaint.idempotency_key, upload=upload, complaint=target
+            )
+        assert not Attachment.objects.exists(), who
