@@ -135,6 +135,30 @@ def test_broker_down_at_submit_then_the_email_is_delivered_once_after_redis_retu
     assert complaint.reference in messages[0] and representative.user.email in messages[0]
 
 
+@pytest.mark.django_db
+def test_a_sweep_while_the_broker_is_still_down_stops_at_the_first_refusal(real_broker, caplog):
+    """Thousands may wait after an outage: a sweep that finds the broker down again gives up at once (one warning,
+    not one per email) and leaves every row pending; the next sweep, with the broker back, queues them all."""
+    import redis
+
+    from tests.factories import UserFactory
+
+    users = UserFactory.create_batch(3, email_verified_at=None)
+    OutboundEmail.objects.bulk_create(
+        OutboundEmail(kind="accounts.verify_email", object_id=str(user.pk), to_email=user.email) for user in users
+    )
+    real_broker.stop()
+    with caplog.at_level("WARNING", logger="portal.outbox"):
+        assert outbox.sweep(older_than_seconds=0) == 0
+    assert [record.getMessage() for record in caplog.records if record.name == "portal.outbox"] == [
+        f"outbox: could not queue email id={OutboundEmail.objects.order_by('pk').first().pk}; it stays pending"
+    ]
+    assert OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING).count() == 3
+    real_broker.start()
+    assert outbox.sweep(older_than_seconds=0) == 3
+    assert redis.Redis.from_url(real_broker.url).llen("celery") == 3  # queued for the worker, once each
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_drill_redis_down_for_30_seconds_while_complaints_are_filed(client, real_broker, tmp_path, record_property):
     """Fault drill (issue 8): Redis is stopped for 30 seconds while a representative keeps filing. Every filing is
