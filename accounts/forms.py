@@ -10,6 +10,7 @@ from accounts.counties import COUNTY_CHOICES
 from accounts.models import User
 from accounts.validators import validate_npi
 from complaints.models import ProviderType
+from portal.forms import plain_length_messages
 
 
 def form_helper(submit_label: str, *layout: object) -> FormHelper:
@@ -95,6 +96,7 @@ class RegistrationForm(PasswordPairMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        plain_length_messages(self)
         self.helper = form_helper(
             "Register organization",
             Fieldset("Your organization", "legal_name", "npi", "medicaid_provider_id", "provider_type", "county"),
@@ -156,6 +158,7 @@ class CodeForm(forms.Form):
 
     def __init__(self, *args, submit_label: str = "Sign in", setting_up: bool = False, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        plain_length_messages(self)
         if setting_up:  # no recovery codes exist yet: digits only
             self.fields["code"].label = "6-digit code from the app"
             self.fields["code"].help_text = ""
@@ -193,6 +196,7 @@ class InvitationAcceptForm(PasswordPairMixin, forms.Form):
     def __init__(self, *args, email: str, **kwargs):  # type: ignore[no-untyped-def]
         self.email = email
         super().__init__(*args, **kwargs)
+        plain_length_messages(self)
         self.helper = form_helper("Create my account")
 
     def password_user(self) -> User:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.forms import form_helper
 from complaints import rules
 from complaints.models import MCO, Category
+from portal.forms import plain_length_messages
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y"]
@@ -39,6 +40,15 @@ def date_field(label: str, *, required: bool = True, help_text: str = DATE_HINT)
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Enter a real date, for example 11/29/2026.", "required": "Enter the date."},
     )
+
+
+class LongTextField(forms.CharField):
+    """A textarea's text. Browsers count a line break as one character against maxlength but send it as two
+    (CR LF); counting it as one here means text the browser accepted is never "too long" on the server."""
+
+    def to_python(self, value):  # type: ignore[no-untyped-def]
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
 
 
 class ScreeningForm(forms.Form):
@@ -90,7 +100,7 @@ class ComplaintForm(forms.Form):
         help_text="A few words, without member names. For example: Inpatient claims denied for missing authorization.",
         error_messages={"required": "Write a short summary."},
     )
-    description = forms.CharField(
+    description = LongTextField(
         label="Describe the problem and what you want the MCO to do",
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -106,7 +116,7 @@ class ComplaintForm(forms.Form):
     mco_filed_on = date_field("Date you filed with the MCO")
     mco_responded = yes_no("Has the MCO answered?")
     mco_resolved_on = date_field("Date of the MCO's answer", required=False, help_text="If it answered. " + DATE_HINT)
-    mco_resolution_summary = forms.CharField(
+    mco_resolution_summary = LongTextField(
         label="What did the MCO answer?",
         required=False,
         max_length=2000,
@@ -120,7 +130,7 @@ class ComplaintForm(forms.Form):
         "Does this affect a member's immediate access to care?",
         help_text="For example a member cannot get a needed service or medicine now. These complaints are expedited.",
     )
-    access_to_care_explanation = forms.CharField(
+    access_to_care_explanation = LongTextField(
         label="How is access to care affected?",
         required=False,
         max_length=2000,
@@ -131,12 +141,18 @@ class ComplaintForm(forms.Form):
         label="I understand that my name is shared with the MCO named in this complaint.",
         error_messages={"required": "Tick the box to agree that your name is shared with the MCO."},
     )
+    # Ticked by the person (never by the script) after reading the filing-window warning (DESIGN §4.3 step 3).
+    window_confirmed = forms.BooleanField(
+        label="I have checked the dates. Send the complaint anyway; HFS decides whether it can be accepted.",
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         from complaints.selectors import mco_list_for_filing
 
         self.fields["mco"].queryset = mco_list_for_filing(today=timezone.localdate())
+        plain_length_messages(self)
 
     def clean(self):  # type: ignore[no-untyped-def]
         cleaned = super().clean()
@@ -185,6 +201,7 @@ class ClaimLineForm(forms.Form):
     def __init__(self, *args, filed_on: date | None = None, **kwargs):  # type: ignore[no-untyped-def]
         self.filed_on = filed_on
         super().__init__(*args, **kwargs)
+        plain_length_messages(self)
 
     def clean_rin(self) -> str:
         return "".join(self.cleaned_data["rin"].split()).replace("-", "")
@@ -329,7 +346,7 @@ def _read_rows(reader: csv.DictReader, *, filed_on: date | None) -> CsvImport:  
 
 
 class AnswerForm(forms.Form):
-    note = forms.CharField(
+    note = LongTextField(
         label="Your answer to HFS",
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -337,11 +354,19 @@ class AnswerForm(forms.Form):
     )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        plain_length_messages(self)
+
 
 class WithdrawForm(forms.Form):
-    note = forms.CharField(
+    note = LongTextField(
         label="Why are you withdrawing it? (optional)",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        plain_length_messages(self)

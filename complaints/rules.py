@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+
 RIN = re.compile(r"^[0-9]{9}$")
 
 
@@ -21,7 +23,18 @@ class ClaimLine:
     billed_amount: Decimal | None = None
 
 
-def claim_line_problems(line: ClaimLine, *, filed_on: date | None, today: date) -> dict[str, str]:
+def _spelled(day: date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _too_early(what: str, earliest: date) -> str:
+    return f"{what} is before {_spelled(earliest)}, earlier than any Illinois Medicaid MCO complaint. Check the year."
+
+
+def claim_line_problems(
+    line: ClaimLine, *, filed_on: date | None, today: date, earliest: date | None = None
+) -> dict[str, str]:
+    earliest = earliest or settings.PORTAL_EARLIEST_DATE
     problems: dict[str, str] = {}
     if not line.member_name.strip():
         problems["member_name"] = "Enter the member's name."
@@ -29,6 +42,8 @@ def claim_line_problems(line: ClaimLine, *, filed_on: date | None, today: date) 
         problems["rin"] = "Enter the member's 9-digit Recipient Identification Number (RIN), digits only."
     if line.service_from > today:
         problems["service_from"] = "The date of service cannot be in the future."
+    elif line.service_from < earliest:
+        problems["service_from"] = _too_early("The date of service", earliest)
     elif filed_on is not None and line.service_from > filed_on:
         problems["service_from"] = "The date of service is after the date you filed with the MCO. Check both dates."
     if line.service_to is not None:
@@ -42,11 +57,14 @@ def claim_line_problems(line: ClaimLine, *, filed_on: date | None, today: date) 
 
 
 def mco_step_problems(
-    *, filed_on: date | None, resolved_on: date | None, responded: bool, today: date
+    *, filed_on: date | None, resolved_on: date | None, responded: bool, today: date, earliest: date | None = None
 ) -> dict[str, str]:
+    earliest = earliest or settings.PORTAL_EARLIEST_DATE
     problems: dict[str, str] = {}
     if filed_on is not None and filed_on > today:
         problems["mco_filed_on"] = "The date you filed with the MCO cannot be in the future."
+    elif filed_on is not None and filed_on < earliest:
+        problems["mco_filed_on"] = _too_early("The date you filed with the MCO", earliest)
     if resolved_on is not None:
         if resolved_on > today:
             problems["mco_resolved_on"] = "The date of the MCO's answer cannot be in the future."

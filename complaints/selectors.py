@@ -1,11 +1,12 @@
 """Reads that authorize. A complaint that is not the user's answers 404 (DESIGN §6.1)."""
 
+import uuid
 from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Representative, User
+from accounts.models import ProviderOrganization, Representative, User
 from complaints.models import MCO, AffectedClaim, Attachment, Complaint, ComplaintEvent
 
 
@@ -56,6 +57,19 @@ def complaint_get_for_user(*, user: User, public_id: str) -> Complaint:
         .first()
     )
     if complaint is None:
+        raise Http404("No such complaint.")
+    return complaint
+
+
+def complaint_get_for_another(*, user: User, public_id: str, organization: ProviderOrganization) -> Complaint:
+    """A complaint to start the next one from (R4): the person's own, filed for the organization they file for now;
+    404 otherwise, so nothing is carried across representatives or organizations."""
+    try:
+        public_id = str(uuid.UUID(public_id))
+    except ValueError:
+        raise Http404("No such complaint.") from None
+    complaint = complaint_get_for_user(user=user, public_id=public_id)
+    if complaint.organization_id != organization.pk:
         raise Http404("No such complaint.")
     return complaint
 

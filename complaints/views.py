@@ -31,6 +31,9 @@ from portal.forms import apply_validation_error
 
 SCREENED_KEY = "complaints.screened_at"
 SCREENING_SECONDS = 2 * 60 * 60
+# The complaint forms' idempotency keys this session was given: a posted key must be one of them (issue 16).
+FORM_KEYS = "complaints.form_keys"
+FORM_KEYS_KEPT = 20
 
 
 def _cannot_file(request: HttpRequest) -> HttpResponse | None:
@@ -48,10 +51,11 @@ def new_view(request: HttpRequest) -> HttpResponse:
     if refusal:
         return refusal
     form = ScreeningForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        program = form.cleaned_data["program"]
-        if program in ("ffs", "medicare"):
-            return render(request, "complaints/screen_out.html", {"program": program})
+    valid = request.method == "POST" and form.is_valid()
+    program = form.cleaned_data.get("program") if form.is_bound else None
+    if program in ("ffs", "medicare"):  # sent elsewhere first, whatever else was (not) answered (issue 16)
+        return render(request, "complaints/screen_out.html", {"program": program})
+    if valid:
         if not form.cleaned_data["filed_with_mco"]:
             return render(request, "complaints/screen_out.html", {"program": "not_filed"})
         request.session[SCREENED_KEY] = time.time()
@@ -79,6 +83,28 @@ def _small_int(value: str | None) -> int | None:
     return None
 
 
+def issue_form_key(request: HttpRequest, key: uuid.UUID | None = None) -> uuid.UUID:
+    """A complaint form's idempotency key, remembered in the session so that a posted key can be checked."""
+    key = key or uuid.uuid4()
+    issued = [str(key), *(k for k in request.session.get(FORM_KEYS, []) if k != str(key))]
+    request.session[FORM_KEYS] = issued[:FORM_KEYS_KEPT]
+    return key
+
+
+def _posted_form_key(request: HttpRequest) -> uuid.UUID | None:
+    """The posted key if this session was given it — or if the person's own files wait under it (a form begun before
+    they signed in again); None for a mangled or foreign key."""
+    try:
+        key = uuid.UUID(request.POST.get("idempotency_key", ""))
+    except ValueError:
+        return None
+    if str(key) in request.session.get(FORM_KEYS, []):
+        return key
+    if selectors.attachment_list_draft(user=request.user, draft_key=str(key)).exists():
+        return issue_form_key(request, key)
+    return None
+
+
 def _draft_key(request: HttpRequest) -> uuid.UUID:
     try:
         return uuid.UUID(request.POST.get("idempotency_key", ""))
@@ -95,8 +121,8 @@ def _window_warning(data) -> policy.WindowCheck | None:  # type: ignore[no-untyp
     """The filing-window warning for the dates typed so far (a warning only: the complaint can still be sent)."""
     filed_on = _posted_date(data, "mco_filed_on")
     today = timezone.localdate()
-    if filed_on is None or filed_on > today:
-        return None
+    if filed_on is None or filed_on > today or filed_on < settings.PORTAL_EARLIEST_DATE:
+        return None  # no date yet, or a date the form refuses with its own message
     check = policy.filing_window(
         filed_on=filed_on, resolved_on=_posted_date(data, "mco_resolved_on"), today=today, rules=services.window_rules()
     )
@@ -117,12 +143,17 @@ def _store_uploads(request: HttpRequest, key: uuid.UUID, complaint: Complaint | 
     return errors
 
 
-def _render_form(request, key, form, formset, **extra) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _render_form(request, key, form, formset, status=200, **extra) -> HttpResponse:  # type: ignore[no-untyped-def]
+    rules = services.window_rules()
     context = {
         "form": form,
         "formset": formset,
         "drafts": selectors.attachment_list_draft(user=request.user, draft_key=str(key)),
         "window": _window_warning(form.data if form.is_bound else form.initial),
+        # What the page's script needs to warn as soon as a date is typed (static/portal/js/intake.js).
+        "window_rules": rules,
+        "today": timezone.localdate(),
+        "earliest": settings.PORTAL_EARLIEST_DATE,
         "max_files": settings.PORTAL_ATTACHMENT_MAX_COUNT,
         "scanner_configured": bool(settings.PORTAL_CLAMD_ADDRESS),
         "csv_errors": [],
@@ -130,7 +161,7 @@ def _render_form(request, key, form, formset, **extra) -> HttpResponse:  # type:
         "line_errors": [],
         **extra,
     }
-    return render(request, "complaints/complaint_form.html", context)
+    return render(request, "complaints/complaint_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -145,10 +176,12 @@ def new_complaint_view(request: HttpRequest) -> HttpResponse:
         screened_at = request.session.get(SCREENED_KEY)
         if screened_at is None or time.time() - screened_at > SCREENING_SECONDS:
             return redirect("complaints:new")
-        key = uuid.uuid4()
+        key = issue_form_key(request)
         form = ComplaintForm(initial={"idempotency_key": key})
         return _render_form(request, key, form, ClaimLineFormSet(prefix="lines"))
-    key = _draft_key(request)
+    key = _posted_form_key(request)
+    if key is None:  # not a form this session was given: send nothing, show the text again to check
+        return _form_expired(request)
     already = selectors.complaint_for_idempotency_key(user=request.user, key=key)
     if already is not None:  # the same form sent again: show what the first sending made, store nothing new
         return redirect("complaints:submitted", public_id=already.public_id)
@@ -163,17 +196,29 @@ def new_complaint_view(request: HttpRequest) -> HttpResponse:
     return _redisplay(request, key, action, file_errors)
 
 
+def _form_expired(request: HttpRequest) -> HttpResponse:
+    """A form whose key this session never gave out (tampered, or from an old session): file nothing, and show
+    everything typed again under a fresh key, to check and send (files are not kept: they must be attached again)."""
+    key = issue_form_key(request)
+    lines = _line_initial(request.POST, _small_int(request.POST.get("lines-TOTAL_FORMS")) or 0)
+    form = ComplaintForm(initial={**request.POST.dict(), "idempotency_key": key})
+    formset = ClaimLineFormSet(prefix="lines", initial=lines)
+    return _render_form(request, key, form, formset, status=400, form_expired=True)
+
+
 def _redisplay(request: HttpRequest, key: uuid.UUID, action: str, file_errors: list[str]) -> HttpResponse:
     lines = _line_initial(request.POST, _small_int(request.POST.get("lines-TOTAL_FORMS")) or 0)
     csv_errors: list[str] = []
+    added_line = None
     if action == "remove_file":
         public_id = None
         with contextlib.suppress(ValueError):  # a mangled id removes nothing
             public_id = uuid.UUID(request.POST["remove_file"])
         if public_id is not None:
             services.attachment_remove_draft(user=request.user, draft_key=key, public_id=public_id)
-    elif action == "add_line":
+    elif action == "add_line" and len(lines) < settings.PORTAL_CLAIM_LINES_MAX:
         lines.append({})
+        added_line = len(lines)
     elif action == "import_csv":
         upload = request.FILES.get("claims_csv")
         if upload is None:
@@ -186,7 +231,11 @@ def _redisplay(request: HttpRequest, key: uuid.UUID, action: str, file_errors: l
                 messages.success(request, f"Added {len(imported.rows)} claim lines from the file. Check them below.")
     form = ComplaintForm(initial={**request.POST.dict(), "idempotency_key": key})
     formset = ClaimLineFormSet(prefix="lines", initial=lines)
-    return _render_form(request, key, form, formset, csv_errors=csv_errors, file_errors=file_errors)
+    if added_line and not file_errors:  # keep the person's place: the new line's first field, announced (WCAG 2.4.3)
+        formset.forms[added_line - 1].fields["member_name"].widget.attrs["autofocus"] = True
+    return _render_form(
+        request, key, form, formset, csv_errors=csv_errors, file_errors=file_errors, added_line=added_line
+    )
 
 
 def _submit(request: HttpRequest, key: uuid.UUID, file_errors: list[str]) -> HttpResponse:
@@ -198,6 +247,9 @@ def _submit(request: HttpRequest, key: uuid.UUID, file_errors: list[str]) -> Htt
     formset = ClaimLineFormSet(data, prefix="lines", form_kwargs={"filed_on": filed_on})
     if not (form.is_valid() and formset.is_valid()) or file_errors:
         return _render_form(request, key, form, formset, file_errors=file_errors)
+    if _window_warning(request.POST) and not form.cleaned_data["window_confirmed"]:
+        # Outside the filing window and the warning not yet acknowledged: show it, file nothing (DESIGN §4.3).
+        return _render_form(request, key, form, formset, window_confirm=True)
     data = form.cleaned_data
     draft = services.ComplaintDraft(
         mco=data["mco"],
@@ -234,9 +286,47 @@ def submitted_view(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def another_view(request: HttpRequest) -> HttpResponse:
-    """Start another complaint right after one: the screening answers still hold."""
+    """Start another complaint right after one: the screening answers still hold. From ``?from=<public_id>`` of
+    the person's own complaint, the form starts with its MCO reference, dates and claim lines; the MCO and the
+    topic are left to choose (R4)."""
     request.session[SCREENED_KEY] = time.time()
-    return redirect("complaints:new_complaint")
+    if "from" not in request.GET:
+        return redirect("complaints:new_complaint")
+    refusal = _cannot_file(request)
+    if refusal:
+        return refusal
+    first = selectors.complaint_get_for_another(
+        user=request.user,
+        public_id=request.GET["from"],
+        organization=services.filing_representative(user=request.user).organization,
+    )
+    services.complaint_record_view(complaint=first, user=request.user, request=request)  # its claim lines are shown
+    key = issue_form_key(request)
+    form = ComplaintForm(initial={"idempotency_key": key, **_carried_over(first)})
+    lines = [
+        {
+            "member_name": claim.member_name,
+            "rin": claim.rin,
+            "service_from": claim.service_from.isoformat(),
+            "service_to": claim.service_to.isoformat() if claim.service_to else "",
+            "claim_number": claim.claim_number,
+            "billed_amount": "" if claim.billed_amount is None else str(claim.billed_amount),
+        }
+        for claim in selectors.complaint_claims(complaint=first)
+    ]
+    return _render_form(request, key, form, ClaimLineFormSet(prefix="lines", initial=lines), started_from=first)
+
+
+def _carried_over(first: Complaint) -> dict[str, str]:
+    """What a second complaint about the same dispute shares with the first: the MCO step, not the MCO or topic."""
+    return {
+        "mco_reference": first.mco_reference,
+        "mco_filed_on": first.mco_filed_on.isoformat(),
+        "mco_responded": "yes" if first.mco_responded else "no",
+        "mco_resolved_on": first.mco_resolved_on.isoformat() if first.mco_resolved_on else "",
+        "mco_resolution_summary": first.mco_resolution_summary,
+        "concerns_members": "yes" if first.concerns_members else "no",
+    }
 
 
 @require_http_methods(["GET", "HEAD"])

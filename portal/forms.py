@@ -11,3 +11,31 @@ def apply_validation_error(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, ValidationError(errors))
     else:
         form.add_error(None, error)
+
+
+class _PlainMaxLength:
+    """Django's "Ensure this value has at most 150 characters (it has 163)." said so busy staff know what to do."""
+
+    def __init__(self, limit: int, *, long_text: bool) -> None:
+        self.limit, self.long_text = limit, long_text
+
+    def __call__(self, value: str) -> None:
+        if len(value) <= self.limit:
+            return
+        advice = " Put the rest in an attached file." if self.long_text else ""
+        raise ValidationError(
+            f"This has {len(value):,} characters; shorten it to {self.limit:,} or fewer.{advice}",
+            code="max_length",
+        )
+
+
+def plain_length_messages(form: forms.BaseForm) -> None:
+    """Give every text field of ``form`` the plain-language length message (call in the form's __init__)."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and field.max_length is not None:
+            field.validators = [
+                validator for validator in field.validators if getattr(validator, "code", "") != "max_length"
+            ]
+            field.validators.append(
+                _PlainMaxLength(int(field.max_length), long_text=isinstance(field.widget, forms.Textarea))
+            )

@@ -4,7 +4,7 @@ The environment is read only in the settings package, through django-environ. ``
 ``production`` override what differs; everything else lives here.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -269,6 +269,10 @@ PORTAL_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 PORTAL_ATTACHMENT_MAX_COUNT = 10
 PORTAL_ATTACHMENT_EXTENSIONS = [".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".docx", ".xlsx", ".csv", ".txt"]
 PORTAL_CLAIM_LINES_MAX = 200
+# The earliest date of service or of filing with the MCO a complaint may carry (issue 16). Mandatory Illinois
+# Medicaid managed care began with the Integrated Care Program in 2011, and a claim dispute must reach the MCO within
+# months of the service, so an earlier date is a typing mistake (2006 for 2026, a two-digit year), not a real case.
+PORTAL_EARLIEST_DATE = date(2011, 1, 1)
 # Clocks (DESIGN §4.5): business days skip weekends and Illinois holidays.
 PORTAL_FIRST_RESPONSE_BUSINESS_DAYS_EXPEDITED = 2
 PORTAL_FIRST_RESPONSE_BUSINESS_DAYS = 15

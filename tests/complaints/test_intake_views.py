@@ -257,12 +257,12 @@ def test_a_pending_organization_is_told_it_cannot_file_yet(client):
     assert response.status_code == 403 and "once HFS has approved" in response.content.decode()
 
 
-def test_a_mangled_form_key_is_replaced_not_shown_as_an_error(rep_client):
+def test_a_mangled_form_key_files_nothing_and_gives_the_text_back_under_a_new_key(rep_client):
+    # Issue 16: a key the session was not given is never replaced silently (that filed twice on a second post).
     screened(rep_client)
     response = rep_client.post("/complaints/new/complaint/", form_data("not-a-uuid"))
-    complaint = Complaint.objects.get()
-    assert response["Location"] == f"/complaints/{complaint.public_id}/submitted/"
-    assert isinstance(complaint.idempotency_key, uuid.UUID)
+    assert response.status_code == 400 and "This form has expired or was changed" in response.content.decode()
+    assert uuid.UUID(key_of(response)) and not Complaint.objects.exists()
 
 
 def test_a_file_with_a_virus_is_refused_on_the_form_and_not_kept(rep_client, private_files):
