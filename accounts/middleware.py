@@ -20,9 +20,40 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
+from accounts import rescue
 from accounts.auth import LOGIN_AT_KEY, TERMS_SESSION_KEY
 from accounts.selectors import terms_accepted
+from accounts.services import session_rescue
 from accounts.services.sign_in import sign_out
+
+RESCUED_MESSAGE = (
+    "You were signed out after {minutes} minutes without activity. Sign in again and your form will be waiting "
+    "with everything you typed. Files you attached are kept too."
+)
+RESCUED_AT_LIMIT_MESSAGE = (
+    "For your security you were signed out after 12 hours. Sign in again and your form will be waiting with "
+    "everything you typed. Files you attached are kept too."
+)
+
+
+def _past_absolute_limit(request: HttpRequest) -> bool:
+    login_at = request.session.get(LOGIN_AT_KEY)
+    return login_at is not None and time.time() - login_at > settings.PORTAL_SESSION_ABSOLUTE_SECONDS
+
+
+def _keep_form(request: HttpRequest, view_func: Callable[..., Any], view_kwargs: Any) -> bool:
+    """Keep a rescuable form's POST for the browser's signed-in user (accounts.services.session_rescue)."""
+    marked: rescue.RescuableForm | None = getattr(view_func, "session_rescue", None)
+    if marked is None or request.method != "POST":
+        return False
+    token = rescue.handle_from(request)
+    owner = session_rescue.rescue_owner(token=token)
+    if owner is None or (request.user.is_authenticated and owner.pk != request.user.pk):
+        return False
+    path = reverse(marked.back_to, kwargs=view_kwargs) if marked.back_to else request.path
+    notes = marked.keep_files(request, owner) if marked.keep_files else []
+    kept = session_rescue.rescue_park(request=request, token=token, form=marked.form, path=path, notes=notes)
+    return kept is not None
 
 
 class AccountGateMiddleware:
@@ -30,12 +61,11 @@ class AccountGateMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
-            login_at = request.session.get(LOGIN_AT_KEY)
-            if login_at is not None and time.time() - login_at > settings.PORTAL_SESSION_ABSOLUTE_SECONDS:
-                sign_out(request=request, reason="auth.session_expired")
-                messages.info(request, "For your security you were signed out after 12 hours. Please sign in again.")
-                return redirect_to_login(request.get_full_path())
+        # A POST waits for process_view, after the CSRF check: the form it carries may be kept.
+        if request.user.is_authenticated and request.method != "POST" and _past_absolute_limit(request):
+            sign_out(request=request, reason="auth.session_expired")
+            messages.info(request, "For your security you were signed out after 12 hours. Please sign in again.")
+            return redirect_to_login(request.get_full_path())
         response = self.get_response(request)
         if request.user.is_authenticated:
             add_never_cache_headers(response)
@@ -47,6 +77,14 @@ class AccountGateMiddleware:
         user = request.user
         if not user.is_authenticated:
             return None
+        if _past_absolute_limit(request):
+            kept = _keep_form(request, view_func, view_kwargs)
+            sign_out(request=request, reason="auth.session_expired")
+            if kept:
+                messages.info(request, RESCUED_AT_LIMIT_MESSAGE)
+                return redirect(settings.LOGIN_URL)
+            messages.info(request, "For your security you were signed out after 12 hours. Please sign in again.")
+            return redirect_to_login(request.get_full_path())
         if not user.is_verified():
             sign_out(request=request, reason="auth.logout_unverified")
             return redirect_to_login(request.get_full_path())
@@ -58,3 +96,23 @@ class AccountGateMiddleware:
                 return redirect(f"{reverse('accounts:terms_accept')}?{urlencode({'next': request.get_full_path()})}")
             request.session[TERMS_SESSION_KEY] = settings.PORTAL_TERMS_VERSION
         return None
+
+
+class SessionRescueMiddleware:
+    """A form sent after an idle sign-out is kept for its author (accounts.services.session_rescue), then the
+    browser goes to the sign-in page with a message saying so. Runs after the CSRF check and before the
+    sign-in wall: only a POST that passed the CSRF check, from a browser whose handle is still live, is kept."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        if request.user.is_authenticated or not _keep_form(request, view_func, view_kwargs):
+            return None
+        messages.info(request, RESCUED_MESSAGE.format(minutes=settings.SESSION_COOKIE_AGE // 60))
+        return redirect(settings.LOGIN_URL)

@@ -259,3 +259,20 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events are append-only.")
+
+
+class SessionRescue(models.Model):
+    """One browser's sign-in, remembered past the session so that a form sent just after an idle sign-out is not
+    lost (issue 16 item 13). The browser holds a random handle in its own cookie; only its SHA-256 is kept here.
+    The form's fields wait here (``data``) for a short while, for the same user's next sign-in on that browser."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    handle_digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+    form = models.CharField(max_length=40, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    parked_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"session rescue #{self.pk}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import auth, organization, password, registration, terms
+from accounts.views import auth, organization, password, registration, session, terms
 
 app_name = "accounts"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/code/", auth.login_code_view, name="login_code"),
     path("login/set-up/", auth.login_setup_view, name="login_setup"),
     path("logout/", auth.logout_view, name="logout"),
+    path("session/keep-alive/", session.keep_alive_view, name="keep_alive"),
     path("recovery-codes/", auth.recovery_codes_view, name="recovery_codes"),
     path("authenticator/", auth.authenticator_view, name="authenticator"),
     path("register/", registration.register_view, name="register"),

@@ -15,6 +15,9 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import User
+from accounts.rescue import session_rescue
+from accounts.services.session_rescue import Rescued, rescue_take
 from complaints import policy, selectors, services
 from complaints.forms import (
     CSV_COLUMNS,
@@ -164,6 +167,34 @@ def _render_form(request, key, form, formset, status=200, **extra) -> HttpRespon
     return render(request, "complaints/complaint_form.html", context, status=status)
 
 
+def _rescued_uploads(request: HttpRequest, user: User, complaint: Complaint | None = None) -> list[str]:
+    """Files sent with a form after an idle sign-out: stored for their author under the form's key, as if the
+    session had still been alive (accounts.rescue); what was refused is said on the form once they are back."""
+    try:
+        key = uuid.UUID(request.POST.get("idempotency_key", ""))
+    except ValueError:
+        return ["Files sent with the form could not be kept. Attach them again."] if request.FILES else []
+    errors = []
+    for upload in request.FILES.getlist("attachments"):
+        try:
+            services.attachment_add_draft(user=user, draft_key=key, upload=upload, complaint=complaint)
+        except ValidationError as error:
+            errors.extend(error.messages)
+    return errors
+
+
+def _rescued_form(request: HttpRequest, rescued: Rescued) -> HttpResponse:
+    """Back after an idle sign-out: the complaint form as it was sent, with its files, to check and send."""
+    data = rescued.data
+    key = _draft_key_from(data)
+    lines = _line_initial(data, _small_int(data.get("lines-TOTAL_FORMS")) or 0)
+    form = ComplaintForm(initial={**data.dict(), "idempotency_key": key})
+    formset = ClaimLineFormSet(prefix="lines", initial=lines)
+    messages.success(request, "Welcome back. Your complaint is as you left it. Check it, then select Send complaint.")
+    return _render_form(request, key, form, formset, file_errors=rescued.notes)
+
+
+@session_rescue(form="complaint", keep_files=_rescued_uploads)
 @require_http_methods(["GET", "HEAD", "POST"])
 def new_complaint_view(request: HttpRequest) -> HttpResponse:
     """The complaint form. "Add a line", "Add from CSV" and "Remove" a file show the form again with all input
@@ -172,6 +203,9 @@ def new_complaint_view(request: HttpRequest) -> HttpResponse:
     if refusal:
         return refusal
     if request.method != "POST":
+        rescued = rescue_take(request=request, form="complaint")
+        if rescued is not None:  # sent after an idle sign-out, kept for its author (accounts.rescue)
+            return _rescued_form(request, rescued)
         # The screening answers hold for a while; a form being filled in is never thrown away for it.
         screened_at = request.session.get(SCREENED_KEY)
         if screened_at is None or time.time() - screened_at > SCREENING_SECONDS:
@@ -386,7 +420,30 @@ def _detail(request: HttpRequest, complaint: Complaint, **extra) -> HttpResponse
 
 @require_http_methods(["GET", "HEAD"])
 def detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    return _detail(request, selectors.complaint_get_for_user(user=request.user, public_id=public_id))
+    complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
+    rescued = rescue_take(request=request, form="answer")
+    if rescued is not None and complaint.status == Complaint.Status.AWAITING_PROVIDER:
+        key = _draft_key_from(rescued.data)
+        messages.success(request, "Welcome back. Your answer is as you left it. Check it, then send it.")
+        form = AnswerForm(initial={"note": rescued.data.get("note", ""), "idempotency_key": key})
+        drafts = selectors.attachment_list_draft(user=request.user, draft_key=str(key))
+        return _detail(request, complaint, answer_form=form, file_errors=rescued.notes, drafts=drafts)
+    return _detail(request, complaint)
+
+
+def _draft_key_from(data) -> uuid.UUID:  # type: ignore[no-untyped-def]
+    try:
+        return uuid.UUID(data.get("idempotency_key", ""))
+    except ValueError:
+        return uuid.uuid4()
+
+
+def _rescued_answer_uploads(request: HttpRequest, user: User) -> list[str]:
+    public_id = request.resolver_match.kwargs["public_id"] if request.resolver_match else None
+    complaint = selectors.complaint_list_for_representative(user=user).filter(public_id=public_id).first()
+    if complaint is None or complaint.status != Complaint.Status.AWAITING_PROVIDER:
+        return []
+    return _rescued_uploads(request, user, complaint)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -404,6 +461,7 @@ def withdraw_view(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, "complaints/withdraw.html", {"complaint": complaint, "form": form})
 
 
+@session_rescue(form="answer", back_to="complaints:detail", keep_files=_rescued_answer_uploads)
 @require_http_methods(["POST"])
 def answer_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """Answer HFS's request for information: a note and files; the complaint goes back to review."""

@@ -22,13 +22,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import user_has_device
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import auth
+from accounts import auth, rescue
 from accounts.forms import CodeForm, SignInForm
 from accounts.models import User
-from accounts.services import mfa
+from accounts.services import mfa, session_rescue
 from accounts.services.sign_in import sign_in_code_failed, sign_in_complete, sign_in_failed, sign_out
 from portal.decorators import terms_gate_exempt
 
@@ -45,6 +46,21 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     ):
         return candidate
     return ""
+
+
+def _sign_in(request: HttpRequest, user: User, backend: str, device: Device) -> str:
+    """Complete the sign-in; a form this browser kept for this user after an idle sign-out becomes the next page.
+    Returns the browser's new rescue handle, for _with_handle."""
+    sign_in_complete(request=request, user=user, backend=backend, device=device)
+    token, waiting = session_rescue.rescue_sign_in(request=request, user=user, old_token=rescue.handle_from(request))
+    if waiting:
+        request.session[NEXT_KEY] = waiting
+    return token
+
+
+def _with_handle(response: HttpResponse, token: str) -> HttpResponse:
+    rescue.set_handle(response, token, max_age=session_rescue.handle_lifetime_seconds())
+    return response
 
 
 def _after_sign_in(request: HttpRequest) -> str:
@@ -111,7 +127,7 @@ def login_code_view(request: HttpRequest, user: User, backend: str) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         result = mfa.second_factor_check(user=user, code=form.cleaned_data["code"])
         if result.device is not None:
-            sign_in_complete(request=request, user=user, backend=backend, device=result.device)
+            token = _sign_in(request, user, backend, result.device)
             if isinstance(result.device, StaticDevice):
                 # A recovery code or a code from HFS support: the phone may be lost. Offer a new app now.
                 messages.info(
@@ -120,8 +136,8 @@ def login_code_view(request: HttpRequest, user: User, backend: str) -> HttpRespo
                     "now. Otherwise you can continue.",
                 )
                 request.session[NEXT_AFTER_SETUP_KEY] = _after_sign_in(request)
-                return redirect("accounts:authenticator")
-            return redirect(_after_sign_in(request))
+                return _with_handle(redirect("accounts:authenticator"), token)
+            return _with_handle(redirect(_after_sign_in(request)), token)
         response = _code_refused(request, form, user, result, WRONG_CODE)
         if response:
             return response
@@ -195,9 +211,9 @@ def login_setup_view(request: HttpRequest, user: User, backend: str) -> HttpResp
             user=user, device=device, code=form.cleaned_data["code"], request=request
         )
         if result.device is not None:
-            sign_in_complete(request=request, user=user, backend=backend, device=result.device)
+            token = _sign_in(request, user, backend, result.device)
             request.session[RECOVERY_CODES_KEY] = codes
-            return redirect("accounts:recovery_codes")
+            return _with_handle(redirect("accounts:recovery_codes"), token)
         response = _code_refused(request, form, user, result, WRONG_SETUP_CODE)
         if response:
             return response
@@ -261,6 +277,9 @@ def recovery_codes_view(request: HttpRequest) -> HttpResponse:
 @terms_gate_exempt
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    session_rescue.rescue_end(token=rescue.handle_from(request))  # signing out on purpose keeps nothing
     sign_out(request=request)
     messages.success(request, "You are signed out.")
-    return redirect(settings.LOGOUT_REDIRECT_URL)
+    response = redirect(settings.LOGOUT_REDIRECT_URL)
+    rescue.clear_handle(response)
+    return response

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form sent just after an idle sign-out is kept for its author's next sign-in (accounts.rescue).
+    "accounts.middleware.SessionRescueMiddleware",
     # Everything needs a signed-in user except views marked @login_not_required (the public allowlist).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Signed-in users: 12-hour limit, second factor, current terms accepted; PHI pages are never cached.
@@ -161,6 +163,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),  # 7 a.m. in Illinois, every day
     },
     "refresh-reports": {"task": "reporting.tasks.refresh_reports", "schedule": crontab(hour=2, minute=30)},
+    "purge-session-rescues": {"task": "accounts.tasks.purge_session_rescues", "schedule": 900.0},
     "purge-stale-draft-attachments": {
         "task": "complaints.tasks.purge_stale_draft_attachments",
         "schedule": 3600.0,
@@ -179,6 +182,12 @@ SESSION_COOKIE_AGE = 15 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 PORTAL_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
+# Signed-in pages warn this long before the idle limit, with a button to stay signed in (WCAG 2.2.1).
+PORTAL_SESSION_WARNING_SECONDS = 2 * 60
+# A form sent after an idle sign-out waits this long, server-side, for its author to sign in again
+# (accounts.services.session_rescue); the browser's handle for it lives in this signed HttpOnly cookie.
+PORTAL_SESSION_RESCUE_SECONDS = 30 * 60
+PORTAL_SESSION_RESCUE_COOKIE = "portal_rescue"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

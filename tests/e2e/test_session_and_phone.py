@@ -4,6 +4,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from accounts.services.representatives import invitation_create
@@ -68,3 +69,36 @@ def test_no_portal_page_with_a_table_scrolls_sideways_at_375_pixels(web, tmp_pat
         assert measured["scroll"] <= PHONE["width"], (path, measured)
         assert not measured["off"], (path, measured)
     print(f"phone screenshots: {shots}")
+
+
+def test_the_idle_warning_takes_the_focus_and_stay_signed_in_keeps_the_session(web, settings, tmp_path_factory):
+    # A short idle limit for the test: the warning comes 5 seconds after the page loads, and the session would
+    # end 55 seconds after that — ample time to answer, however busy the machine is.
+    settings.SESSION_COOKIE_AGE = 60
+    settings.PORTAL_SESSION_WARNING_SECONDS = 55
+    rep = RepresentativeFactory(user__password=PASSWORD)
+    user_accept_terms(user=rep.user)
+    device = totp_device(rep.user)
+    sign_in(web, rep.user.email, PASSWORD, lambda: device_code(device))
+    page = web.go("/complaints/")
+    search = page.get_by_label("Status")
+    search.focus()
+    dialog = page.get_by_role("alertdialog", name="Are you still working?")
+    dialog.wait_for(state="visible", timeout=30_000)
+    web.check()  # the open dialog passes the accessibility check too
+    assert page.evaluate("document.getElementById('session-warning').contains(document.activeElement)")
+    assert "signed out in" in dialog.inner_text()
+    shot = tmp_path_factory.mktemp("warning") / "warning.png"
+    page.screenshot(path=str(shot))
+    print(f"warning screenshot: {shot}")
+    session = Session.objects.get(session_key=_session_key(page))
+    before = session.expire_date
+    page.keyboard.press("Enter")  # the focused button: Stay signed in
+    dialog.wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.id") == "filter-status"  # focus back where it was
+    assert Session.objects.get(session_key=session.session_key).expire_date > before
+    assert web.go("/complaints/").get_by_role("heading", level=1).inner_text() == "Your complaints"  # still signed in
+
+
+def _session_key(page) -> str:  # type: ignore[no-untyped-def]
+    return next(cookie["value"] for cookie in page.context.cookies() if cookie["name"] == "sessionid")

@@ -43,6 +43,7 @@ EXPECTED = {
     "accounts:login_code": (IN,) * 6,  # no password step in progress
     "accounts:login_setup": (IN,) * 6,
     "accounts:logout": POST_ONLY,
+    "accounts:keep_alive": SIGNED_IN_POST_ONLY,  # the idle warning's "Stay signed in"
     "accounts:recovery_codes": SIGNED_IN,
     "accounts:authenticator": SIGNED_IN,
     "accounts:register": PUBLIC,

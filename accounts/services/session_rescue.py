@@ -1,0 +1,145 @@
+"""A form sent just after an idle sign-out is kept for its author's next sign-in (issue 16 item 13, WCAG 2.2.1).
+
+At each completed sign-in the browser gets a random handle in its own HttpOnly cookie; the server keeps only its
+SHA-256, with the user it belongs to, until the session could no longer be alive. When a form marked rescuable
+(accounts.rescue.session_rescue) arrives from that browser after the session ended, its fields are kept here,
+never in a URL or a log, for PORTAL_SESSION_RESCUE_SECONDS. When the same user signs in again on that browser,
+they are taken back to the form with what they typed; anyone else signing in there gets nothing and the kept
+form is deleted. An explicit sign-out ends the handle, so nothing is kept after it.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, QueryDict
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from accounts.models import SessionRescue, User
+
+# Where the claimed rescue waits in the new session between the sign-in and the form's page.
+CLAIMED_KEY = "accounts.rescued_form"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _live(token: str | None) -> SessionRescue | None:
+    if not token:
+        return None
+    return (
+        SessionRescue.objects.select_for_update()
+        .select_related("user")
+        .filter(handle_digest=_digest(token), expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+def _fresh(rescue: SessionRescue) -> bool:
+    cutoff = timezone.now() - timedelta(seconds=settings.PORTAL_SESSION_RESCUE_SECONDS)
+    return rescue.parked_at is not None and rescue.parked_at > cutoff
+
+
+def handle_lifetime_seconds() -> int:
+    # A session lives at most the absolute limit, and can end by idling only that long after its last request.
+    return settings.PORTAL_SESSION_ABSOLUTE_SECONDS + settings.SESSION_COOKIE_AGE
+
+
+@transaction.atomic
+def rescue_sign_in(*, request: HttpRequest, user: User, old_token: str | None) -> tuple[str, str]:
+    """At a completed sign-in: claim what this browser kept for ``user`` (returns the page it waits on, or ""),
+    delete what it kept for anyone else, and start a new handle (returned). Records ``auth.form_discarded`` when
+    someone else's kept form is deleted."""
+    target = ""
+    old = _live(old_token)
+    if old is not None:
+        if old.user_id == user.pk and _fresh(old):
+            request.session[CLAIMED_KEY] = old.pk
+            old.handle_digest = _digest(secrets.token_urlsafe(32))  # the old cookie opens nothing any more
+            old.save(update_fields=["handle_digest"])
+            target = old.path
+        else:
+            if old.parked_at is not None and old.user_id != user.pk:
+                audit_record(actor=None, action="auth.form_discarded", obj=old.user, request=request)
+            old.delete()
+    token = secrets.token_urlsafe(32)
+    SessionRescue.objects.create(
+        user=user,
+        handle_digest=_digest(token),
+        expires_at=timezone.now() + timedelta(seconds=handle_lifetime_seconds()),
+    )
+    return token, target
+
+
+@transaction.atomic
+def rescue_end(*, token: str | None) -> None:
+    """An explicit sign-out: the handle opens nothing any more, and anything kept with it is deleted."""
+    if token:
+        SessionRescue.objects.filter(handle_digest=_digest(token)).delete()
+
+
+@dataclass(frozen=True)
+class Rescued:
+    data: QueryDict  # the form's fields as sent
+    notes: list[str]  # what went wrong with files sent with it (e.g. a file refused), to show on the form
+
+
+def rescue_owner(*, token: str | None) -> User | None:
+    """Whom this browser's handle belongs to, while it is live."""
+    if not token:
+        return None
+    rescue = SessionRescue.objects.select_related("user").filter(
+        handle_digest=_digest(token), expires_at__gt=timezone.now()
+    )
+    return rescue[0].user if rescue else None
+
+
+@transaction.atomic
+def rescue_park(
+    *, request: HttpRequest, token: str | None, form: str, path: str, notes: list[str] | None = None
+) -> User | None:
+    """Keep the fields of a form sent after the session ended, for the user the browser's handle belongs to.
+    Returns that user, or None (no live handle: nothing kept). Records ``auth.form_parked``."""
+    rescue = _live(token)
+    if rescue is None:
+        return None
+    rescue.form, rescue.path, rescue.parked_at = form, path, timezone.now()
+    fields = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+    rescue.data = {"fields": fields, "notes": list(notes or [])}
+    rescue.save(update_fields=["form", "path", "data", "parked_at"])
+    audit_record(actor=None, action="auth.form_parked", obj=rescue.user, request=request)
+    return rescue.user
+
+
+@transaction.atomic
+def rescue_take(*, request: HttpRequest, form: str) -> Rescued | None:
+    """On the page a kept form belongs to, just after its author signed in again: its fields (once), else None.
+    The kept copy is deleted. Records ``auth.form_restored``."""
+    pk = request.session.get(CLAIMED_KEY)
+    if pk is None or not request.user.is_authenticated:
+        return None
+    rescue = SessionRescue.objects.select_for_update().filter(pk=pk, user=request.user).first()
+    if rescue is None or rescue.form != form or rescue.path != request.path or not _fresh(rescue):
+        return None
+    request.session.pop(CLAIMED_KEY, None)
+    data = QueryDict(mutable=True)
+    for key, values in rescue.data.get("fields", {}).items():
+        data.setlist(key, values)
+    notes = list(rescue.data.get("notes", []))
+    rescue.delete()
+    audit_record(actor=request.user, action="auth.form_restored", obj=request.user, request=request)
+    return Rescued(data=data, notes=notes)
+
+
+def rescue_purge() -> int:
+    """Delete handles past their life and forms kept longer than PORTAL_SESSION_RESCUE_SECONDS."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.PORTAL_SESSION_RESCUE_SECONDS)
+    deleted, _ = SessionRescue.objects.filter(expires_at__lte=now).delete()
+    stale, _ = SessionRescue.objects.filter(parked_at__lte=cutoff).delete()
+    return deleted + stale

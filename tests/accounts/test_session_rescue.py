@@ -1,0 +1,251 @@
+"""Idle sign-out (issue 16 item 13, WCAG 2.2.1): signed-in pages warn before the limit and can keep the session; a
+form sent after the session ended is kept server-side for its author, who finds it again after signing in."""
+
+import logging
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.auth import LOGIN_AT_KEY
+from accounts.models import AuditEvent, SessionRescue
+from accounts.services.session_rescue import rescue_purge
+from accounts.services.users import user_accept_terms
+from complaints.models import Attachment, Complaint
+from tests.complaints.factories import asked, submit
+from tests.complaints.test_intake_views import form_data, key_of
+from tests.factories import RepresentativeFactory
+from tests.helpers import PASSWORD, PDF_BYTES, totp_code, totp_device
+
+pytestmark = pytest.mark.django_db
+
+RESCUED = "You were signed out after 15 minutes without activity. Sign in again and your form will be waiting"
+
+
+@pytest.fixture
+def browser() -> Client:
+    return Client(enforce_csrf_checks=True)
+
+
+def rep_user():  # type: ignore[no-untyped-def]
+    user = RepresentativeFactory(user__password=PASSWORD).user
+    user_accept_terms(user=user)
+    return user
+
+
+def post(client: Client, path: str, data: dict | None = None, **extra):  # type: ignore[no-untyped-def]
+    """A POST as a browser sends it: with the CSRF token of the cookie it holds."""
+    if "csrftoken" not in client.cookies:
+        client.get("/accounts/login/")
+    return client.post(path, {**(data or {}), "csrfmiddlewaretoken": client.cookies["csrftoken"].value}, **extra)
+
+
+def sign_in(client: Client, user) -> str:  # type: ignore[no-untyped-def]
+    """Password, then the authenticator's code; returns where the sign-in leads."""
+    device = totp_device(user)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)  # a code works once: this test signs in again
+    client.get("/accounts/login/")
+    response = post(client, "/accounts/login/", {"username": user.email, "password": PASSWORD})
+    assert response["Location"] == "/accounts/login/code/"
+    response = post(client, "/accounts/login/code/", {"code": totp_code(device)})
+    assert response.status_code == 302, response
+    return response["Location"]
+
+
+def idle_out(client: Client) -> None:
+    """The 15 idle minutes pass: the server-side session is past its expiry (what the idle limit does)."""
+    key = client.cookies["sessionid"].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+
+
+def open_form(client: Client) -> str:
+    post(client, "/complaints/new/", {"program": "mco", "filed_with_mco": "yes"})
+    return key_of(client.get("/complaints/new/complaint/"))
+
+
+def page_text(client: Client, path: str) -> str:
+    return client.get(path, follow=True).content.decode()
+
+
+def pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+# --- the warning -------------------------------------------------------------------------------------------------
+
+
+def test_signed_in_pages_carry_the_warning_and_its_timing_public_pages_do_not(browser):
+    page = browser.get("/").content.decode()
+    assert "data-session-seconds" not in page and 'id="session-warning"' not in page and "session.js" not in page
+    sign_in(browser, rep_user())
+    page = browser.get("/complaints/").content.decode()
+    assert 'data-session-seconds="900" data-warn-seconds="120"' in page
+    assert 'id="session-warning"' in page and 'role="alertdialog"' in page and "portal/js/session.js" in page
+    assert "Stay signed in" in page and 'action="/accounts/session/keep-alive/"' in page
+
+
+def test_stay_signed_in_renews_the_idle_limit(browser):
+    sign_in(browser, rep_user())
+    key = browser.cookies["sessionid"].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(seconds=60))
+    response = post(browser, "/accounts/session/keep-alive/")
+    assert response.status_code == 204
+    assert Session.objects.get(session_key=key).expire_date > timezone.now() + timedelta(minutes=14)
+    idle_out(browser)
+    assert post(browser, "/accounts/session/keep-alive/")["Location"].startswith("/accounts/login/")
+
+
+def test_stay_signed_in_needs_the_csrf_token(browser):
+    sign_in(browser, rep_user())
+    assert browser.post("/accounts/session/keep-alive/").status_code == 403
+
+
+# --- the rescue --------------------------------------------------------------------------------------------------
+
+
+def test_a_complaint_sent_after_the_idle_limit_waits_for_its_author_with_every_field_and_file(browser, caplog):
+    caplog.set_level(logging.DEBUG)
+    user = rep_user()
+    sign_in(browser, user)
+    key = open_form(browser)
+    # One file attached while still signed in, one sent with the form after the session ended.
+    post(browser, "/complaints/new/complaint/", {**form_data(key, action="add_line"), "attachments": pdf("early.pdf")})
+    idle_out(browser)
+    data = {**form_data(key), "lines-0-claim_number": "CLM-77-A", "attachments": pdf("remittance-late.pdf")}
+    response = post(browser, "/complaints/new/complaint/", data)
+
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"  # nothing in the address
+    assert RESCUED in browser.get("/accounts/login/").content.decode()
+    assert not Complaint.objects.exists()
+
+    assert sign_in(browser, user) == "/complaints/new/complaint/"
+    page = browser.get("/complaints/new/complaint/").content.decode()
+    assert "Welcome back. Your complaint is as you left it." in page
+    for value in (
+        "Claims paid at the wrong rate",
+        "Twelve claims were paid at the wrong rate since July.",
+        "AET-2026-7781",
+        "Avery Member",
+        "123456789",
+        "Blake Member",
+        "987654321",
+        "210.00",
+        "CLM-77-A",
+        "early.pdf",
+        "remittance-late.pdf",
+        key,
+    ):
+        assert value in page, value
+    assert not SessionRescue.objects.filter(parked_at__isnull=False).exists()  # used once, then gone
+
+    # Sent again from the restored form, it files one complaint with both files.
+    response = post(browser, "/complaints/new/complaint/", form_data(key))
+    assert response.status_code == 302 and "/submitted/" in response["Location"]
+    complaint = Complaint.objects.get()
+    assert sorted(Attachment.objects.filter(complaint=complaint).values_list("original_name", flat=True)) == [
+        "early.pdf",
+        "remittance-late.pdf",
+    ]
+    assert browser.get("/complaints/new/complaint/")["Location"] == "/complaints/new/"  # shown only once
+
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"auth.form_parked", "auth.form_restored"} <= actions
+    for secret in ("Twelve claims", "Avery Member", "123456789", "AET-2026-7781"):
+        assert secret not in caplog.text
+
+
+def test_the_answer_to_hfs_waits_on_the_complaint_page(browser):
+    user = rep_user()
+    complaint = submit(user)
+    asked(complaint, "Please send the remittance advice.")
+    sign_in(browser, user)
+    idle_out(browser)
+    note = {"note": "Remittance advice for March attached.", "idempotency_key": "00000000-0000-4000-8000-00000000000a"}
+    response = post(browser, f"/complaints/{complaint.public_id}/answer/", note)
+    assert response["Location"] == "/accounts/login/"
+    assert sign_in(browser, user) == f"/complaints/{complaint.public_id}/"
+    page = browser.get(f"/complaints/{complaint.public_id}/").content.decode()
+    assert "Remittance advice for March attached." in page and "Welcome back. Your answer is as you left it." in page
+
+
+def test_a_form_sent_after_the_12_hour_limit_waits_too(browser):
+    user = rep_user()
+    sign_in(browser, user)
+    key = open_form(browser)
+    session = browser.session
+    session[LOGIN_AT_KEY] = time.time() - 12 * 60 * 60 - 60  # active all day: the absolute limit, not idling
+    session.save()
+    response = post(browser, "/complaints/new/complaint/", form_data(key))
+    assert response["Location"] == "/accounts/login/"
+    assert "12 hours. Sign in again and your form will be waiting" in page_text(browser, "/accounts/login/")
+    assert not Complaint.objects.exists()
+    assert sign_in(browser, user) == "/complaints/new/complaint/"
+    assert "Twelve claims were paid at the wrong rate since July." in page_text(browser, "/complaints/new/complaint/")
+
+
+def test_someone_else_signing_in_on_that_browser_gets_nothing_and_the_form_is_deleted(browser):
+    author, other = rep_user(), rep_user()
+    sign_in(browser, author)
+    key = open_form(browser)
+    idle_out(browser)
+    post(browser, "/complaints/new/complaint/", form_data(key))
+    assert SessionRescue.objects.filter(parked_at__isnull=False).exists()
+
+    assert sign_in(browser, other) == "/complaints/"
+    assert not SessionRescue.objects.filter(parked_at__isnull=False).exists()
+    assert "Claims paid at the wrong rate" not in page_text(browser, "/complaints/new/complaint/")
+    assert AuditEvent.objects.filter(action="auth.form_discarded", object_id=str(author.pk)).exists()
+    post(browser, "/accounts/logout/")
+    assert sign_in(browser, author) == "/complaints/"  # nothing waits for the author either
+
+
+def test_a_kept_form_expires_after_30_minutes(browser):
+    user = rep_user()
+    sign_in(browser, user)
+    key = open_form(browser)
+    idle_out(browser)
+    post(browser, "/complaints/new/complaint/", form_data(key))
+    assert SessionRescue.objects.filter(parked_at__isnull=False).exists()
+    SessionRescue.objects.update(parked_at=timezone.now() - timedelta(minutes=31))
+    assert sign_in(browser, user) == "/complaints/"
+    assert "Claims paid at the wrong rate" not in page_text(browser, "/complaints/new/complaint/")
+
+    SessionRescue.objects.update(parked_at=timezone.now() - timedelta(minutes=31))
+    assert rescue_purge() >= 1
+    assert not SessionRescue.objects.filter(parked_at__isnull=False).exists()
+
+
+def test_nothing_is_kept_after_signing_out_on_purpose(browser):
+    user = rep_user()
+    sign_in(browser, user)
+    key = open_form(browser)
+    post(browser, "/accounts/logout/")
+    response = post(browser, "/complaints/new/complaint/", form_data(key))
+    assert response["Location"].startswith("/accounts/login/?next=")
+    assert not SessionRescue.objects.exists()
+    assert RESCUED not in browser.get("/accounts/login/").content.decode()
+
+
+def test_a_form_without_a_valid_csrf_token_is_refused_not_kept(browser):
+    user = rep_user()
+    sign_in(browser, user)
+    key = open_form(browser)
+    idle_out(browser)
+    response = browser.post("/complaints/new/complaint/", {**form_data(key), "csrfmiddlewaretoken": "x" * 64})
+    assert response.status_code == 403
+    assert not SessionRescue.objects.filter(parked_at__isnull=False).exists()
+
+
+def test_the_handle_cookie_is_http_only_and_holds_no_user_id(browser):
+    user = rep_user()
+    sign_in(browser, user)
+    cookie = browser.cookies["portal_rescue"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert str(user.pk) not in re.split(r"[:.]", cookie.value)
+    assert cookie.value.split(":")[0] not in SessionRescue.objects.values_list("handle_digest", flat=True)
