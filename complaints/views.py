@@ -186,7 +186,10 @@ def _rescued_uploads(request: HttpRequest, user: User, complaint: Complaint | No
 def _rescued_form(request: HttpRequest, rescued: Rescued) -> HttpResponse:
     """Back after an idle sign-out: the complaint form as it was sent, with its files, to check and send."""
     data = rescued.data
-    key = _draft_key_from(data)
+    try:
+        key = issue_form_key(request, uuid.UUID(data.get("idempotency_key", "")))
+    except ValueError:
+        key = issue_form_key(request)
     lines = _line_initial(data, _small_int(data.get("lines-TOTAL_FORMS")) or 0)
     form = ComplaintForm(initial={**data.dict(), "idempotency_key": key})
     formset = ClaimLineFormSet(prefix="lines", initial=lines)
