@@ -427,6 +427,13 @@ def _scan(upload: UploadedFile, *, name: str) -> str:
             f"{name}: we could not check the file for viruses just now, so it was not stored. "
             "Please try again in a few minutes."
         ) from exc
+    if not verdict.clean and verdict.signature.startswith(("Heuristics.Limits.Exceeded", "Heuristics.Encrypted")):
+        # clamd's own limits (deploy/clamav/clamd.conf): it could not scan the file whole, so it is not passed.
+        raise ValidationError(
+            f"{name}: the file is too large, too deeply packed or password-protected to be checked for viruses "
+            "completely, so it was not stored. Remove any password, or split the file or save it as PDF, and "
+            "attach it again."
+        )
     if not verdict.clean:
         raise ValidationError(f"{name}: a virus was found in this file, so it was not stored.")
     return Attachment.ScanStatus.CLEAN

@@ -96,7 +96,8 @@ def test_stored_files_have_no_public_address(user, private_files):
 
 
 def eicar_docx() -> bytes:
-    return office("docx", {"word/media/notes.bin": eicar_bytes()})
+    # A real picture part (only pictures may sit in word/media/) with the test virus after the image data.
+    return office("docx", {"word/media/image1.png": PNG_BYTES + eicar_bytes()})
 
 
 BAD_CORPUS = [

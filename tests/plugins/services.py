@@ -152,8 +152,27 @@ def eicar_bytes() -> bytes:
     return ("X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + "EICAR-STANDARD-ANTIVIRUS" + "-TEST-FILE!$H+H*").encode()
 
 
+SHIPPED_CLAMD_CONF = Path(__file__).resolve().parents[2] / "deploy" / "clamav" / "clamd.conf"
+# What the test clamd sets itself; everything else (the limits above all) comes from the shipped config.
+CLAMD_LOCAL_OPTIONS = {
+    "TCPSocket", "TCPAddr", "LocalSocket", "User", "Foreground", "DatabaseDirectory", "LogFile", "LogTime", "PidFile",
+}  # fmt: skip
+
+
+def shipped_clamd_options() -> dict[str, str]:
+    """The options of deploy/clamav/clamd.conf, the config docker-compose's clamd runs with."""
+    options = {}
+    for line in SHIPPED_CLAMD_CONF.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            key, _, value = line.partition(" ")
+            options[key] = value.strip()
+    return options
+
+
 class ClamdServer:
-    """clamd on 127.0.0.1 with only the project's test signature (EICAR as a body signature, any offset)."""
+    """clamd on 127.0.0.1 with only the project's test signature (EICAR as a body signature, any offset), and the
+    shipped config's limits (deploy/clamav/clamd.conf): only where it listens, logs and loads from is changed."""
 
     def __init__(self) -> None:
         self.port = free_port()
@@ -163,19 +182,14 @@ class ClamdServer:
         database = self.directory / "db"
         database.mkdir()
         (database / "portal-test.ndb").write_text(f"Portal.Test.EICAR:0:*:{eicar_bytes().hex()}\n")
-        settings = {
+        settings = {key: value for key, value in shipped_clamd_options().items() if key not in CLAMD_LOCAL_OPTIONS}
+        settings |= {
             "TCPSocket": self.port,
             "TCPAddr": "127.0.0.1",
             "Foreground": "yes",
             "DatabaseDirectory": database,
             "LogFile": self.directory / "clamd.log",
             "PidFile": self.directory / "clamd.pid",
-            "StreamMaxLength": "25M",
-            # Parts bigger than the limits, or encrypted, are alerted on, never passed as clean.
-            "MaxFileSize": "110M",
-            "MaxScanSize": "150M",
-            "AlertExceedsMax": "yes",
-            "AlertEncrypted": "yes",
         }
         self.config = self.directory / "clamd.conf"
         self.config.write_text("".join(f"{key} {value}\n" for key, value in settings.items()))
