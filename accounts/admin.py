@@ -3,6 +3,7 @@ only through its own filters (accounts/admin_lookups.py)."""
 
 import functools
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -112,3 +113,16 @@ class AuditEventAdmin(AllowlistedLookupsMixin, ReadOnlyAdmin):
     search_fields = ["=object_id", "=request_id", "actor__email"]
     date_hierarchy = "created_at"
     show_full_result_count = False
+
+
+def _with_allowlisted_lookups(*models: type) -> None:
+    """django-axes registers its own lists of sign-in attempts (supervisors read them); they follow the same rule
+    as ours (their session hashes, for one, are not shown, so they must not be filterable either)."""
+    for model in models:
+        if admin.site.is_registered(model):
+            current = type(admin.site.get_model_admin(model))
+            admin.site.unregister(model)
+            admin.site.register(model, type(current.__name__, (AllowlistedLookupsMixin, current), {}))
+
+
+_with_allowlisted_lookups(AccessAttempt, AccessLog, AccessFailureLog)

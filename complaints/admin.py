@@ -3,10 +3,11 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from accounts.admin_lookups import AllowlistedLookupsMixin
 from complaints.models import MCO, Category, ProviderType
 
 
-class ReferenceDataAdmin(admin.ModelAdmin):
+class ReferenceDataAdmin(AllowlistedLookupsMixin, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts.admin_lookups import AllowlistedLookupsMixin
 from accounts.audit import audit_record
 from complaints import selectors_staff, services
 from complaints.models import AffectedClaim, Attachment, Complaint, ComplaintEvent, ReportingGroup
@@ -295,7 +296,7 @@ def export_queue_csv(queryset: QuerySet[Complaint]) -> StreamingHttpResponse:
     return response
 
 
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(AllowlistedLookupsMixin, admin.ModelAdmin):
     list_display = [
         "reference",
         "submitted_at",
