@@ -180,6 +180,8 @@ def _rescued_uploads(request: HttpRequest, user: User, complaint: Complaint | No
             services.attachment_add_draft(user=user, draft_key=key, upload=upload, complaint=complaint)
         except ValidationError as error:
             errors.extend(error.messages)
+        except PermissionDenied:  # no longer allowed to file: nothing is stored (the form says why once back)
+            return []
     return errors
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.auth import LOGIN_AT_KEY
-from accounts.models import AuditEvent, SessionRescue
+from accounts.models import AuditEvent, Representative, SessionRescue
 from accounts.services.session_rescue import rescue_purge
 from accounts.services.users import user_accept_terms
 from complaints.models import Attachment, Complaint
@@ -249,3 +249,14 @@ def test_the_handle_cookie_is_http_only_and_holds_no_user_id(browser):
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
     assert str(user.pk) not in re.split(r"[:.]", cookie.value)
     assert cookie.value.split(":")[0] not in SessionRescue.objects.values_list("handle_digest", flat=True)
+
+
+def test_files_are_not_kept_for_someone_who_may_no_longer_file(browser):
+    user = rep_user()
+    sign_in(browser, user)
+    key = open_form(browser)
+    idle_out(browser)
+    Representative.objects.filter(user=user).update(revoked_at=timezone.now())  # removed by their administrator
+    response = post(browser, "/complaints/new/complaint/", {**form_data(key), "attachments": pdf("late.pdf")})
+    assert response["Location"] == "/accounts/login/"
+    assert not Attachment.objects.exists()
