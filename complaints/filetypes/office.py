@@ -63,9 +63,17 @@ IMAGE_MAGIC = (
     b"\x01\x00\x09\x00",  # WMF
     b"\x02\x00\x09\x00",
 )
-SVG_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*<svg[\s>]", re.S)
-# Word and Excel write plain SVG pictures (Office icons); one that could run code or load something is refused.
-SVG_ACTIVE = re.compile(rb"<\s*script|\son[a-z]+\s*=|javascript:|<\s*foreignObject|<\s*iframe|<!ENTITY", re.I)
+SVG_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*"
+    rb"(?:<!DOCTYPE\s+svg[^\[>]{0,400}(?:\[.{0,20000}?\])?\s*>\s*)?(?:<!--.{0,2000}?-->\s*)*<svg[\s>]",
+    re.S,
+)
+# Word and Excel write plain SVG pictures (Office icons, logos); one that could run code or load something is
+# refused. Illustrator's internal entities (<!ENTITY ns_svg "http://…">) are fine; an external one is not.
+SVG_ACTIVE = re.compile(
+    rb"<\s*script|\son[a-z]+\s*=|javascript:|<\s*foreignObject|<\s*iframe|<!ENTITY\s+(?:%\s*)?[^\s>]+\s+(?:SYSTEM|PUBLIC)",
+    re.I,
+)
 
 
 def _messages(name: str) -> dict[str, str]:

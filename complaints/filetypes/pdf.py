@@ -23,16 +23,18 @@ PRINT_AGAIN = (
 _DELIMITERS = rb"\x00\t\n\x0c\r ()<>\[\]{}/%"
 NAME = re.compile(rb"/([^" + _DELIMITERS + rb"]{1,60})(?=[" + _DELIMITERS + rb"]|\Z)")
 ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+# PDF names are case-sensitive: a reader acts on /JavaScript, not on /javascript (which a web address in a link,
+# ".../js/app.js", also looks like), so they are compared exactly, after escapes are decoded.
 FORBIDDEN = {
-    b"javascript": "javascript",
-    b"js": "javascript",
-    b"launch": "launch",
-    b"embeddedfile": "embedded",
-    b"embeddedfiles": "embedded",
-    b"fileattachment": "embedded",
-    b"gotoe": "embedded",
-    b"richmedia": "media",
-    b"xfa": "xfa",
+    b"JavaScript": "javascript",
+    b"JS": "javascript",
+    b"Launch": "launch",
+    b"EmbeddedFile": "embedded",
+    b"EmbeddedFiles": "embedded",
+    b"FileAttachment": "embedded",
+    b"GoToE": "embedded",
+    b"RichMedia": "media",
+    b"XFA": "xfa",
 }
 STREAM = re.compile(rb">>\s*stream(?:\r\n|\n|\r)")
 ENDSTREAM = re.compile(rb"(?:\r\n|\n|\r)?endstream")
@@ -78,7 +80,7 @@ def _forbidden(token: bytes) -> str | None:
         return None
     if b"#" in token:
         token = ESCAPE.sub(lambda match: bytes([int(match[1], 16)]), token)
-    return FORBIDDEN.get(token.lower())
+    return FORBIDDEN.get(token)
 
 
 def _streams(data) -> Iterator[tuple[bytes, int, int]]:  # type: ignore[no-untyped-def]

@@ -39,6 +39,12 @@ def image(fmt: str) -> bytes:
 PNG = image("PNG")
 JPEG = image("JPEG")
 SVG_ICON = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><circle cx="4" cy="4" r="3"/></svg>'
+# A logo as Adobe Illustrator exports it: comment, DOCTYPE with internal entities.
+SVG_LOGO = (
+    b'<?xml version="1.0" encoding="utf-8"?>\n<!-- Generator: Adobe Illustrator 27.0.0, SVG Export Plug-In -->\n'
+    b'<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" [\n'
+    b'\t<!ENTITY ns_svg "http://www.w3.org/2000/svg">\n]>\n<svg version="1.1" xmlns="&ns_svg;"><rect/></svg>'
+)
 
 # The parts python-docx and openpyxl write (compared with files they made), with XML bodies cut short.
 DOCX_PARTS = {
@@ -268,6 +274,8 @@ HOSTILE = [
     ("svg-with-script", "letter.docx",
      docx({"word/media/image2.svg": SVG_ICON.replace(b"<circle", b"<script>alert(1)</script><circle")}),
      "not a real image", "insert the picture again"),
+    ("svg-with-external-entity", "letter.docx", docx({"word/media/image2.svg": SVG_LOGO.replace(
+     b'ns_svg "http', b'ns_svg SYSTEM "file:///etc/passwd" "http')}), "not a real image", "insert the picture again"),
     ("unknown-part", "letter.docx", docx({"word/run.js": b"alert(1)"}), "something ordinary Word or Excel",
      "Save it again as a plain"),
     ("xml-part-not-xml", "letter.docx", docx({"word/header1.xml": b"X5O!P%@AP"}), "something ordinary Word or Excel",
@@ -357,14 +365,15 @@ def test_the_reported_zip64_bypass_is_refused_on_the_form(client, private_files)
 GENUINE = [
     ("python-docx-like.docx", docx()),
     ("libreoffice-like.docx", docx(streamed=True)),
-    ("with-icons.docx", docx({"word/media/image2.svg": SVG_ICON, "word/media/image3.gif": image("GIF")})),
+    ("with-icons.docx", docx({"word/media/image2.svg": SVG_ICON, "word/media/image3.gif": image("GIF"),
+     "word/media/image4.svg": SVG_LOGO})),
     ("openpyxl-like.xlsx", office(XLSX_PARTS)),
     ("bmp-and-tiff.xlsx",
      office({**XLSX_PARTS, "xl/media/image1.bmp": image("BMP"), "xl/media/image2.tiff": image("TIFF")})),
     ("simple.pdf", PDF_BYTES),
     ("modern.pdf", pdf(CATALOG, PAGES, object_stream(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"),
      stream(b"/Filter /FlateDecode", zlib.compress(b"BT /F1 12 Tf (Paid <html> on 9/1) Tj ET")),
-     b"<< /Type /Annot /Subtype /Link /A << /S /URI /URI (https://hfs.illinois.gov/) >> >>")),
+     b"<< /Type /Annot /Subtype /Link /A << /S /URI /URI (https://mco.example/js/launch/xfa.js) >> >>")),
     ("js-bytes-by-chance.pdf", pdf(CATALOG, PAGES, stream(b"/Filter /DCTDecode", JPEG + b"\x00/JS\x00/XFA "))),
     ("xmp.pdf", pdf(CATALOG, PAGES, stream(b"/Type /Metadata /Subtype /XML",
      b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"/>'))),
@@ -412,6 +421,22 @@ def test_the_test_clamd_runs_with_the_shipped_limits():
     for option in (*LIMITS, "AlertExceedsMax", "AlertEncrypted"):
         assert config[option] == shipped[option], option
     assert config["DatabaseDirectory"] != shipped["DatabaseDirectory"]
+
+
+def size(value: str) -> int:
+    return int(value[:-1]) * {"K": 1024, "M": MB}[value[-1].upper()] if value[-1].isalpha() else int(value)
+
+
+def test_clamds_limits_sit_above_everything_the_portal_lets_through(settings):
+    # clamd skips a ZIP part over MaxFileSize without an alert: no part we accept may come near it.
+    from complaints.filetypes._base import MAX_EXPANDED
+
+    shipped = shipped_clamd_options()
+    assert size(shipped["StreamMaxLength"]) > settings.PORTAL_ATTACHMENT_MAX_BYTES
+    assert size(shipped["MaxFileSize"]) > 2 * MAX_EXPANDED
+    # a document's XML is counted more than once against MaxScanSize (the part, then its normalized text)
+    assert size(shipped["MaxScanSize"]) > 3 * MAX_EXPANDED
+    assert int(shipped["MaxFiles"]) > 1000  # complaints.filetypes.office.MAX_ENTRIES
 
 
 def test_docker_compose_clamd_uses_the_shipped_config():
