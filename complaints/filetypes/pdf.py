@@ -38,7 +38,7 @@ FORBIDDEN = {
 }
 STREAM = re.compile(rb">>\s*stream(?:\r\n|\n|\r)")
 ENDSTREAM = re.compile(rb"(?:\r\n|\n|\r)?endstream")
-LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
+LENGTH = re.compile(rb"/Length\s+(\d+)(?!\d)(?!\s+\d+\s+R)")
 OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
 FILTERS = re.compile(rb"/Filter\s*(?:\[([^\]]*)\]|(/[A-Za-z0-9]+))")
 PREDICTOR = re.compile(rb"/Predictor\s+(\d+)")
@@ -63,7 +63,9 @@ def _messages(name: str) -> dict[str, str]:
         "html": f"{name}: the PDF also contains web page code, so it could run as a web page. " + PRINT_AGAIN,
         "unreadable": (
             f"{name}: parts of the PDF are compressed or protected (for example with a password or printing "
-            "restrictions) in a way we cannot check. " + PRINT_AGAIN
+            "restrictions) in a way we cannot check. "
+            + PRINT_AGAIN
+            + " If the PDF does not let you print, ask whoever sent it for an unprotected copy."
         ),
         "expands": f"{name}: the PDF expands too much to be checked safely. " + PRINT_AGAIN,
     }

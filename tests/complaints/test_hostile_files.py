@@ -306,6 +306,9 @@ HOSTILE = [
     ("pdf-unknown-filter-object-stream", "eob.pdf",
      pdf(CATALOG, PAGES, stream(b"/Type /ObjStm /N 1 /First 4 /Filter /LZWDecode", b"\x80\x0b")),
      "in a way we cannot check", PRINT),
+    ("pdf-encrypted-object-stream", "eob.pdf", pdf(CATALOG, PAGES, b"<< /Filter /Standard /V 2 /R 3 /P -3904 >>",
+     stream(b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", bytes(range(7, 250)))),
+     "in a way we cannot check", "ask whoever sent it for an unprotected copy"),
     ("pdf-object-stream-bomb", "eob.pdf", lambda: pdf(CATALOG, PAGES, stream(
      b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", deflated(zeros_then_eicar(101)))), "expands too much", PRINT),
     ("png-html-polyglot", "photo.png", PNG + b"<script src=//x></script>", "also contains web page code",
@@ -377,6 +380,10 @@ GENUINE = [
     ("js-bytes-by-chance.pdf", pdf(CATALOG, PAGES, stream(b"/Filter /DCTDecode", JPEG + b"\x00/JS\x00/XFA "))),
     ("xmp.pdf", pdf(CATALOG, PAGES, stream(b"/Type /Metadata /Subtype /XML",
      b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"/>'))),
+    ("indirect-length.pdf", pdf(CATALOG, PAGES, b"<< /Length 4 0 R /Filter /DCTDecode >>\nstream\n" + JPEG
+     + b"/JS /XFA\nendstream", b"400")),
+    ("restricted.pdf", pdf(CATALOG, PAGES, b"<< /Filter /Standard /V 2 /R 3 /P -3904 >>",
+     trailer=b"<< /Root 1 0 R /Encrypt 3 0 R >>")),
     ("photo.png", PNG),
     ("claims.csv", b"member,rin,amount\nPat,123456789,-12.50\n" * 3000 + b"Lee,987654321,1 < 2\n"),
     ("long-notes.txt", "Résumé of calls with the MCO; 5 > 3.\n".encode() * 4000),
