@@ -29,6 +29,8 @@ FORBIDDEN = {
     b"JavaScript": "javascript",
     b"JS": "javascript",
     b"Launch": "launch",
+    b"GoToR": "launch",  # opens another file, even on a network share (which leaks the Windows sign-in hash)
+    b"ImportData": "launch",
     b"EmbeddedFile": "embedded",
     b"EmbeddedFiles": "embedded",
     b"FileAttachment": "embedded",

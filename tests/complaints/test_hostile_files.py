@@ -292,6 +292,8 @@ HOSTILE = [
     ("pdf-escaped-in-object-stream", "eob.pdf", pdf(CATALOG, PAGES, object_stream(b"<< /S /#4Caunch /F (c.exe) >>")),
      "opens other programs", PRINT),
     ("pdf-launch", "eob.pdf", pdf(CATALOG, PAGES, b"<< /S /Launch /F (cmd.exe) >>"), "opens other programs", PRINT),
+    ("pdf-remote-goto-network-share", "eob.pdf", pdf(CATALOG, PAGES, rb"<< /S /GoToR /F (\\\\host\\share\\x.pdf) >>"),
+     "opens other programs or files", PRINT),
     ("pdf-embedded-file", "eob.pdf", pdf(b"<< /Type /Catalog /Names << /EmbeddedFiles 3 0 R >> >>", PAGES,
      stream(b"/Type /EmbeddedFile", eicar_bytes()[:10])), "files attached inside it", "on its own"),
     ("pdf-file-attachment-annotation", "eob.pdf", pdf(CATALOG, PAGES, b"<< /Subtype /FileAttachment >>"),
