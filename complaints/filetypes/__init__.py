@@ -45,9 +45,10 @@ RISKY_EXTENSIONS = {
     "html", "htm", "xhtml", "svg", "php", "asp", "aspx", "jsp", "hta", "lnk", "docm", "xlsm", "app",
 }  # fmt: skip
 # Markup in a text file: tags a browser acts on, and XML. The whole file is read, in pieces that overlap.
+# Words a note could put in angle brackets ("<base rate>", "<form 1500>") are left out.
 MARKUP = re.compile(
-    rb"<\s{0,64}(?:!doctype|\?xml|html|head|body|script|svg|iframe|frame|frameset|object|embed|applet|meta|link"
-    rb"|style|base|form|img|math|template|a\s+href)\b",
+    rb"<\s{0,64}(?:!doctype|\?xml|html|head|body|script|svg|iframe|frame|frameset|object|embed|applet|meta|img"
+    rb"|a\s+href)\b",
     re.IGNORECASE,
 )
 OVERLAP = 128

@@ -276,6 +276,8 @@ HOSTILE = [
      "not a real image", "insert the picture again"),
     ("svg-with-external-entity", "letter.docx", docx({"word/media/image2.svg": SVG_LOGO.replace(
      b'ns_svg "http', b'ns_svg SYSTEM "file:///etc/passwd" "http')}), "not a real image", "insert the picture again"),
+    ("font-that-is-not", "letter.docx", docx({"word/fonts/font1.odttf": bytes(range(256)) * 2}),
+     "something ordinary Word or Excel", "Save it again as a plain"),
     ("unknown-part", "letter.docx", docx({"word/run.js": b"alert(1)"}), "something ordinary Word or Excel",
      "Save it again as a plain"),
     ("xml-part-not-xml", "letter.docx", docx({"word/header1.xml": b"X5O!P%@AP"}), "something ordinary Word or Excel",
@@ -386,8 +388,11 @@ GENUINE = [
      + b"/JS /XFA\nendstream", b"400")),
     ("restricted.pdf", pdf(CATALOG, PAGES, b"<< /Filter /Standard /V 2 /R 3 /P -3904 >>",
      trailer=b"<< /Root 1 0 R /Encrypt 3 0 R >>")),
+    ("embedded-font.docx", docx({"word/fonts/font1.odttf": bytes(range(100, 144)) + b"".join(
+     tag + bytes(12) for tag in (b"OS/2", b"cmap", b"glyf", b"head", b"hhea", b"hmtx")) + bytes(200)})),
     ("photo.png", PNG),
-    ("claims.csv", b"member,rin,amount\nPat,123456789,-12.50\n" * 3000 + b"Lee,987654321,1 < 2\n"),
+    ("claims.csv",
+     b"member,rin,amount,notes\nPat,123456789,-12.50,paid <base rate>\n" * 3000 + b"Lee,987654321,1,<2\n"),
     ("long-notes.txt", "Résumé of calls with the MCO; 5 > 3.\n".encode() * 4000),
 ]  # fmt: skip
 
