@@ -144,7 +144,7 @@ class ReopenForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    outcome_code = forms.ChoiceField(label="Outcome", choices=Complaint.OutcomeCode.choices)
+    outcome_code = forms.ChoiceField(choices=Complaint.OutcomeCode.choices)
     outcome_text = forms.CharField(label="Outcome, read by the representative in the portal", widget=forms.Textarea)
 
 

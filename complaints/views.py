@@ -457,7 +457,9 @@ def withdraw_view(request: HttpRequest, public_id: str) -> HttpResponse:
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.complaint_withdraw(complaint=complaint, actor=request.user, note=form.cleaned_data["note"])
+            services.complaint_withdraw(
+                complaint=complaint, actor=request.user, note=form.cleaned_data["note"], request=request
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -484,7 +486,11 @@ def answer_view(request: HttpRequest, public_id: str) -> HttpResponse:
     if form.is_valid() and not file_errors:
         try:
             services.complaint_answer_info_request(
-                complaint=complaint, actor=request.user, note=form.cleaned_data["note"], answer_key=key
+                complaint=complaint,
+                actor=request.user,
+                note=form.cleaned_data["note"],
+                answer_key=key,
+                request=request,
             )
         except ValidationError as error:
             apply_validation_error(form, error)
