@@ -102,3 +102,28 @@ def test_the_idle_warning_takes_the_focus_and_stay_signed_in_keeps_the_session(w
 
 def _session_key(page) -> str:  # type: ignore[no-untyped-def]
     return next(cookie["value"] for cookie in page.context.cookies() if cookie["name"] == "sessionid")
+
+
+def test_staff_in_the_admin_get_the_same_idle_warning(web, settings):
+    from accounts import roles
+    from accounts.services.users import staff_user_create
+
+    settings.SESSION_COOKIE_AGE = 60
+    settings.PORTAL_SESSION_WARNING_SECONDS = 55
+    staff = staff_user_create(
+        email="idle.analyst@hfs.example", full_name="Ida Lyst", password=PASSWORD, group_name=roles.TRIAGE_ANALYST
+    )
+    user_accept_terms(user=staff)
+    device = totp_device(staff)
+    sign_in(web, staff.email, PASSWORD, lambda: device_code(device))
+    page = web.go("/admin/complaints/complaint/")
+    dialog = page.get_by_role("alertdialog", name="Are you still working?")
+    dialog.wait_for(state="visible", timeout=30_000)
+    web.check()
+    assert page.evaluate("document.getElementById('session-warning').contains(document.activeElement)")
+    session = Session.objects.get(session_key=_session_key(page))
+    before = session.expire_date
+    page.keyboard.press("Enter")  # Stay signed in
+    dialog.wait_for(state="hidden")
+    assert Session.objects.get(session_key=session.session_key).expire_date > before
+    assert "Sorted by urgency" in web.go("/admin/complaints/complaint/").content()

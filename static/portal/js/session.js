@@ -5,11 +5,15 @@
 // each other (localStorage) and every tab's clock restarts.
 (function () {
   "use strict";
-  var body = document.body;
-  var total = Number(body.getAttribute("data-session-seconds"));
-  var warn = Number(body.getAttribute("data-warn-seconds"));
   var dialog = document.getElementById("session-warning");
-  if (!total || !dialog || typeof dialog.showModal !== "function") {
+  if (!dialog) {
+    return;
+  }
+  // The limits are on the page's body (the portal) or on the dialog itself (the staff admin's pages).
+  var source = document.body.hasAttribute("data-session-seconds") ? document.body : dialog;
+  var total = Number(source.getAttribute("data-session-seconds"));
+  var warn = Number(source.getAttribute("data-warn-seconds"));
+  if (!total || typeof dialog.showModal !== "function") {
     return;
   }
   var KEY = "portal.session.renewedAt";
