@@ -229,8 +229,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     """Append-only record of who did what to which object (DESIGN §6.2). Ids only, never PHI.
 
-    Enforced three times: here (save/delete), in the queryset (bulk update/delete) and, on PostgreSQL,
-    by a trigger that refuses UPDATE and DELETE (accounts/migrations/0005).
+    Enforced three times: here (save/delete), in the queryset (bulk update/delete) and in the database, by
+    triggers that refuse UPDATE and DELETE (PostgreSQL: accounts/migrations/0005; SQLite: complaints/migrations/0015).
     """
 
     actor = models.ForeignKey(

@@ -336,7 +336,7 @@ class ComplaintEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
-        # Append-only: on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0014).
+        # Append-only: database triggers refuse UPDATE and DELETE (PostgreSQL: migration 0014; SQLite: 0015).
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

@@ -122,7 +122,7 @@ def _ensure_filer(*, complaint: Complaint, actor: User, doing: str) -> None:
         raise PermissionDenied("You no longer represent this organization in the portal.")
 
 
-def notify_submitter(*, complaint: Complaint, kind: str, request: HttpRequest | None = None) -> None:
+def _notify_submitter(*, complaint: Complaint, kind: str, request: HttpRequest | None = None) -> None:
     """Email the complaint's contact (R6) — or, if that person no longer represents the organization, hold the
     notice and flag the complaint for staff to transfer (a recorded event). Call inside the change's transaction."""
     still_there = Representative.objects.active().filter(
@@ -238,7 +238,7 @@ def complaint_submit(
     Attachment.objects.filter(draft_key=idempotency_key, uploaded_by=user, complaint__isnull=True).update(
         complaint=complaint, event=event, draft_key=None
     )
-    notify_submitter(complaint=complaint, kind="complaints.acknowledgement", request=request)
+    _notify_submitter(complaint=complaint, kind="complaints.acknowledgement", request=request)
     audit_record(actor=user, action="complaint.submitted", obj=complaint, request=request)
     return complaint
 
@@ -301,7 +301,7 @@ def complaint_withdraw(
         note=note,
         closure_reason=Complaint.ClosureReason.WITHDRAWN_BY_PROVIDER,
     )
-    notify_submitter(complaint=complaint, kind="complaints.withdrawn", request=request)
+    _notify_submitter(complaint=complaint, kind="complaints.withdrawn", request=request)
     audit_record(actor=actor, action="complaint.withdrawn", obj=complaint, request=request)
     return complaint
 

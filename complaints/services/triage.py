@@ -11,7 +11,7 @@ from accounts import roles
 from accounts.models import User
 from complaints import clock
 from complaints.models import Complaint, ComplaintEvent, ComplaintStatus
-from complaints.services.intake import _event, _transition, notify_submitter
+from complaints.services.intake import _event, _notify_submitter, _transition
 from portal import outbox
 
 
@@ -112,7 +112,7 @@ def complaint_close(
         note=note,
         closure_reason=reason,
     )
-    notify_submitter(complaint=complaint, kind="complaints.closed", request=request)
+    _notify_submitter(complaint=complaint, kind="complaints.closed", request=request)
     return complaint
 
 
@@ -193,7 +193,7 @@ def complaint_request_info(
         note=question,
         shared=True,
     )
-    notify_submitter(complaint=complaint, kind="complaints.info_requested", request=request)
+    _notify_submitter(complaint=complaint, kind="complaints.info_requested", request=request)
     return complaint
 
 
@@ -215,7 +215,7 @@ def complaint_resolve(
         to_status=ComplaintStatus.RESOLVED,
         also={"outcome_code": outcome_code, "outcome_text": outcome_text.strip()},
     )
-    notify_submitter(complaint=complaint, kind="complaints.resolved", request=request)
+    _notify_submitter(complaint=complaint, kind="complaints.resolved", request=request)
     return complaint
 
 

@@ -19,6 +19,7 @@ from accounts.services.users import staff_user_create
 from complaints import services
 from complaints.models import MCO, Complaint, ComplaintEvent
 from tests.complaints.factories import asked, submit, triage_analyst
+from tests.complaints.test_intake_views import answer_key_of
 from tests.factories import ProviderOrganizationFactory, RepresentativeFactory, UserFactory
 from tests.helpers import PASSWORD, sign_in
 
@@ -169,33 +170,64 @@ def events_after(complaint: Complaint, before: int) -> list[ComplaintEvent]:
     return list(complaint.events.order_by("id")[before:])
 
 
-def test_every_admin_action_records_the_address_and_request_id_on_its_events(staff_client):
+# What each triage action posts besides the selection: every action of the queue must be here (checked below).
+ACTION_DATA = {
+    "take": {},
+    "assign": {"assignee_email": "triage@hfs.example"},
+    "expedite": {},
+    "unexpedite": {},
+    "forward": {},
+    "mco_answer": {"note": "The MCO paid."},
+    "resolve": {"outcome_code": "paid", "outcome_text": "Paid."},
+    "reopen": {"note": "The MCO took the payment back."},
+    "request_info": {"question": "Send the remittance advice."},
+    "close_other": {"reason": "duplicate", "note": "Filed twice."},
+    "close_not_first": {},
+    "transfer": {},  # filled in below: the colleague's address
+}
+
+
+def test_the_table_of_actions_covers_every_triage_action():
+    from complaints.admin_triage import complaint_admin_actions
+
+    names = {action.__name__ for action in complaint_admin_actions()} - {"export_csv"}
+    assert names == set(ACTION_DATA)
+
+
+def test_every_admin_action_records_the_address_and_request_id_on_its_events(client):
+    from accounts.services.representatives import representative_revoke
+
     mco = MCO.objects.get(short_name="Molina")
     mco.notification_email = "complaints@molina.example"
     mco.save()
-    complaint = submit(RepresentativeFactory().user)
-    steps = [
-        {"action": "take"},
-        {"action": "expedite"},
-        {"action": "forward"},
-        {"action": "mco_answer", "apply": "1", "note": "The MCO paid."},
-        {"action": "request_info", "apply": "1", "question": "Send the remittance advice."},
-    ]
-    for step in steps:
+    triage_analyst()  # the colleague "assign" names
+    supervisor = staff_user_create(
+        email="sup@hfs.example", full_name="Sue Pervisor", password=None, group_name=roles.SUPERVISOR
+    )
+    sign_in(client, supervisor)
+    admin = RepresentativeFactory(is_org_admin=True)
+    leaving = RepresentativeFactory(organization=admin.organization)
+    walked, premature, left_behind = (submit(leaving.user) for _ in range(3))
+    representative_revoke(representative=leaving, actor=admin.user)
+    data = {**ACTION_DATA, "transfer": {"to_email": admin.user.email}}
+    plan = [(walked, name) for name in ACTION_DATA if name not in ("close_not_first", "transfer")]
+    plan += [(premature, "close_not_first"), (left_behind, "transfer")]
+    assert {name for _, name in plan} == set(ACTION_DATA)
+    for complaint, name in plan:
         before = complaint.events.count()
-        response = staff_client.post(QUEUE, {**step, "_selected_action": [complaint.pk]})
+        response = client.post(QUEUE, {"action": name, "_selected_action": [complaint.pk], "apply": "1", **data[name]})
         written = events_after(complaint, before)
-        assert written, step
+        assert written, (name, client.get(QUEUE).content.decode().count("messagelist"))
         for event in written:
-            assert event.ip_address == "127.0.0.1", step
-            assert event.request_id == response["X-Request-ID"], step
+            assert (event.ip_address, event.request_id) == ("127.0.0.1", response["X-Request-ID"]), name
 
 
 def test_the_representatives_changes_record_the_address_and_request_id(client):
     representative = RepresentativeFactory()
     complaint = asked(submit(representative.user))
     sign_in(client, representative.user)
-    response = client.post(f"/complaints/{complaint.public_id}/answer/", {"note": "Attached.", "idempotency_key": ""})
+    key = answer_key_of(client, complaint)
+    response = client.post(f"/complaints/{complaint.public_id}/answer/", {"note": "Attached.", "idempotency_key": key})
     answer = complaint.events.get(kind="provider_answered")
     assert (answer.ip_address, answer.request_id) == ("127.0.0.1", response["X-Request-ID"])
     response = client.post(f"/complaints/{complaint.public_id}/withdraw/", {"note": "Paid after all."})

@@ -81,7 +81,7 @@ def filled_form(html: str) -> dict[str, str]:
     today = timezone.localdate()
     return {
         "csrfmiddlewaretoken": form_token(html),
-        "idempotency_key": re.search(r'name="idempotency_key" value="([0-9a-f-]{36})"', html).group(1),
+        "idempotency_key": re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1),
         "mco": option_value(html, "mco", "Aetna"),
         "category": option_value(html, "category", "Claims and payment"),
         "subject": "Claims paid at the wrong rate",
@@ -175,3 +175,31 @@ def test_three_clicks_on_send_at_once_on_the_embedded_default_file_one_complaint
         "with connection.cursor() as c: c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])",
     )
     assert mode.strip() == "wal"
+
+
+def test_events_and_the_audit_log_are_append_only_on_the_embedded_default_too(tmp_path):
+    environment = local_environment(tmp_path)
+    manage(environment, "migrate", "--noinput")
+    database = sqlite3.connect(tmp_path / "db.sqlite3")  # foreign keys off: rows need no complaint or user here
+    now = timezone.now().isoformat()
+    database.execute(
+        "INSERT INTO complaints_complaintevent (complaint_id, kind, from_status, to_status, note, "
+        "shared_with_provider, created_at, request_id) VALUES (1, 'note', '', '', 'kept', 0, ?, '')",
+        (now,),
+    )
+    database.execute(
+        "INSERT INTO accounts_auditevent (action, object_type, object_id, request_id, created_at) "
+        "VALUES ('complaint.viewed', 'complaints.complaint', '1', '', ?)",
+        (now,),
+    )
+    database.commit()
+    for table, column in (("complaints_complaintevent", "note"), ("accounts_auditevent", "action")):
+        for change in (f"UPDATE {table} SET {column} = 'rewritten'", f"DELETE FROM {table}"):  # noqa: S608 - fixed names
+            try:
+                database.execute(change)
+            except sqlite3.DatabaseError as refusal:
+                assert "append-only" in str(refusal)
+            else:
+                raise AssertionError(f"{change} was allowed")
+    assert database.execute("SELECT note FROM complaints_complaintevent").fetchall() == [("kept",)]
+    assert database.execute("SELECT action FROM accounts_auditevent").fetchall() == [("complaint.viewed",)]
