@@ -34,6 +34,17 @@ RESCUED_AT_LIMIT_MESSAGE = (
     "For your security you were signed out after 12 hours. Sign in again and your form will be waiting with "
     "everything you typed. Files you attached are kept too."
 )
+# The author may no longer send the form (removed from the organization, the organization not approved).
+NOT_KEPT_MESSAGE = (
+    "You were signed out after {minutes} minutes without activity. The form you sent could not be kept, "
+    "because your account can no longer send it. Sign in again to see why, or ask your organization's "
+    "administrator."
+)
+NOT_KEPT_AT_LIMIT_MESSAGE = (
+    "For your security you were signed out after 12 hours. The form you sent could not be kept, because your "
+    "account can no longer send it. Sign in again to see why, or ask your organization's administrator."
+)
+KEPT, NOT_KEPT = "kept", "not kept"
 
 
 def _past_absolute_limit(request: HttpRequest) -> bool:
@@ -41,19 +52,22 @@ def _past_absolute_limit(request: HttpRequest) -> bool:
     return login_at is not None and time.time() - login_at > settings.PORTAL_SESSION_ABSOLUTE_SECONDS
 
 
-def _keep_form(request: HttpRequest, view_func: Callable[..., Any], view_kwargs: Any) -> bool:
-    """Keep a rescuable form's POST for the browser's signed-in user (accounts.services.session_rescue)."""
+def _keep_form(request: HttpRequest, view_func: Callable[..., Any], view_kwargs: Any) -> str | None:
+    """Keep a rescuable form's POST for the browser's signed-in user (accounts.services.session_rescue): KEPT,
+    NOT_KEPT (the user may no longer send it), or None (not a rescuable form, or no live handle)."""
     marked: rescue.RescuableForm | None = getattr(view_func, "session_rescue", None)
     if marked is None or request.method != "POST":
-        return False
+        return None
     token = rescue.handle_from(request)
     owner = session_rescue.rescue_owner(token=token)
     if owner is None or (request.user.is_authenticated and owner.pk != request.user.pk):
-        return False
+        return None
+    if not owner.is_active or (marked.allowed is not None and not marked.allowed(owner)):
+        return NOT_KEPT
     path = reverse(marked.back_to, kwargs=view_kwargs) if marked.back_to else request.path
     notes = marked.keep_files(request, owner) if marked.keep_files else []
     kept = session_rescue.rescue_park(request=request, token=token, form=marked.form, path=path, notes=notes)
-    return kept is not None
+    return KEPT if kept is not None else None
 
 
 class AccountGateMiddleware:
@@ -63,7 +77,7 @@ class AccountGateMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # A POST waits for process_view, after the CSRF check: the form it carries may be kept.
         if request.user.is_authenticated and request.method != "POST" and _past_absolute_limit(request):
-            sign_out(request=request, reason="auth.session_expired")
+            sign_out(request=request, reason="auth.session_expired", keep_form=True)
             messages.info(request, "For your security you were signed out after 12 hours. Please sign in again.")
             return redirect_to_login(request.get_full_path())
         response = self.get_response(request)
@@ -79,9 +93,9 @@ class AccountGateMiddleware:
             return None
         if _past_absolute_limit(request):
             kept = _keep_form(request, view_func, view_kwargs)
-            sign_out(request=request, reason="auth.session_expired")
-            if kept:
-                messages.info(request, RESCUED_AT_LIMIT_MESSAGE)
+            sign_out(request=request, reason="auth.session_expired", keep_form=True)
+            if kept is not None:
+                messages.info(request, RESCUED_AT_LIMIT_MESSAGE if kept == KEPT else NOT_KEPT_AT_LIMIT_MESSAGE)
                 return redirect(settings.LOGIN_URL)
             messages.info(request, "For your security you were signed out after 12 hours. Please sign in again.")
             return redirect_to_login(request.get_full_path())
@@ -112,7 +126,11 @@ class SessionRescueMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
-        if request.user.is_authenticated or not _keep_form(request, view_func, view_kwargs):
+        if request.user.is_authenticated:
             return None
-        messages.info(request, RESCUED_MESSAGE.format(minutes=settings.SESSION_COOKIE_AGE // 60))
+        kept = _keep_form(request, view_func, view_kwargs)
+        if kept is None:
+            return None
+        message = RESCUED_MESSAGE if kept == KEPT else NOT_KEPT_MESSAGE
+        messages.info(request, message.format(minutes=settings.SESSION_COOKIE_AGE // 60))
         return redirect(settings.LOGIN_URL)

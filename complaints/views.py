@@ -158,6 +158,7 @@ def _render_form(request, key, form, formset, status=200, **extra) -> HttpRespon
         "today": timezone.localdate(),
         "earliest": settings.PORTAL_EARLIEST_DATE,
         "max_files": settings.PORTAL_ATTACHMENT_MAX_COUNT,
+        "session_rescuable": True,  # sent after an idle sign-out, this form is kept (the idle dialog says so)
         "scanner_configured": bool(settings.PORTAL_CLAMD_ADDRESS),
         "csv_errors": [],
         "file_errors": [],
@@ -185,6 +186,15 @@ def _rescued_uploads(request: HttpRequest, user: User, complaint: Complaint | No
     return errors
 
 
+def _may_file(user: User) -> bool:
+    """Whether a form sent after an idle sign-out may be kept for ``user`` (accounts.rescue)."""
+    try:
+        services.filing_representative(user=user)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def _rescued_form(request: HttpRequest, rescued: Rescued) -> HttpResponse:
     """Back after an idle sign-out: the complaint form as it was sent, with its files, to check and send."""
     data = rescued.data
@@ -199,7 +209,7 @@ def _rescued_form(request: HttpRequest, rescued: Rescued) -> HttpResponse:
     return _render_form(request, key, form, formset, file_errors=rescued.notes)
 
 
-@session_rescue(form="complaint", keep_files=_rescued_uploads)
+@session_rescue(form="complaint", keep_files=_rescued_uploads, allowed=_may_file)
 @require_http_methods(["GET", "HEAD", "POST"])
 def new_complaint_view(request: HttpRequest) -> HttpResponse:
     """The complaint form. "Add a line", "Add from CSV" and "Remove" a file show the form again with all input
@@ -420,6 +430,7 @@ def _detail(request: HttpRequest, complaint: Complaint, **extra) -> HttpResponse
         "nav_current": "complaints",
         **extra,
     }
+    context["session_rescuable"] = context["answer_form"] is not None  # the answer is kept after an idle sign-out
     return render(request, "complaints/detail.html", context)
 
 
@@ -427,7 +438,16 @@ def _detail(request: HttpRequest, complaint: Complaint, **extra) -> HttpResponse
 def detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
     complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
     rescued = rescue_take(request=request, form="answer")
-    if rescued is not None and complaint.status == Complaint.Status.AWAITING_PROVIDER:
+    if rescued is not None and complaint.status != Complaint.Status.AWAITING_PROVIDER:
+        # HFS moved the complaint on while the author was signed out: the answer cannot be sent, but what they
+        # wrote is shown so they can copy it (the kept copy is gone).
+        messages.warning(
+            request,
+            "HFS is no longer waiting for an answer from you on this complaint, so your answer was not sent. "
+            "Here is what you wrote, to copy if you need it.",
+        )
+        return _detail(request, complaint, unsent_answer=rescued.data.get("note", ""))
+    if rescued is not None:
         key = _draft_key_from(rescued.data)
         messages.success(request, "Welcome back. Your answer is as you left it. Check it, then send it.")
         form = AnswerForm(initial={"note": rescued.data.get("note", ""), "idempotency_key": key})
@@ -468,7 +488,7 @@ def withdraw_view(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, "complaints/withdraw.html", {"complaint": complaint, "form": form})
 
 
-@session_rescue(form="answer", back_to="complaints:detail", keep_files=_rescued_answer_uploads)
+@session_rescue(form="answer", back_to="complaints:detail", keep_files=_rescued_answer_uploads, allowed=_may_file)
 @require_http_methods(["POST"])
 def answer_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """Answer HFS's request for information: a note and files; the complaint goes back to review."""

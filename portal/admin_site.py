@@ -39,9 +39,12 @@ class PortalAdminSite(OTPAdminSite):
         )(request)
 
     def logout(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        from accounts.rescue import clear_handle
         from accounts.services.sign_in import sign_out
 
         if request.method != "POST":
             return redirect("admin:index")
-        sign_out(request=request)
-        return redirect(settings.LOGOUT_REDIRECT_URL)
+        sign_out(request=request)  # ends this browser's rescue handle too (accounts.services.session_rescue)
+        response = redirect(settings.LOGOUT_REDIRECT_URL)
+        clear_handle(response)
+        return response

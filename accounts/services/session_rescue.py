@@ -5,7 +5,9 @@ SHA-256, with the user it belongs to, until the session could no longer be alive
 (accounts.rescue.session_rescue) arrives from that browser after the session ended, its fields are kept here,
 never in a URL or a log, for PORTAL_SESSION_RESCUE_SECONDS. When the same user signs in again on that browser,
 they are taken back to the form with what they typed; anyone else signing in there gets nothing and the kept
-form is deleted. An explicit sign-out ends the handle, so nothing is kept after it.
+form is deleted. An explicit sign-out ends the handle, so nothing is kept after it; removing the user from their
+organization, a new password or an end to all their sessions deletes everything kept for them. Handles and forms
+past their time are deleted at every sign-in and every kept form too, so nothing lingers where no scheduler runs.
 """
 
 import hashlib
@@ -55,6 +57,7 @@ def rescue_sign_in(*, request: HttpRequest, user: User, old_token: str | None) -
     """At a completed sign-in: claim what this browser kept for ``user`` (returns the page it waits on, or ""),
     delete what it kept for anyone else, and start a new handle (returned). Records ``auth.form_discarded`` when
     someone else's kept form is deleted."""
+    rescue_purge()  # no scheduler may run (the embedded default): what is past its time goes now
     target = ""
     old = _live(old_token)
     if old is not None:
@@ -77,10 +80,19 @@ def rescue_sign_in(*, request: HttpRequest, user: User, old_token: str | None) -
 
 
 @transaction.atomic
-def rescue_end(*, token: str | None) -> None:
-    """An explicit sign-out: the handle opens nothing any more, and anything kept with it is deleted."""
+def rescue_end(*, user: User | None, token: str | None) -> None:
+    """An explicit sign-out: this browser's handle opens nothing any more, and every form kept for ``user`` (from
+    sessions that ended before) is deleted."""
     if token:
         SessionRescue.objects.filter(handle_digest=_digest(token)).delete()
+    if user is not None:
+        SessionRescue.objects.filter(user=user, parked_at__isnull=False).delete()
+
+
+def rescue_forget(*, user: User) -> None:
+    """Every handle of ``user`` opens nothing any more and every form kept for them is deleted: their sessions
+    were ended (removed from the organization, a new password)."""
+    SessionRescue.objects.filter(user=user).delete()
 
 
 @dataclass(frozen=True)
@@ -113,6 +125,7 @@ def rescue_park(
     rescue.data = {"fields": fields, "notes": list(notes or [])}
     rescue.save(update_fields=["form", "path", "data", "parked_at"])
     audit_record(actor=None, action="auth.form_parked", obj=rescue.user, request=request)
+    rescue_purge()  # after keeping this one: the purge would otherwise take a handle whose earlier form is stale
     return rescue.user
 
 

@@ -12,6 +12,8 @@ from django_otp.models import Device
 from accounts.audit import audit_record
 from accounts.auth import LOGIN_AT_KEY, pending_clear
 from accounts.models import User
+from accounts.rescue import handle_from
+from accounts.services.session_rescue import rescue_end
 
 
 def audit_attempt(*, action: str, email: str | None, request: HttpRequest) -> None:
@@ -48,9 +50,13 @@ def sign_in_complete(*, request: HttpRequest, user: User, backend: str, device: 
     audit_record(actor=user, action="auth.login_succeeded", obj=user, request=request)
 
 
-def sign_out(*, request: HttpRequest, reason: str = "auth.logout") -> None:
-    """End the session on the server. Records ``auth.logout`` (or the given reason, e.g. a timeout)."""
+def sign_out(*, request: HttpRequest, reason: str = "auth.logout", keep_form: bool = False) -> None:
+    """End the session on the server. Records ``auth.logout`` (or the given reason, e.g. a timeout). This browser's
+    rescue handle ends too, and every form kept for the user (accounts.services.session_rescue), unless
+    ``keep_form`` (a timeout: what was just sent waits for the next sign-in)."""
     user = request.user if request.user.is_authenticated else None
+    if not keep_form:
+        rescue_end(user=user, token=handle_from(request))
     if user is not None:
         audit_record(actor=user, action=reason, obj=user, request=request)
     logout(request)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.audit import audit_record, client_ip
 from accounts.models import TermsAcceptance, User
 from accounts.roles import STAFF_GROUPS
+from accounts.services.session_rescue import rescue_forget
 from portal import outbox
 
 
@@ -91,6 +92,7 @@ def user_set_password(
     user = User.objects.select_for_update().get(pk=user.pk)
     user.set_password(password)
     user.save(update_fields=["password"])
+    rescue_forget(user=user)  # the sessions end, and so does what was kept for them (staff pages keep no form)
     audit_record(actor=user, action=action, obj=user, request=request)
     return user
 
@@ -99,6 +101,7 @@ def user_end_sessions(*, user: User) -> None:
     """End every session of ``user`` now: their session hash changes, so the server refuses old sessions."""
     User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
     user.refresh_from_db(fields=["session_generation"])
+    rescue_forget(user=user)  # and nothing sent after it is kept for them
 
 
 @transaction.atomic

@@ -59,7 +59,7 @@ def _sign_in(request: HttpRequest, user: User, backend: str, device: Device) -> 
 
 
 def _with_handle(response: HttpResponse, token: str) -> HttpResponse:
-    rescue.set_handle(response, token, max_age=session_rescue.handle_lifetime_seconds())
+    rescue.set_handle(response, token)
     return response
 
 
@@ -277,8 +277,7 @@ def recovery_codes_view(request: HttpRequest) -> HttpResponse:
 @terms_gate_exempt
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    session_rescue.rescue_end(token=rescue.handle_from(request))  # signing out on purpose keeps nothing
-    sign_out(request=request)
+    sign_out(request=request)  # signing out on purpose keeps nothing (accounts.services.session_rescue)
     messages.success(request, "You are signed out.")
     response = redirect(settings.LOGOUT_REDIRECT_URL)
     rescue.clear_handle(response)

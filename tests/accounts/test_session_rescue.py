@@ -13,12 +13,15 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import roles
 from accounts.auth import LOGIN_AT_KEY
 from accounts.models import AuditEvent, Representative, SessionRescue
+from accounts.services.representatives import representative_revoke
 from accounts.services.session_rescue import rescue_purge
-from accounts.services.users import user_accept_terms
+from accounts.services.users import staff_user_create, user_accept_terms, user_set_password
 from complaints.models import Attachment, Complaint
-from tests.complaints.factories import asked, submit
+from complaints.services import complaint_close
+from tests.complaints.factories import asked, submit, triage_analyst
 from tests.complaints.test_intake_views import form_data, key_of
 from tests.factories import RepresentativeFactory
 from tests.helpers import PASSWORD, PDF_BYTES, totp_code, totp_device
@@ -251,7 +254,7 @@ def test_the_handle_cookie_is_http_only_and_holds_no_user_id(browser):
     assert cookie.value.split(":")[0] not in SessionRescue.objects.values_list("handle_digest", flat=True)
 
 
-def test_files_are_not_kept_for_someone_who_may_no_longer_file(browser):
+def test_a_form_from_someone_who_may_no_longer_file_is_not_kept_and_the_sign_in_page_says_so(browser):
     user = rep_user()
     sign_in(browser, user)
     key = open_form(browser)
@@ -259,4 +262,128 @@ def test_files_are_not_kept_for_someone_who_may_no_longer_file(browser):
     Representative.objects.filter(user=user).update(revoked_at=timezone.now())  # removed by their administrator
     response = post(browser, "/complaints/new/complaint/", {**form_data(key), "attachments": pdf("late.pdf")})
     assert response["Location"] == "/accounts/login/"
+    page = browser.get("/accounts/login/").content.decode()
+    assert "You were signed out after 15 minutes without activity. The form you sent could not be kept" in page
+    assert RESCUED not in page and "will be waiting" not in page
     assert not Attachment.objects.exists()
+    assert not SessionRescue.objects.filter(parked_at__isnull=False).exists()
+
+
+# --- what is kept ends with the sessions (review of issue 16 item 13) ----------------------------------------------
+
+
+def park_a_form(client: Client, user) -> None:  # type: ignore[no-untyped-def]
+    sign_in(client, user)
+    key = open_form(client)
+    idle_out(client)
+    post(client, "/complaints/new/complaint/", form_data(key))
+    assert RESCUED in client.get("/accounts/login/").content.decode()  # the message is shown (and used up)
+    assert SessionRescue.objects.filter(user=user, parked_at__isnull=False).exists()
+
+
+def test_removing_a_representative_deletes_what_was_kept_for_them_and_keeps_nothing_after(browser):
+    rep = RepresentativeFactory(user__password=PASSWORD)
+    user_accept_terms(user=rep.user)
+    admin = RepresentativeFactory(organization=rep.organization, is_org_admin=True)
+    park_a_form(browser, rep.user)
+    representative_revoke(representative=rep, actor=admin.user)
+    assert not SessionRescue.objects.filter(user=rep.user).exists()
+    response = post(browser, "/complaints/new/complaint/", form_data("00000000-0000-4000-8000-00000000000b"))
+    assert response["Location"].startswith("/accounts/login/?next=")  # no promise that the form waits
+    assert "will be waiting" not in browser.get("/accounts/login/").content.decode()
+
+
+def test_a_new_password_deletes_what_was_kept(browser):
+    user = rep_user()
+    park_a_form(browser, user)
+    user_set_password(user=user, password=PASSWORD + "-new", action="auth.password_reset")
+    assert not SessionRescue.objects.filter(user=user).exists()
+
+
+def test_staff_signing_out_of_the_admin_ends_the_handle(browser):
+    staff = staff_user_create(
+        email="rescue.staff@hfs.example", full_name="Res Cue", password=PASSWORD, group_name=roles.TRIAGE_ANALYST
+    )
+    user_accept_terms(user=staff)
+    sign_in(browser, staff)
+    assert SessionRescue.objects.filter(user=staff).exists()
+    response = post(browser, "/admin/logout/")
+    assert response.status_code == 302
+    assert not SessionRescue.objects.filter(user=staff).exists()
+    assert browser.cookies["portal_rescue"].value == ""  # the browser drops it too
+
+
+def test_signing_out_deletes_forms_kept_from_earlier_sessions(browser):
+    user = rep_user()
+    park_a_form(browser, user)
+    other_browser = Client(enforce_csrf_checks=True)
+    sign_in(other_browser, user)
+    post(other_browser, "/accounts/logout/")
+    assert not SessionRescue.objects.filter(user=user, parked_at__isnull=False).exists()
+
+
+def test_the_handle_cookie_ends_when_the_browser_closes(browser):
+    sign_in(browser, rep_user())
+    cookie = browser.cookies["portal_rescue"]
+    assert cookie["max-age"] == "" and cookie["expires"] == ""  # like the session's own cookie
+
+
+def test_handles_and_forms_past_their_time_are_deleted_without_a_scheduler(browser):
+    someone = rep_user()
+    now = timezone.now()
+    SessionRescue.objects.create(user=someone, handle_digest="a" * 64, expires_at=now - timedelta(seconds=1))
+    SessionRescue.objects.create(
+        user=someone,
+        handle_digest="b" * 64,
+        expires_at=now + timedelta(hours=1),
+        parked_at=now - timedelta(minutes=31),
+        form="complaint",
+        data={"fields": {"description": ["Kept too long"]}},
+    )
+    user = rep_user()
+    sign_in(browser, user)
+    assert not SessionRescue.objects.filter(user=someone).exists()  # at a sign-in
+
+    SessionRescue.objects.create(user=someone, handle_digest="c" * 64, expires_at=now - timedelta(seconds=1))
+    key = open_form(browser)
+    idle_out(browser)
+    post(browser, "/complaints/new/complaint/", form_data(key))
+    assert SessionRescue.objects.filter(user=user, parked_at__isnull=False).exists()
+    assert not SessionRescue.objects.filter(user=someone).exists()  # and when a form is kept
+
+
+def test_an_answer_hfs_no_longer_waits_for_is_shown_to_copy_not_dropped(browser):
+    user = rep_user()
+    complaint = submit(user)
+    asked(complaint, "Please send the remittance advice.")
+    sign_in(browser, user)
+    idle_out(browser)
+    note = {"note": "Remittance advice for March attached.", "idempotency_key": "00000000-0000-4000-8000-00000000000c"}
+    post(browser, f"/complaints/{complaint.public_id}/answer/", note)
+    complaint.refresh_from_db()
+    complaint_close(complaint=complaint, actor=triage_analyst(), reason=Complaint.ClosureReason.DUPLICATE)
+    assert sign_in(browser, user) == f"/complaints/{complaint.public_id}/"
+    page = browser.get(f"/complaints/{complaint.public_id}/").content.decode()
+    assert "HFS is no longer waiting for an answer from you on this complaint" in page
+    assert re.search(r"<textarea[^>]*readonly[^>]*>Remittance advice for March attached.</textarea>", page)
+
+
+def _ended_text(page: str) -> str:
+    return page.split('data-session-state="ended"', 1)[1].split("</dialog>", 1)[0]
+
+
+def test_the_signed_out_dialog_promises_a_kept_form_only_where_one_is_kept(browser):
+    user = rep_user()
+    complaint = submit(user)
+    sign_in(browser, user)
+    kept = "what you typed is kept until you sign in again"
+    copy = "Copy anything you typed before you sign in again."
+    for path in ("/complaints/", f"/complaints/{complaint.public_id}/"):
+        ended = _ended_text(browser.get(path).content.decode())
+        assert kept not in ended and copy in ended, path
+    open_form(browser)
+    ended = _ended_text(browser.get("/complaints/new/complaint/").content.decode())
+    assert kept in ended and copy not in ended
+    asked(complaint)
+    ended = _ended_text(browser.get(f"/complaints/{complaint.public_id}/").content.decode())
+    assert kept in ended and copy not in ended
