@@ -77,9 +77,8 @@ class ScreeningForm(forms.Form):
 
 
 class ComplaintForm(forms.Form):
-    """The complaint itself: one MCO, one topic (R4)."""
+    """The complaint itself: one MCO, one topic (R4). Its idempotency key travels signed beside it (form_keys)."""
 
-    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     mco = forms.ModelChoiceField(
         label="Which MCO is this complaint about?",
         queryset=MCO.objects.all(),
@@ -352,7 +351,6 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Write your answer to HFS's question."},
     )
-    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User
 from accounts.rescue import session_rescue
 from accounts.services.session_rescue import Rescued, rescue_take
-from complaints import policy, selectors, services
+from complaints import form_keys, policy, selectors, services
 from complaints.forms import (
     CSV_COLUMNS,
     AnswerForm,
@@ -34,9 +34,6 @@ from portal.forms import apply_validation_error
 
 SCREENED_KEY = "complaints.screened_at"
 SCREENING_SECONDS = 2 * 60 * 60
-# The complaint forms' idempotency keys this session was given: a posted key must be one of them (issue 16).
-FORM_KEYS = "complaints.form_keys"
-FORM_KEYS_KEPT = 20
 
 
 def _cannot_file(request: HttpRequest) -> HttpResponse | None:
@@ -87,32 +84,15 @@ def _small_int(value: str | None) -> int | None:
 
 
 def issue_form_key(request: HttpRequest, key: uuid.UUID | None = None) -> uuid.UUID:
-    """A complaint form's idempotency key, remembered in the session so that a posted key can be checked."""
-    key = key or uuid.uuid4()
-    issued = [str(key), *(k for k in request.session.get(FORM_KEYS, []) if k != str(key))]
-    request.session[FORM_KEYS] = issued[:FORM_KEYS_KEPT]
-    return key
+    """A complaint form's idempotency key: a new one, or the one a kept form had. The page carries it signed for the
+    person (complaints.form_keys, see _render_form); nothing is kept in the session, so a request that overlaps the
+    form's page and writes the session back cannot make the form expire (issue 16)."""
+    return key or uuid.uuid4()
 
 
 def _posted_form_key(request: HttpRequest) -> uuid.UUID | None:
-    """The posted key if this session was given it — or if the person's own files wait under it (a form begun before
-    they signed in again); None for a mangled or foreign key."""
-    try:
-        key = uuid.UUID(request.POST.get("idempotency_key", ""))
-    except ValueError:
-        return None
-    if str(key) in request.session.get(FORM_KEYS, []):
-        return key
-    if selectors.attachment_list_draft(user=request.user, draft_key=str(key)).exists():
-        return issue_form_key(request, key)
-    return None
-
-
-def _draft_key(request: HttpRequest) -> uuid.UUID:
-    try:
-        return uuid.UUID(request.POST.get("idempotency_key", ""))
-    except ValueError:
-        return uuid.uuid4()
+    """The posted key if it was given to the person signed in; None for a changed, made-up or someone else's key."""
+    return form_keys.complaint_key(request.POST.get("idempotency_key", ""), user_pk=request.user.pk)
 
 
 def _posted_date(data, name: str) -> date | None:  # type: ignore[no-untyped-def]
@@ -152,6 +132,7 @@ def _render_form(request, key, form, formset, status=200, **extra) -> HttpRespon
         "form": form,
         "formset": formset,
         "drafts": selectors.attachment_list_draft(user=request.user, draft_key=str(key)),
+        "form_key": form_keys.complaint_token(key=key, user_pk=request.user.pk),
         "window": _window_warning(form.data if form.is_bound else form.initial),
         # What the page's script needs to warn as soon as a date is typed (static/portal/js/intake.js).
         "window_rules": rules,
@@ -171,9 +152,12 @@ def _render_form(request, key, form, formset, status=200, **extra) -> HttpRespon
 def _rescued_uploads(request: HttpRequest, user: User, complaint: Complaint | None = None) -> list[str]:
     """Files sent with a form after an idle sign-out: stored for their author under the form's key, as if the
     session had still been alive (accounts.rescue); what was refused is said on the form once they are back."""
-    try:
-        key = uuid.UUID(request.POST.get("idempotency_key", ""))
-    except ValueError:
+    posted = request.POST.get("idempotency_key", "")
+    if complaint is None:
+        key = form_keys.complaint_key(posted, user_pk=user.pk)
+    else:
+        key = form_keys.answer_key(posted, user_pk=user.pk, complaint_id=str(complaint.public_id))
+    if key is None:  # not a form given to this person: its files are not stored
         return ["Files sent with the form could not be kept. Attach them again."] if request.FILES else []
     errors = []
     for upload in request.FILES.getlist("attachments"):
@@ -198,12 +182,9 @@ def _may_file(user: User) -> bool:
 def _rescued_form(request: HttpRequest, rescued: Rescued) -> HttpResponse:
     """Back after an idle sign-out: the complaint form as it was sent, with its files, to check and send."""
     data = rescued.data
-    try:
-        key = issue_form_key(request, uuid.UUID(data.get("idempotency_key", "")))
-    except ValueError:
-        key = issue_form_key(request)
+    key = issue_form_key(request, form_keys.complaint_key(data.get("idempotency_key", ""), user_pk=request.user.pk))
     lines = _line_initial(data, _small_int(data.get("lines-TOTAL_FORMS")) or 0)
-    form = ComplaintForm(initial={**data.dict(), "idempotency_key": key})
+    form = ComplaintForm(initial=data.dict())
     formset = ClaimLineFormSet(prefix="lines", initial=lines)
     messages.success(request, "Welcome back. Your complaint is as you left it. Check it, then select Send complaint.")
     return _render_form(request, key, form, formset, file_errors=rescued.notes)
@@ -226,14 +207,15 @@ def new_complaint_view(request: HttpRequest) -> HttpResponse:
         if screened_at is None or time.time() - screened_at > SCREENING_SECONDS:
             return redirect("complaints:new")
         key = issue_form_key(request)
-        form = ComplaintForm(initial={"idempotency_key": key})
-        return _render_form(request, key, form, ClaimLineFormSet(prefix="lines"))
+        return _render_form(request, key, ComplaintForm(), ClaimLineFormSet(prefix="lines"))
     key = _posted_form_key(request)
-    if key is None:  # not a form this session was given: send nothing, show the text again to check
-        return _form_expired(request)
-    already = selectors.complaint_for_idempotency_key(user=request.user, key=key)
-    if already is not None:  # the same form sent again: show what the first sending made, store nothing new
+    # The same form sent again (a second click, also after signing in again): show what the first sending made.
+    sent_with = key or form_keys.bare_key(request.POST.get("idempotency_key", ""))
+    already = selectors.complaint_for_idempotency_key(user=request.user, key=sent_with) if sent_with else None
+    if already is not None:
         return redirect("complaints:submitted", public_id=already.public_id)
+    if key is None:  # not a form given to this person: send nothing, show the text again to check
+        return _form_expired(request)
     file_errors = _store_uploads(request, key)
     action = request.POST.get("action", "submit")
     if request.POST.get("remove_file"):
@@ -246,11 +228,11 @@ def new_complaint_view(request: HttpRequest) -> HttpResponse:
 
 
 def _form_expired(request: HttpRequest) -> HttpResponse:
-    """A form whose key this session never gave out (tampered, or from an old session): file nothing, and show
+    """A form whose key was not given to this person (changed, made up, or someone else's): file nothing, and show
     everything typed again under a fresh key, to check and send (files are not kept: they must be attached again)."""
     key = issue_form_key(request)
     lines = _line_initial(request.POST, _small_int(request.POST.get("lines-TOTAL_FORMS")) or 0)
-    form = ComplaintForm(initial={**request.POST.dict(), "idempotency_key": key})
+    form = ComplaintForm(initial=request.POST.dict())
     formset = ClaimLineFormSet(prefix="lines", initial=lines)
     return _render_form(request, key, form, formset, status=400, form_expired=True)
 
@@ -278,7 +260,7 @@ def _redisplay(request: HttpRequest, key: uuid.UUID, action: str, file_errors: l
             if not imported.errors:
                 lines += imported.rows
                 messages.success(request, f"Added {len(imported.rows)} claim lines from the file. Check them below.")
-    form = ComplaintForm(initial={**request.POST.dict(), "idempotency_key": key})
+    form = ComplaintForm(initial=request.POST.dict())
     formset = ClaimLineFormSet(prefix="lines", initial=lines)
     if added_line and not file_errors:  # keep the person's place: the new line's first field, announced (WCAG 2.4.3)
         formset.forms[added_line - 1].fields["member_name"].widget.attrs["autofocus"] = True
@@ -288,8 +270,7 @@ def _redisplay(request: HttpRequest, key: uuid.UUID, action: str, file_errors: l
 
 
 def _submit(request: HttpRequest, key: uuid.UUID, file_errors: list[str]) -> HttpResponse:
-    data = request.POST.copy()
-    data["idempotency_key"] = str(key)  # a mangled key is replaced, never shown to the person as an error
+    data = request.POST
     form = ComplaintForm(data)
     form.is_valid()
     filed_on = form.cleaned_data.get("mco_filed_on")
@@ -351,7 +332,7 @@ def another_view(request: HttpRequest) -> HttpResponse:
     )
     services.complaint_record_view(complaint=first, user=request.user, request=request)  # its claim lines are shown
     key = issue_form_key(request)
-    form = ComplaintForm(initial={"idempotency_key": key, **_carried_over(first)})
+    form = ComplaintForm(initial=_carried_over(first))
     lines = [
         {
             "member_name": claim.member_name,
@@ -415,23 +396,28 @@ def organization_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/organization_list.html", {"page": page, "nav_current": "complaints"})
 
 
-def _detail(request: HttpRequest, complaint: Complaint, **extra) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _detail(  # type: ignore[no-untyped-def]
+    request: HttpRequest, complaint: Complaint, answer_key: uuid.UUID | None = None, status: int = 200, **extra
+) -> HttpResponse:
+    """The complaint's page; an answer form, when HFS asked, carries its key signed for the person and complaint."""
     services.complaint_record_view(complaint=complaint, user=request.user, request=request)
+    signed_key = form_keys.answer_token(
+        key=answer_key or uuid.uuid4(), user_pk=request.user.pk, complaint_id=str(complaint.public_id)
+    )
     context = {
         "complaint": complaint,
         "claims": selectors.complaint_claims(complaint=complaint),
         "attachments": selectors.complaint_attachments(complaint=complaint),
         "timeline": selectors.complaint_shared_timeline(complaint=complaint),
-        "answer_form": AnswerForm(initial={"idempotency_key": uuid.uuid4()})
-        if complaint.status == Complaint.Status.AWAITING_PROVIDER
-        else None,
+        "answer_form": AnswerForm() if complaint.status == Complaint.Status.AWAITING_PROVIDER else None,
+        "answer_key": signed_key,
         "file_errors": [],
         "drafts": [],
         "nav_current": "complaints",
         **extra,
     }
     context["session_rescuable"] = context["answer_form"] is not None  # the answer is kept after an idle sign-out
-    return render(request, "complaints/detail.html", context)
+    return render(request, "complaints/detail.html", context, status=status)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -448,19 +434,14 @@ def detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
         )
         return _detail(request, complaint, unsent_answer=rescued.data.get("note", ""))
     if rescued is not None:
-        key = _draft_key_from(rescued.data)
+        posted = rescued.data.get("idempotency_key", "")
+        key = form_keys.answer_key(posted, user_pk=request.user.pk, complaint_id=str(complaint.public_id))
+        key = key or uuid.uuid4()
         messages.success(request, "Welcome back. Your answer is as you left it. Check it, then send it.")
-        form = AnswerForm(initial={"note": rescued.data.get("note", ""), "idempotency_key": key})
+        form = AnswerForm(initial={"note": rescued.data.get("note", "")})
         drafts = selectors.attachment_list_draft(user=request.user, draft_key=str(key))
-        return _detail(request, complaint, answer_form=form, file_errors=rescued.notes, drafts=drafts)
+        return _detail(request, complaint, answer_key=key, answer_form=form, file_errors=rescued.notes, drafts=drafts)
     return _detail(request, complaint)
-
-
-def _draft_key_from(data) -> uuid.UUID:  # type: ignore[no-untyped-def]
-    try:
-        return uuid.UUID(data.get("idempotency_key", ""))
-    except ValueError:
-        return uuid.uuid4()
 
 
 def _rescued_answer_uploads(request: HttpRequest, user: User) -> list[str]:
@@ -493,15 +474,17 @@ def withdraw_view(request: HttpRequest, public_id: str) -> HttpResponse:
 def answer_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """Answer HFS's request for information: a note and files; the complaint goes back to review."""
     complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
-    key = _draft_key(request)
-    data = request.POST.copy()
-    data["idempotency_key"] = str(key)
-    form = AnswerForm(data)
-    if selectors.answer_already_sent(complaint=complaint, key=key):  # the same answer sent twice
+    posted = request.POST.get("idempotency_key", "")
+    key = form_keys.answer_key(posted, user_pk=request.user.pk, complaint_id=str(complaint.public_id))
+    form = AnswerForm(request.POST)
+    sent_with = key or form_keys.bare_key(posted)
+    if sent_with and selectors.answer_already_sent(complaint=complaint, key=sent_with):  # the same answer again
         return redirect("complaints:detail", public_id=complaint.public_id)
     if complaint.status != Complaint.Status.AWAITING_PROVIDER:  # nothing asked: store nothing
         messages.info(request, "HFS is not waiting for an answer from you on this complaint.")
         return redirect("complaints:detail", public_id=complaint.public_id)
+    if key is None:  # not a form given to this person for this complaint: send nothing, show the text again
+        return _detail(request, complaint, answer_form=form, answer_expired=True, status=400)
     file_errors = _store_uploads(request, key, complaint)
     if form.is_valid() and not file_errors:
         try:
@@ -518,7 +501,7 @@ def answer_view(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, "Your answer is sent to HFS.")
             return redirect("complaints:detail", public_id=complaint.public_id)
     drafts = selectors.attachment_list_draft(user=request.user, draft_key=str(key))
-    return _detail(request, complaint, answer_form=form, file_errors=file_errors, drafts=drafts)
+    return _detail(request, complaint, answer_key=key, answer_form=form, file_errors=file_errors, drafts=drafts)
 
 
 @require_http_methods(["GET", "HEAD"])

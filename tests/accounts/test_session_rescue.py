@@ -22,7 +22,7 @@ from accounts.services.users import staff_user_create, user_accept_terms, user_s
 from complaints.models import Attachment, Complaint
 from complaints.services import complaint_close
 from tests.complaints.factories import asked, submit, triage_analyst
-from tests.complaints.test_intake_views import form_data, key_of
+from tests.complaints.test_intake_views import answer_key_of, form_data, key_of
 from tests.factories import RepresentativeFactory
 from tests.helpers import PASSWORD, PDF_BYTES, totp_code, totp_device
 
@@ -168,8 +168,9 @@ def test_the_answer_to_hfs_waits_on_the_complaint_page(browser):
     complaint = submit(user)
     asked(complaint, "Please send the remittance advice.")
     sign_in(browser, user)
+    key = answer_key_of(browser, complaint)
     idle_out(browser)
-    note = {"note": "Remittance advice for March attached.", "idempotency_key": "00000000-0000-4000-8000-00000000000a"}
+    note = {"note": "Remittance advice for March attached.", "idempotency_key": key}
     response = post(browser, f"/complaints/{complaint.public_id}/answer/", note)
     assert response["Location"] == "/accounts/login/"
     assert sign_in(browser, user) == f"/complaints/{complaint.public_id}/"

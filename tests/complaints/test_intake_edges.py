@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Representative
 from complaints.models import MCO, Attachment, Complaint, ComplaintEvent
 from tests.complaints.factories import asked, submit
-from tests.complaints.test_intake_views import form_data, key_of, screened
+from tests.complaints.test_intake_views import answer_key_of, form_data, key_of, screened
 from tests.factories import RepresentativeFactory
 from tests.helpers import PDF_BYTES, sign_in
 
@@ -91,7 +91,7 @@ def test_sending_the_form_again_stores_no_second_copy_of_its_files(rep_client, p
 
 def test_an_answer_sent_twice_is_recorded_once(rep_client):
     complaint = asked(submit(rep_client.representative.user), "Send EOB")
-    data = {"note": "Here it is.", "idempotency_key": "00000000-0000-4000-8000-0000000000aa"}
+    data = {"note": "Here it is.", "idempotency_key": answer_key_of(rep_client, complaint)}
     for _ in range(2):
         response = rep_client.post(f"/complaints/{complaint.public_id}/answer/", data)
         assert response["Location"] == f"/complaints/{complaint.public_id}/"
@@ -106,7 +106,7 @@ def test_an_answer_with_a_refused_file_keeps_the_other_files_listed(rep_client, 
     ]
     response = rep_client.post(
         f"/complaints/{complaint.public_id}/answer/",
-        {"note": "Here.", "idempotency_key": "00000000-0000-4000-8000-0000000000bb", "attachments": files},
+        {"note": "Here.", "idempotency_key": answer_key_of(rep_client, complaint), "attachments": files},
     )
     page = response.content.decode()
     assert "virus.exe: this kind of file cannot be attached" in page and "eob.pdf" in page

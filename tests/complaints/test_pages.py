@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from complaints import services
 from complaints.models import MCO, Complaint
 from tests.complaints.factories import asked, submit, triage_analyst
+from tests.complaints.test_intake_views import key_of
 from tests.factories import RepresentativeFactory
 from tests.helpers import sign_in
 
@@ -136,7 +137,7 @@ def test_answer_an_information_request_from_the_detail_page(client, rep):
     assert "Write your answer to HFS" in empty.content.decode()
     response = client.post(
         f"/complaints/{complaint.public_id}/answer/",
-        {"note": "Remittance attached.", "idempotency_key": "00000000-0000-4000-8000-000000000001"},
+        {"note": "Remittance attached.", "idempotency_key": key_of(empty)},
         follow=True,
     )
     assert "Your answer is sent to HFS." in response.content.decode()
