@@ -18,6 +18,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import quote_plus
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -77,6 +78,7 @@ def prepare(count: int) -> dict[str, object]:
         "rep_session": session(rep.email),
         "staff_session": session(staff.email),
         "mine": str(mine.public_id),
+        "rep_pk": rep.pk,
         "staff_complaint": any_complaint.pk,
         "mco": MCO.objects.get(short_name="Molina").pk,
         "category": Category.objects.get(code="claim-denial").pk,
@@ -88,14 +90,22 @@ class Target:
         self.name, self.path, self.cookie, self.post = name, path, cookie, post
 
 
+def _form_key(post: dict[str, str]) -> str:
+    """A fresh form key signed for the representative, as the form's page hands it out (complaints/form_keys.py)."""
+    from complaints.form_keys import complaint_token
+
+    return complaint_token(key=uuid.uuid4(), user_pk=int(post["_rep_pk"]))
+
+
 def one_request(port: int, target: Target, connection: http.client.HTTPConnection | None, csrf: str) -> tuple:
     headers = {"Host": "127.0.0.1", "Cookie": target.cookie}
     body = None
     method = "GET"
     if target.post is not None:
         method = "POST"
-        form = {**target.post, "idempotency_key": str(uuid.uuid4()), "csrfmiddlewaretoken": csrf}
-        body = "&".join(f"{k}={v}" for k, v in form.items())
+        fields = {name: value for name, value in target.post.items() if not name.startswith("_")}
+        form = {**fields, "idempotency_key": _form_key(target.post), "csrfmiddlewaretoken": csrf}
+        body = "&".join(f"{k}={quote_plus(v, safe='+')}" for k, v in form.items())
         headers |= {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{port}/"}
     connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     started = time.perf_counter()
@@ -190,7 +200,7 @@ def main() -> int:
             "subject": "Benchmark+complaint", "description": "Claims+denied+for+a+benchmark.",
             "mco_reference": "BENCH-1", "mco_filed_on": filed_on, "mco_responded": "no", "access_to_care": "no",
             "concerns_members": "no", "consent": "on", "lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0",
-            "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "200",
+            "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "200", "_rep_pk": str(ready["rep_pk"]),
         }  # fmt: skip
         # The filing form needs the screening answers in the session first.
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
