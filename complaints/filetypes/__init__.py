@@ -19,6 +19,7 @@ from complaints.filetypes._base import (
     DOCX,
     JPEG,
     KINDS,
+    MARKUP,
     PDF,
     PNG,
     TIFF,
@@ -26,8 +27,10 @@ from complaints.filetypes._base import (
     XLSX,
     Kind,
     Refused,
+    archive_at,
     chunks,
     html_in,
+    image_ends_at_its_end,
     nested_kind,
     whole,
 )
@@ -44,14 +47,14 @@ RISKY_EXTENSIONS = {
     "exe", "com", "bat", "cmd", "scr", "msi", "dll", "js", "jse", "vbs", "vbe", "wsf", "ps1", "sh", "jar",
     "html", "htm", "xhtml", "svg", "php", "asp", "aspx", "jsp", "hta", "lnk", "docm", "xlsm", "app",
 }  # fmt: skip
-# Markup in a text file: tags a browser acts on, and XML. The whole file is read, in pieces that overlap.
-# Words a note could put in angle brackets ("<base rate>", "<form 1500>") are left out.
-MARKUP = re.compile(
-    rb"<\s{0,64}(?:!doctype|\?xml|html|head|body|script|svg|iframe|frame|frameset|object|embed|applet|meta|img"
-    rb"|a\s+href)\b",
-    re.IGNORECASE,
+# Markup in a text file (``_base.MARKUP``) is looked for in the whole file, in pieces that overlap.
+# A cell a spreadsheet program would run as a formula (staff open CSV files in Excel): one that starts with = or @,
+# or with + or - followed by a letter or "(", or a sign whose cell goes on into a formula ("-2+3+cmd|' /C calc'!A0").
+# Numbers (-12.50), dates and phone numbers (+1 217 555 0100) are data.
+FORMULA = re.compile(
+    rb"""(?:^|(?<=[,;\t\r]))[ ]*"?[ ]*(?:[=@]|[+-](?:[A-Za-z(]|[^,;\t\r\n]*?[-+*/^&][ ]*[A-Za-z(]))""", re.MULTILINE
 )
-OVERLAP = 128
+OVERLAP = 1024
 Image.MAX_IMAGE_PIXELS = 100_000_000  # a decompression bomb stops Pillow here
 
 
@@ -91,19 +94,28 @@ def _empty(name: str) -> Refused:
 
 
 def _image_kind(file: BinaryIO, name: str, kind: Kind) -> Kind:
+    damaged = Refused(
+        f"{name}: the image is damaged or is not really a {kind.name}. Open it and save it again, "
+        "or take a new screenshot or scan, and attach that."
+    )
     try:
         with Image.open(file) as image:
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise Refused(
-            f"{name}: the image is damaged or is not really a {kind.name}. Open it and save it again, "
-            "or take a new screenshot or scan, and attach that."
-        ) from exc
+        raise damaged from exc
     with whole(file) as data:
         if html_in(data):
             raise Refused(
                 f"{name}: the image also contains web page code, so it could run as a web page. Open it, save it "
                 "as a new image (or take a screenshot of it), and attach that."
+            )
+        # Pillow's check stops at the image's end: data after it (an archive or a program appended to a picture)
+        # or inside it would reach staff unchecked.
+        if not image_ends_at_its_end(data) or archive_at(data) is not None:
+            raise Refused(
+                f"{name}: the image has other data hidden in it or after its end (for example an archive or a "
+                "program), which cannot be attached. Open the image, save it as a new image (or take a screenshot "
+                "of it), and attach that."
             )
     return kind
 
@@ -149,12 +161,18 @@ def _text_kind(file: BinaryIO, name: str, extension: str) -> Kind:
     kind = CSV if extension == ".csv" else TXT
     tail = b""
     for piece in _text_pieces(file, name):
-        if MARKUP.search(tail + piece):
+        text = tail + piece
+        if MARKUP.search(text):
             raise Refused(
                 f"{name}: the {kind.name} contains web page or markup code (such as <script> or <html>), which "
                 f"cannot be attached. Remove it, or save the {kind.name} as PDF, and attach it again."
             )
-        tail = piece[-OVERLAP:]
+        if FORMULA.search(text, 1 if tail else 0):  # the overlap's first byte starts no cell
+            raise Refused(
+                f"{name}: a cell starts with =, +, - or @, which spreadsheet programs run as a formula. Remove it "
+                "or put a ' before it."
+            )
+        tail = text[-OVERLAP:]
     return kind
 
 

@@ -12,6 +12,7 @@ a document (issue 16). So, before clamd sees the file, the archive is read here,
   parts really produce, not to what their headers say).
 """
 
+import codecs
 import re
 import struct
 import zipfile
@@ -19,7 +20,17 @@ import zlib
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from complaints.filetypes._base import DOCX, MAX_EXPANDED, XLSX, Kind, Refused, nested_kind
+from complaints.filetypes._base import (
+    DOCX,
+    MAX_EXPANDED,
+    XLSX,
+    XML_CONTROL,
+    ArchiveScanner,
+    Kind,
+    Refused,
+    image_ends_at_its_end,
+    nested_kind,
+)
 
 MAX_ENTRIES = 1000
 MAX_RATIO = 1000  # per part; the total limit is the main guard
@@ -289,7 +300,11 @@ def _check_head(what: str, head: bytes, size: int) -> None:
 
 
 def _read_parts(file: BinaryIO, holds: list[str]) -> None:
-    """Decompress every part for real, in pieces, checking its content, its checksum and the expansion limits."""
+    """Decompress every part for real, in pieces, checking its content, its checksum and the expansion limits.
+
+    Every byte of every part is searched for archives and programs (not only its first bytes: an archive after a
+    few harmless bytes is still an archive); XML parts may hold no control characters (XML 1.0 forbids them, and
+    every archive and program has some); a picture must end where its format says it ends."""
     total = 0
     with zipfile.ZipFile(file) as archive:
         infos = archive.infolist()
@@ -297,6 +312,7 @@ def _read_parts(file: BinaryIO, holds: list[str]) -> None:
             raise _Refuse("inconsistent")
         for info, what in zip(infos, holds, strict=True):
             head, produced, tail, is_svg = b"", 0, b"", False
+            scanner, utf16 = ArchiveScanner(), None
             with archive.open(info) as part:
                 while piece := part.read(READ):
                     produced += len(piece)
@@ -308,13 +324,49 @@ def _read_parts(file: BinaryIO, holds: list[str]) -> None:
                         if len(head) >= 4096 or produced == info.file_size:
                             _check_head(what, head, info.file_size)
                             is_svg = what == "image" and SVG_START.match(head) is not None
+                            if what == "xml" and head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                                utf16 = codecs.getincrementaldecoder("utf-16")("strict")
+                    if scanner.found(piece):
+                        raise _Refuse("embedded")
+                    if what == "xml" or is_svg:
+                        _check_xml_text(piece, utf16)
                     if is_svg and SVG_ACTIVE.search(tail + piece):
                         raise _Refuse("image")
-                    tail = piece[-64:]
+                    tail = (tail + piece)[-64:]
             if produced != info.file_size:
                 raise _Refuse("inconsistent")
             if not head:
                 _check_head(what, head, 0)
+            if what == "image" and not image_ends_at_its_end(_Ends(head, tail, produced)):
+                raise _Refuse("image")
+
+
+def _check_xml_text(piece: bytes, utf16) -> None:  # type: ignore[no-untyped-def]
+    if utf16 is not None:
+        try:
+            piece = utf16.decode(piece).encode("utf-8", "surrogatepass")
+        except UnicodeDecodeError as exc:
+            raise _Refuse("unusual") from exc
+    if XML_CONTROL.search(piece):
+        raise _Refuse("unusual")
+
+
+class _Ends:
+    """A part's first and last bytes and its size, standing in for the whole part where only those matter."""
+
+    def __init__(self, head: bytes, tail: bytes, size: int) -> None:
+        self.head, self.tail, self.size = head, tail, size
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, where: slice) -> bytes:
+        start = where.start or 0
+        if where.stop is not None and where.stop <= len(self.head):
+            return self.head[where]
+        if start >= self.size - len(self.tail):
+            return self.tail[start - (self.size - len(self.tail)) :]
+        raise IndexError(where)
 
 
 def _part_name(entry: _Entry) -> str:

@@ -1,10 +1,13 @@
 """PDF files: refused when they carry anything active — JavaScript, launch actions, embedded files or media, XFA
-forms — or are also a web page (a PDF/HTML polyglot).
+forms —, are also a web page (a PDF/HTML polyglot), hide an archive or a program, or have data after their end.
 
-PDF names may be written with escapes (``/J#61vaScript``) and dictionaries may sit in compressed object streams,
-so names are decoded and object streams decompressed (with a limit) before looking. The long names are looked for
-in every byte of the file; the short ``/JS`` only outside stream data (in compressed bytes three characters match
-by chance) and in the decompressed object streams, where a reader would find it.
+PDF names may be written with escapes (``/J#61vaScript``, ``/Obj#53tm``, ``/#46lateDecode``), so every name is
+decoded before it is compared. Each stream's dictionary is parsed as a reader parses it, from its object's start;
+every stream whose filters we can undo is decompressed (with a limit) and searched, any filter name that is not a
+standard one is refused. The long names are looked for in every byte of the file and of the decompressed streams;
+the short ``/JS`` only outside stream data (in compressed bytes three characters match by chance) and in the
+decompressed object streams, where a reader would find it. Archives and programs are looked for in the file and in
+every decompressed stream.
 """
 
 import base64
@@ -15,7 +18,7 @@ import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from complaints.filetypes._base import MAX_EXPANDED, PDF, Kind, Refused, html_in, whole
+from complaints.filetypes._base import MAX_EXPANDED, PDF, ArchiveScanner, Kind, Refused, archive_at, html_in, whole
 
 PRINT_AGAIN = (
     "Print it to a new PDF (in the print window choose “Microsoft Print to PDF” or “Save as PDF”) and attach that."
@@ -40,12 +43,18 @@ FORBIDDEN = {
 }
 STREAM = re.compile(rb">>\s*stream(?:\r\n|\n|\r)")
 ENDSTREAM = re.compile(rb"(?:\r\n|\n|\r)?endstream")
-LENGTH = re.compile(rb"/Length\s+(\d+)(?!\d)(?!\s+\d+\s+R)")
-OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
-FILTERS = re.compile(rb"/Filter\s*(?:\[([^\]]*)\]|(/[A-Za-z0-9]+))")
-PREDICTOR = re.compile(rb"/Predictor\s+(\d+)")
-DICTIONARY_WINDOW = 16 * 1024
+# Where an object starts ("12 0 obj"), as a token: not the end of a longer name such as /Xobj.
+OBJECT_HEADER = re.compile(
+    rb"(?<![^" + _DELIMITERS + rb"])\d{1,10}[\x00\t\n\x0c\r ]+\d{1,5}[\x00\t\n\x0c\r ]*obj(?=[" + _DELIMITERS + rb"])"
+)
+DICTIONARY_WINDOW = 64 * 1024
 READ = 64 * 1024
+# The standard filters (ISO 32000-2, 7.4). Those undone here, those whose output is only pixels (searched as they
+# are), and the rest (LZW, Crypt), which are known but not undone. Any other name is refused.
+DECODED = {b"FlateDecode", b"Fl", b"ASCIIHexDecode", b"AHx", b"ASCII85Decode", b"A85", b"RunLengthDecode", b"RL"}
+PIXELS = {b"DCTDecode", b"DCT", b"JPXDecode", b"CCITTFaxDecode", b"CCF", b"JBIG2Decode"}
+KNOWN_FILTERS = DECODED | PIXELS | {b"LZWDecode", b"LZW", b"Crypt"}
+PDF_WHITESPACE = b"\x00\t\n\x0c\r "
 
 
 def _messages(name: str) -> dict[str, str]:
@@ -70,6 +79,14 @@ def _messages(name: str) -> dict[str, str]:
             + " If the PDF does not let you print, ask whoever sent it for an unprotected copy."
         ),
         "expands": f"{name}: the PDF expands too much to be checked safely. " + PRINT_AGAIN,
+        "compression": f"{name}: the PDF uses a compression the portal cannot check. " + PRINT_AGAIN,
+        "trailing": (
+            f"{name}: the PDF has data after its end, where a file could hide that we cannot check. " + PRINT_AGAIN
+        ),
+        "archive": (
+            f"{name}: the PDF has an archive or a program hidden inside it, which we cannot check for viruses. "
+            + PRINT_AGAIN
+        ),
     }
 
 
@@ -79,24 +96,145 @@ class _Refuse(Exception):
         self.reason = reason
 
 
+def _decode_name(token: bytes) -> bytes:
+    return ESCAPE.sub(lambda match: bytes([int(match[1], 16)]), token) if b"#" in token else token
+
+
 def _forbidden(token: bytes) -> str | None:
-    if len(token) > 40:
+    if len(token) > 60:
         return None
-    if b"#" in token:
-        token = ESCAPE.sub(lambda match: bytes([int(match[1], 16)]), token)
-    return FORBIDDEN.get(token)
+    return FORBIDDEN.get(_decode_name(token))
 
 
-def _streams(data) -> Iterator[tuple[bytes, int, int]]:  # type: ignore[no-untyped-def]
+class _Dictionary:
+    """A stream's dictionary as a reader parses it: its keys and values with name escapes decoded."""
+
+    def __init__(self, text: bytes) -> None:
+        self.text = text
+
+    def name(self, key: bytes) -> bytes | None:
+        """The value of ``key`` when it is a name (``/Type /ObjStm``), decoded."""
+        names = [_decode_name(token) for token in _tokens(self.text)]
+        for at, token in enumerate(names[:-1]):
+            if token == b"/" + key and names[at + 1].startswith(b"/"):
+                return names[at + 1][1:]
+        return None
+
+    def filters(self) -> list[bytes]:
+        """The filter names, in order (``/Filter /FlateDecode`` or ``/Filter [/AHx /Fl]``), decoded."""
+        tokens = [_decode_name(token) for token in _tokens(self.text)]
+        for at, token in enumerate(tokens[:-1]):
+            if token == b"/Filter":
+                if tokens[at + 1] == b"[":
+                    found = []
+                    for value in tokens[at + 2 :]:
+                        if value == b"]":
+                            return found
+                        if not value.startswith(b"/"):
+                            raise _Refuse("damaged")
+                        found.append(value[1:])
+                    raise _Refuse("damaged")
+                if tokens[at + 1].startswith(b"/"):
+                    return [tokens[at + 1][1:]]
+                return []  # an indirect filter (5 0 R): not a name a reader would take
+        return []
+
+    def number(self, key: bytes) -> int | None:
+        tokens = list(_tokens(self.text))
+        for at, token in enumerate(tokens[:-1]):
+            if _decode_name(token) == b"/" + key and tokens[at + 1].isdigit():
+                if at + 3 < len(tokens) and tokens[at + 2].isdigit() and tokens[at + 3] == b"R":
+                    return None  # an indirect length: known only from the object it points to
+                return int(tokens[at + 1])
+        return None
+
+
+_TOKEN = re.compile(
+    rb"[\x00\t\n\x0c\r ]+|%[^\r\n]*|<<|>>|<[0-9A-Fa-f\x00\t\n\x0c\r ]*>|\(|\[|\]|\{|\}|/[^" + _DELIMITERS + rb"]*"
+    rb"|[^" + _DELIMITERS + rb"]+"
+)
+
+
+def _tokens(text: bytes, start: int = 0) -> Iterator[bytes]:
+    """The tokens of PDF syntax, without whitespace and comments; a literal string is one token "(...)".
+    Refuses what is not PDF syntax."""
+    at = start
+    while at < len(text):
+        match = _TOKEN.match(text, at)
+        if match is None:
+            raise _Refuse("damaged")
+        token = match[0]
+        if token == b"(":
+            end = _string_end(text, at)
+            yield text[at:end]
+            at = end
+            continue
+        at = match.end()
+        if token[:1] in b"\x00\t\n\x0c\r " or token.startswith(b"%"):
+            continue
+        yield token
+
+
+def _string_end(text: bytes, at: int) -> int:
+    """Where the literal string starting at ``text[at] == "("`` ends (after its closing parenthesis)."""
+    depth, at = 0, at
+    while at < len(text):
+        char = text[at]
+        if char == 0x5C:  # backslash: the next byte is taken as it is
+            at += 2
+            continue
+        if char == 0x28:
+            depth += 1
+        elif char == 0x29:
+            depth -= 1
+            if depth == 0:
+                return at + 1
+        at += 1
+    raise _Refuse("damaged")
+
+
+def _dictionary_before(data, keyword: int, floor: int) -> _Dictionary:  # type: ignore[no-untyped-def]
+    """The dictionary that ends right before the ``stream`` keyword (``data[keyword]`` is its ``>>``), parsed
+    forward as a reader does, from its object's start ("N G obj"), after the stream before it (``floor``).
+
+    Exactly one object start may lead to it: a second one would stand in a string or a comment inside the
+    dictionary, where it could make a check read a shorter dictionary than a reader does."""
+    window_start = max(floor, keyword - DICTIONARY_WINDOW)
+    window = bytes(data[window_start : keyword + 2])
+    found = []
+    for header in OBJECT_HEADER.finditer(window):
+        if window[header.end() :].lstrip(PDF_WHITESPACE)[:2] != b"<<":
+            continue
+        if _one_dictionary(window, header.end()):
+            found.append(header.end())
+    if len(found) != 1:
+        raise _Refuse("damaged")
+    return _Dictionary(window[found[0] :])
+
+
+def _one_dictionary(window: bytes, start: int) -> bool:
+    """From ``start`` to the end of ``window`` there is one dictionary and nothing else."""
+    tokens = _tokens(window, start)
+    depth = 0
+    try:
+        for token in tokens:
+            depth += (token == b"<<") - (token == b">>")
+            if depth == 0:
+                return next(tokens, None) is None
+    except _Refuse:
+        return False
+    return False
+
+
+def _streams(data) -> Iterator[tuple[_Dictionary, int, int]]:  # type: ignore[no-untyped-def]
     """(dictionary, data start, data end) of each stream, in order."""
     position = 0
     while match := STREAM.search(data, position):
         start = match.end()
-        window = bytes(data[max(0, match.start() - DICTIONARY_WINDOW) : match.start() + 2])
-        dictionary = window[window.rfind(b"obj") + 3 :] if b"obj" in window else window
+        dictionary = _dictionary_before(data, match.start(), position)
         end = None
-        if (length := LENGTH.search(dictionary)) is not None:
-            candidate = start + int(length[1])
+        if (length := dictionary.number(b"Length")) is not None:
+            candidate = start + length
             after = ENDSTREAM.match(data, candidate) if candidate <= len(data) else None
             if after is not None:
                 end, position = candidate, after.end()
@@ -108,32 +246,46 @@ def _streams(data) -> Iterator[tuple[bytes, int, int]]:  # type: ignore[no-untyp
         yield dictionary, start, end
 
 
-def _decoded(data, dictionary: bytes, start: int, end: int, budget: list[int]) -> Iterator[bytes]:  # type: ignore[no-untyped-def]
-    """The decompressed bytes of an object stream, in pieces; refuses filters we cannot undo and bombs."""
-    filters_match = FILTERS.search(dictionary)
-    filters = re.findall(rb"/([A-Za-z0-9]+)", (filters_match[1] or filters_match[2]) if filters_match else b"")
-    predictor = PREDICTOR.search(dictionary)
-    if predictor is not None and int(predictor[1]) > 1:
-        raise _Refuse("unreadable")
+def _decoded(data, filters: list[bytes], start: int, end: int, budget: list[int]) -> Iterator[bytes]:  # type: ignore[no-untyped-def]
+    """The stream's bytes with every filter we can undo undone, in pieces; stops at the first one we cannot (LZW,
+    encryption, pixels), whose input is then what is looked at."""
     pieces: Iterator[bytes] = (bytes(data[at : min(at + READ, end)]) for at in range(start, end, READ))
     for name in filters:
-        if name in (b"ASCIIHexDecode", b"AHx", b"ASCII85Decode", b"A85"):
-            joined = b"".join(pieces)
-            try:
-                if name in (b"ASCIIHexDecode", b"AHx"):
-                    text = re.sub(rb"\s", b"", joined.split(b">", 1)[0])
-                    decoded = binascii.unhexlify(text + b"0" * (len(text) % 2))
-                else:
-                    text = joined.strip().removeprefix(b"<~")
-                    decoded = base64.a85decode(text, adobe=False, ignorechars=b" \t\n\r\x0c~>")
-            except (ValueError, binascii.Error) as exc:
-                raise _Refuse("unreadable") from exc
-            pieces = iter([decoded])
-        elif name in (b"FlateDecode", b"Fl"):
+        if name not in DECODED:
+            break
+        if name in (b"FlateDecode", b"Fl"):
             pieces = _inflate(pieces, budget)
-        else:
-            raise _Refuse("unreadable")
+            continue
+        joined = b"".join(pieces)
+        try:
+            if name in (b"ASCIIHexDecode", b"AHx"):
+                text = re.sub(rb"\s", b"", joined.split(b">", 1)[0])
+                decoded = binascii.unhexlify(text + b"0" * (len(text) % 2))
+            elif name in (b"ASCII85Decode", b"A85"):
+                text = joined.strip().removeprefix(b"<~")
+                decoded = base64.a85decode(text.split(b"~>", 1)[0], adobe=False, ignorechars=b" \t\n\r\x0c\x00")
+            else:
+                decoded = _run_length(joined)
+        except (ValueError, binascii.Error) as exc:
+            raise _Refuse("unreadable") from exc
+        budget[0] -= len(decoded)
+        if budget[0] < 0:
+            raise _Refuse("expands")
+        pieces = iter([decoded])
     yield from pieces
+
+
+def _run_length(data: bytes) -> bytes:
+    out, at = bytearray(), 0
+    while at < len(data) and data[at] != 128:
+        length = data[at]
+        if length < 128:
+            out += data[at + 1 : at + 2 + length]
+            at += 2 + length
+        else:
+            out += data[at + 1 : at + 2] * (257 - length)
+            at += 2
+    return bytes(out)
 
 
 def _inflate(pieces: Iterator[bytes], budget: list[int]) -> Iterator[bytes]:
@@ -154,20 +306,62 @@ def _inflate(pieces: Iterator[bytes], budget: list[int]) -> Iterator[bytes]:
         raise _Refuse("unreadable") from exc
 
 
+def _looks_deflated(data, start: int, end: int) -> bool:  # type: ignore[no-untyped-def]
+    """The stream data starts like zlib data (a reader given /FlateDecode would inflate it)."""
+    head = bytes(data[start : min(start + 2, end)])
+    return len(head) == 2 and head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0
+
+
+def _check_stream(data, dictionary: _Dictionary, start: int, end: int, budgets: dict[str, list[int]]) -> None:  # type: ignore[no-untyped-def]
+    """Every stream we can decompress is decompressed and searched: in object streams, where a reader finds
+    dictionaries, for every forbidden name; in the others (page content, fonts, pictures) for the long ones and for
+    archives and programs."""
+    filters = dictionary.filters()
+    for name in filters:
+        if name not in KNOWN_FILTERS:
+            raise _Refuse("compression")
+    is_object_stream = dictionary.name(b"Type") == b"ObjStm"
+    if is_object_stream:
+        predictor = dictionary.number(b"Predictor")
+        if (predictor is not None and predictor > 1) or any(name not in DECODED for name in filters):
+            raise _Refuse("unreadable")
+    elif not filters and _looks_deflated(data, start, end):
+        filters = [b"FlateDecode"]  # whatever its dictionary says, zlib data is looked into
+    if (filters and filters[0] not in DECODED) or not (filters or is_object_stream):
+        return  # searched as it is, with the rest of the file
+    budget = budgets["pixels" if dictionary.name(b"Subtype") == b"Image" else "objects"]
+    scanner, tail = ArchiveScanner(), b""
+    try:
+        for piece in _decoded(data, filters, start, end, budget):
+            for match in NAME.finditer(tail + piece):
+                found = _forbidden(match[1])
+                if found is not None and (is_object_stream or len(match[1]) > 3):
+                    raise _Refuse(found)
+            if scanner.found(piece):
+                raise _Refuse("archive")
+            tail = piece[-128:]
+    except _Refuse as refusal:
+        if refusal.reason != "unreadable" or is_object_stream:
+            raise
+        # page content or a picture that does not inflate (an encrypted PDF's, or damaged): what came out was
+        # searched; the rest is searched as it is, with the whole file, and by clamd
+
+
 def _check(data) -> None:  # type: ignore[no-untyped-def]
     if html_in(data):
         raise _Refuse("html")
+    tail = bytes(data[max(0, len(data) - 64 * 1024) :])
+    if tail[tail.rfind(b"%%EOF") + 5 :].strip(PDF_WHITESPACE):
+        raise _Refuse("trailing")
+    if archive_at(data) is not None:
+        raise _Refuse("archive")
     spans: list[tuple[int, int]] = []
-    budget = [MAX_EXPANDED]
+    # Object streams and page content expand to at most MAX_EXPANDED together, pictures to twice that (a scan
+    # stored losslessly is large); both together stay below clamd's MaxScanSize, which alerts above it.
+    budgets = {"objects": [MAX_EXPANDED], "pixels": [2 * MAX_EXPANDED]}
     for dictionary, start, end in _streams(data):
         spans.append((start, end))
-        if OBJECT_STREAM.search(dictionary):
-            tail = b""
-            for piece in _decoded(data, dictionary, start, end, budget):
-                for match in NAME.finditer(tail + piece):
-                    if (found := _forbidden(match[1])) is not None:
-                        raise _Refuse(found)
-                tail = piece[-128:]
+        _check_stream(data, dictionary, start, end, budgets)
     starts = [start for start, _ in spans]
     for match in NAME.finditer(data):
         found = _forbidden(match[1])

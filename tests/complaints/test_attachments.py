@@ -96,8 +96,9 @@ def test_stored_files_have_no_public_address(user, private_files):
 
 
 def eicar_docx() -> bytes:
-    # A real picture part (only pictures may sit in word/media/) with the test virus after the image data.
-    return office("docx", {"word/media/image1.png": PNG_BYTES + eicar_bytes()})
+    # The test virus in an XML part: it is text, so the structural checks pass it and clamd must find it (data after
+    # a picture's end is refused before the scan, see test_hostile_files).
+    return office("docx", {"word/header1.xml": b"<w:hdr>" + eicar_bytes() + b"</w:hdr>"})
 
 
 BAD_CORPUS = [

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from complaints import filetypes, services
+from complaints.forms import CSV_COLUMNS
 from complaints.models import Attachment
 from portal import clamd
 from tests.factories import RepresentativeFactory
@@ -218,6 +219,21 @@ def object_stream(text: bytes) -> bytes:
     return stream(b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", zlib.compress(b"9 0 " + text))
 
 
+def hidden_in_object_stream(dictionary: bytes) -> bytes:
+    """An object stream, written with ``dictionary``, holding only the short /JS key (looked for in object
+    streams only, so it is found only when the stream is recognised and decompressed)."""
+    return stream(dictionary, zlib.compress(b"9 0 << /JS 5 0 R >>"))
+
+
+def pillow_pdf(mode: str) -> bytes:
+    """A PDF as Pillow's PDF writer makes it (a real writer: JPEG or zlib pictures, no space after "obj")."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new(mode, (40, 30), "white").save(buffer, "PDF")
+    return buffer.getvalue()
+
+
 CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
 PAGES = b"<< /Type /Pages /Kids [] /Count 0 >>"
 PRINT = "Print it to a new PDF"
@@ -315,7 +331,47 @@ HOSTILE = [
      "in a way we cannot check", "ask whoever sent it for an unprotected copy"),
     ("pdf-object-stream-bomb", "eob.pdf", lambda: pdf(CATALOG, PAGES, stream(
      b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", deflated(zeros_then_eicar(101)))), "expands too much", PRINT),
+    # Review: an object stream hidden from the check by how its dictionary is written.
+    ("pdf-object-stream-type-escaped", "eob.pdf", pdf(CATALOG, PAGES, hidden_in_object_stream(
+     b"/Type /Obj#53tm /N 1 /First 4 /Filter /FlateDecode")), "contains JavaScript", PRINT),
+    ("pdf-object-stream-key-after-type", "eob.pdf", pdf(CATALOG, PAGES, hidden_in_object_stream(
+     b"/Type /ObjStm /Xobj 1 /N 1 /First 4 /Filter /FlateDecode")), "contains JavaScript", PRINT),
+    ("pdf-object-stream-filter-escaped", "eob.pdf", pdf(CATALOG, PAGES, hidden_in_object_stream(
+     b"/Type /ObjStm /N 1 /First 4 /Filter /#46lateDecode")), "contains JavaScript", PRINT),
+    ("pdf-object-header-in-a-comment", "eob.pdf", pdf(CATALOG, PAGES, hidden_in_object_stream(
+     b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode % 7 0 obj <<\n")), "damaged or incomplete", "Save it again"),
+    ("pdf-unknown-filter", "eob.pdf", pdf(CATALOG, PAGES, stream(b"/Filter /BrotliDecode", b"\x0b\x02\x80")),
+     "uses a compression the portal cannot check", PRINT),
+    ("pdf-launch-in-page-content", "eob.pdf", pdf(CATALOG, PAGES, stream(b"/Filter /FlateDecode", zlib.compress(
+     b"<< /S /Launch /F (cmd.exe) >>"))), "opens other programs", PRINT),
+    ("pdf-data-after-eof", "eob.pdf", PDF_BYTES + b"more bytes a reader never shows\n",
+     "has data after its end", PRINT),
+    ("pdf-zip-after-eof", "eob.pdf", PDF_BYTES + zipped("x.exe", [b"MZ"]) + b"\n%%EOF\n",
+     "an archive or a program hidden inside it", PRINT),
+    ("pdf-stream-holding-a-zip", "eob.pdf", pdf(CATALOG, PAGES, stream(b"", zipped("x.bin", [eicar_bytes()]))),
+     "an archive or a program hidden inside it", PRINT),
+    ("pdf-compressed-stream-holding-a-zip", "eob.pdf", pdf(CATALOG, PAGES, stream(b"/Filter /FlateDecode",
+     zlib.compress(b"q " + zipped("x.bin", [eicar_bytes()])))), "an archive or a program hidden inside it", PRINT),
+    ("pdf-video-polyglot", "eob.pdf", pdf(CATALOG, PAGES, stream(b"", b"<video src=x onerror=alert(1)>")),
+     "also contains web page code", PRINT),
     ("png-html-polyglot", "photo.png", PNG + b"<script src=//x></script>", "also contains web page code",
+     "save it as a new image"),
+    # Review: archives after a few harmless bytes, or after a picture's end.
+    ("docx-bmp-then-zip", "letter.docx", docx({"word/media/image1.bmp": b"BM" + zipped("x.exe", [b"MZ"])}),
+     EMBEDDED, "on its own"),
+    ("docx-xml-then-zip", "letter.docx", docx({"word/header1.xml": b"<x/>" + zipped("x.exe", [b"MZ"])}),
+     EMBEDDED, "on its own"),
+    ("docx-png-then-zip", "letter.docx", docx({"word/media/image1.png": PNG + zipped("x.exe", [b"MZ"])}),
+     EMBEDDED, "on its own"),
+    ("docx-png-then-text", "letter.docx", docx({"word/media/image1.png": PNG + b"hidden text"}),
+     "not a real image", "insert the picture again"),
+    ("docx-xml-control-characters", "letter.docx", docx({"word/header1.xml": b"<w:hdr>\x01\x02</w:hdr>"}),
+     "something ordinary Word or Excel", "Save it again as a plain"),
+    ("png-then-zip", "photo.png", PNG + zipped("x.exe", [b"MZ"]), "other data hidden in it or after its end",
+     "save it as a new image"),
+    ("png-then-bytes", "photo.png", PNG + b"\0" * 40, "after its end", "take a screenshot of it"),
+    ("jpeg-then-zip", "photo.jpg", JPEG + zipped("x.exe", [b"MZ"]), "after its end", "save it as a new image"),
+    ("tiff-then-zip", "scan.tiff", image("TIFF") + zipped("x.exe", [b"MZ"]), "after its end",
      "save it as a new image"),
     # Text: the whole file is read, not only its first 64 kB.
     ("text-markup-after-64kb", "notes.txt", b"Call notes.\n" * 8000 + b"<script>alert(1)</script>\n",
@@ -324,6 +380,19 @@ HOSTILE = [
      "web page or markup", "Remove it"),
     ("csv-markup", "claims.csv", b"member,rin,notes\nPat,123456789,<img src=x onerror=alert(1)>\n",
      "web page or markup", "Remove it"),
+    # Review: tags the old list did not know; each is refused in a text file.
+    *[(f"text-tag-{number}", "notes.txt", b"Call notes.\n" + tag + b"\n", "web page or markup", "Remove it")
+      for number, tag in enumerate((b"<video src=x onerror=alert(1)>", b"<details open ontoggle=alert(1)>",
+      b"<input onfocus=alert(1) autofocus>", b"<input onfocus autofocus>", b"<form action=//evil.example>",
+      b"<style>body{display:none}</style>", b"<link rel=stylesheet href=//x>", b"<base href=//evil.example/>",
+      b"<base href>", b"<math><mtext>", b"<custom-tag onclick=alert(1)>", b"<!-- hidden -->"))],
+    # Review: cells a spreadsheet runs (staff open CSV files in Excel).
+    *[(f"csv-formula-{number}", "claims.csv", b"member,rin,notes\nPat,123456789," + cell + b"\n",
+       "a cell starts with =, +, - or @", "put a ' before it")
+      for number, cell in enumerate((b"=cmd|' /C calc'!A0", b'"=HYPERLINK(""http://x"",""Pay"")"', b"@SUM(1+1)",
+      b"+cmd|' /C calc'!A0", b"-2+3+cmd|' /C calc'!A0", b"-(1)", b" =1+1"))],
+    ("txt-formula", "notes.txt", b"Notes\tAmount\n=cmd|' /C calc'!A0\t1\n", "a cell starts with =, +, - or @",
+     "put a ' before it"),
     ("text-binary-after-64kb", "notes.txt", b"Call notes.\n" * 8000 + b"\0\0MZ", "is not plain text",
      "Save it as text"),
     # Messages that say what to do (item 12).
@@ -391,6 +460,25 @@ GENUINE = [
     ("embedded-font.docx", docx({"word/fonts/font1.odttf": bytes(range(100, 144)) + b"".join(
      tag + bytes(12) for tag in (b"OS/2", b"cmap", b"glyf", b"head", b"hhea", b"hmtx")) + bytes(200)})),
     ("photo.png", PNG),
+    ("utf16-custom-xml.docx", docx({"customXml/item2.xml": '<?xml version="1.0" encoding="utf-16"?>\r\n<b:Sources/>'
+     .encode("utf-16")})),
+    ("photo.jpg", JPEG),
+    ("scan.tiff", image("TIFF")),
+    ("pillow-photo.pdf", pillow_pdf("RGB")),
+    ("pillow-scan.pdf", pillow_pdf("1")),
+    ("pillow-grey.pdf", pillow_pdf("L")),
+    ("xref-stream.pdf", pdf(CATALOG, PAGES, stream(b"/Type /XRef /W [1 2 1] /Size 3 /Filter /FlateDecode "
+     b"/DecodeParms << /Columns 4 /Predictor 12 >>", zlib.compress(bytes(range(15)))), stream(
+     b"/Type /ObjStm /N 1 /First 4 /Filter [/ASCIIHexDecode /FlateDecode]", zlib.compress(b"9 0 << /A 1 >>").hex()
+     .encode() + b">"), b"<< /Type /Font /BaseFont /Helvetica (a string with 1 0 obj and % in it) >>")),
+    ("lzw-and-pixels.pdf", pdf(CATALOG, PAGES, stream(b"/Filter /LZWDecode", b"\x80\x0b\x60\x50"),
+     stream(b"/Subtype /Image /Filter [/FlateDecode /DCTDecode]", zlib.compress(JPEG)),
+     stream(b"/Filter /RunLengthDecode", b"\x02abc\xfdx\x80"))),
+    ("text-with-brackets.txt", b"Rates: <base rate> on <form 1500>; if a < b > c then <link to follow>.\n"
+     b"- Called the MCO on 09/01.\n+ Paid after appeal.\n"),
+    ("billing.csv", ",".join(CSV_COLUMNS).encode() + b"\r\n" + b"Pat Doe,123456789,09/01/2026,09/02/2026,"
+     b"CLM-1,-12.50\r\n" + b'Lee,987654321,2026-09-01,2026-09-01,"A-2, B",+1 217 555 0100\r\n'
+     b"Kim,111222333,9/1/2026,9/1/2026,-,1,234.56\r\n" + b"Ann,444555666,,,C3,(12.50)\r\n"),
     ("claims.csv",
      b"member,rin,amount,notes\nPat,123456789,-12.50,paid <base rate>\n" * 3000 + b"Lee,987654321,1,<2\n"),
     ("long-notes.txt", "Résumé of calls with the MCO; 5 > 3.\n".encode() * 4000),
@@ -405,8 +493,10 @@ def test_genuine_files_are_still_accepted_and_scanned(user, private_files, name,
 
 
 def test_a_genuine_document_with_the_test_virus_is_still_caught_by_clamd(user, private_files):
+    # The test virus is text, so it passes every check of the document's structure (a picture with it appended no
+    # longer does: data after an image's end is refused); clamd finds it.
     with pytest.raises(ValidationError, match="a virus was found in this file"):
-        add(user, "letter.docx", docx({"word/media/image1.png": PNG + eicar_bytes()}, streamed=True))
+        add(user, "letter.docx", docx({"word/header1.xml": b"<w:hdr>" + eicar_bytes() + b"</w:hdr>"}, streamed=True))
     assert not Attachment.objects.exists() and list(private_files.iterdir()) == []
 
 
@@ -460,12 +550,19 @@ def test_docker_compose_clamd_uses_the_shipped_config():
     assert compose["configs"][config["source"]]["file"] == "./deploy/clamav/clamd.conf"
 
 
-def test_a_file_over_clamds_scan_limit_is_refused_never_stored_as_clean(user, private_files, settings):
+def test_a_file_over_clamds_scan_limit_is_refused_never_stored_as_clean(user, private_files, settings, monkeypatch):
     # A PDF whose one stream expands past MaxFileSize and MaxScanSize (400 MB): clamd alerts rather than pass it ...
     data = pdf(CATALOG, PAGES, stream(b"/Filter /FlateDecode", deflated(zeros_then_eicar(420))))
     verdict = clamd.scan_chunks([data], address=settings.PORTAL_CLAMD_ADDRESS, timeout=300)
     assert not verdict.clean and verdict.signature.startswith("Heuristics.Limits.Exceeded")
-    # ... so the upload is refused, with a message that says it could not be checked (not "a virus").
+    # ... the portal's own expansion limit refuses it before the scan ...
+    with pytest.raises(ValidationError, match=r"eob\.pdf: the PDF expands too much to be checked safely"):
+        add(user, "eob.pdf", data)
+    # ... and were that limit ever raised above clamd's, clamd's alert still refuses it, with a message that says it
+    # could not be checked (not "a virus").
+    from complaints.filetypes import pdf as pdf_check
+
+    monkeypatch.setattr(pdf_check, "MAX_EXPANDED", 10 * 1024 * MB)
     settings.PORTAL_CLAMD_TIMEOUT_SECONDS = 300
     with pytest.raises(ValidationError) as refused:
         add(user, "eob.pdf", data)
