@@ -579,3 +579,26 @@ def test_a_document_part_clamd_would_skip_unscanned_is_refused_before_the_scan(u
     with pytest.raises(ValidationError, match="expands too much to be checked safely"):
         add(user, "letter.docx", data)
     assert not Attachment.objects.exists() and list(private_files.iterdir()) == []
+
+
+def test_a_pdf_printed_by_a_browser_is_accepted(user, private_files, tmp_path):
+    # The refusals tell people to print the file to a new PDF: what a browser's "Save as PDF" writes (object
+    # streams, compressed fonts and pictures, a link whose address says js/launch) must get through.
+    import subprocess
+
+    from tests.e2e.conftest import chromium_path
+
+    (tmp_path / "picture.png").write_bytes(image("PNG"))
+    (tmp_path / "page.html").write_text(
+        "<html><body><h1>Remittance advice</h1><p>Paid &lt;html&gt; -12.50 on 9/1, ÄÖÜ € ✓. "
+        '<a href="https://mco.example/js/launch.js">Appeal form</a></p><img src="picture.png" width=80></body></html>',
+        encoding="utf-8",
+    )
+    printed = tmp_path / "printed.pdf"
+    subprocess.run(
+        [chromium_path(), "--headless", "--no-sandbox", "--disable-gpu", f"--print-to-pdf={printed}",
+         (tmp_path / "page.html").as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    attachment = add(user, "remittance.pdf", printed.read_bytes())
+    assert attachment.scan_status == Attachment.ScanStatus.CLEAN
