@@ -50,10 +50,13 @@ OBJECT_HEADER = re.compile(
 DICTIONARY_WINDOW = 64 * 1024
 READ = 64 * 1024
 # The standard filters (ISO 32000-2, 7.4). Those undone here, those whose output is only pixels (searched as they
-# are), and the rest (LZW, Crypt), which are known but not undone. Any other name is refused.
-DECODED = {b"FlateDecode", b"Fl", b"ASCIIHexDecode", b"AHx", b"ASCII85Decode", b"A85", b"RunLengthDecode", b"RL"}
+# are), and Crypt (encryption), which is known but not undone. Any other name is refused.
+DECODED = {
+    b"FlateDecode", b"Fl", b"ASCIIHexDecode", b"AHx", b"ASCII85Decode", b"A85", b"RunLengthDecode", b"RL",
+    b"LZWDecode", b"LZW",
+}  # fmt: skip
 PIXELS = {b"DCTDecode", b"DCT", b"JPXDecode", b"CCITTFaxDecode", b"CCF", b"JBIG2Decode"}
-KNOWN_FILTERS = DECODED | PIXELS | {b"LZWDecode", b"LZW", b"Crypt"}
+KNOWN_FILTERS = DECODED | PIXELS | {b"Crypt"}
 PDF_WHITESPACE = b"\x00\t\n\x0c\r "
 
 
@@ -261,6 +264,8 @@ def _decoded(data, filters: list[bytes], start: int, end: int, budget: list[int]
             if name in (b"ASCIIHexDecode", b"AHx"):
                 text = re.sub(rb"\s", b"", joined.split(b">", 1)[0])
                 decoded = binascii.unhexlify(text + b"0" * (len(text) % 2))
+            elif name in (b"LZWDecode", b"LZW"):
+                decoded = _lzw(joined, budget)
             elif name in (b"ASCII85Decode", b"A85"):
                 text = joined.strip().removeprefix(b"<~")
                 decoded = base64.a85decode(text.split(b"~>", 1)[0], adobe=False, ignorechars=b" \t\n\r\x0c\x00")
@@ -273,6 +278,39 @@ def _decoded(data, filters: list[bytes], start: int, end: int, budget: list[int]
             raise _Refuse("expands")
         pieces = iter([decoded])
     yield from pieces
+
+
+def _lzw(data: bytes, budget: list[int]) -> bytes:
+    """LZW as PDF writes it (9 to 12-bit codes, most significant bit first, the code size growing one code early);
+    stops at the budget."""
+    out = bytearray()
+    table = [bytes([value]) for value in range(256)] + [b"", b""]
+    width, buffer, bits, previous = 9, 0, 0, b""
+    for byte in data:
+        buffer, bits = (buffer << 8) | byte, bits + 8
+        while bits >= width:
+            bits -= width
+            code = (buffer >> bits) & ((1 << width) - 1)
+            if code == 256:  # clear the table
+                table, width, previous = table[:258], 9, b""
+                continue
+            if code == 257:  # end of data
+                return bytes(out)
+            if code < len(table):
+                entry = table[code]
+            elif code == len(table) and previous:
+                entry = previous + previous[:1]
+            else:
+                raise ValueError("bad LZW code")
+            out += entry
+            if len(out) > budget[0]:
+                raise _Refuse("expands")
+            if previous:
+                table.append(previous + entry[:1])
+            previous = entry
+            if len(table) + 1 >= 1 << width and width < 12:
+                width += 1
+    return bytes(out)
 
 
 def _run_length(data: bytes) -> bytes:

@@ -225,6 +225,28 @@ def hidden_in_object_stream(dictionary: bytes) -> bytes:
     return stream(dictionary, zlib.compress(b"9 0 << /JS 5 0 R >>"))
 
 
+def lzw(data: bytes) -> bytes:
+    """LZW as PDF writers encode it (9 to 12-bit codes, the code size growing one code early)."""
+    table, width, codes, word = {bytes([value]): value for value in range(256)}, 9, [(256, 9)], b""
+    for value in data:
+        if word + bytes([value]) in table:
+            word += bytes([value])
+            continue
+        codes.append((table[word], width))
+        table[word + bytes([value])] = len(table) + 2
+        if len(table) + 2 >= 1 << width and width < 12:
+            width += 1
+        word = bytes([value])
+    codes += [(table[word], width), (257, width)]
+    buffer, bits, out = 0, 0, bytearray()
+    for code, size in codes:
+        buffer, bits = buffer << size | code, bits + size
+        while bits >= 8:
+            bits -= 8
+            out.append(buffer >> bits & 255)
+    return bytes(out + (bytes([buffer << (8 - bits) & 255]) if bits else b""))
+
+
 def pillow_pdf(mode: str) -> bytes:
     """A PDF as Pillow's PDF writer makes it (a real writer: JPEG or zlib pictures, no space after "obj")."""
     from PIL import Image
@@ -323,9 +345,12 @@ HOSTILE = [
      "also contains web page code", PRINT),
     ("pdf-svg-polyglot-after-eof", "eob.pdf", PDF_BYTES + b"<svg onload=alert(1)>", "also contains web page code",
      PRINT),
-    ("pdf-unknown-filter-object-stream", "eob.pdf",
-     pdf(CATALOG, PAGES, stream(b"/Type /ObjStm /N 1 /First 4 /Filter /LZWDecode", b"\x80\x0b")),
+    ("pdf-object-stream-picture-filter", "eob.pdf",
+     pdf(CATALOG, PAGES, stream(b"/Type /ObjStm /N 1 /First 4 /Filter /DCTDecode", b"\x80\x0b")),
      "in a way we cannot check", PRINT),
+    ("pdf-javascript-in-lzw-object-stream", "eob.pdf", pdf(CATALOG, PAGES, stream(
+     b"/Type /ObjStm /N 1 /First 4 /Filter /LZWDecode", lzw(b"9 0 << /JS 5 0 R >>" * 100))), "contains JavaScript",
+     PRINT),
     ("pdf-encrypted-object-stream", "eob.pdf", pdf(CATALOG, PAGES, b"<< /Filter /Standard /V 2 /R 3 /P -3904 >>",
      stream(b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", bytes(range(7, 250)))),
      "in a way we cannot check", "ask whoever sent it for an unprotected copy"),
