@@ -401,12 +401,14 @@ class ComplaintAdmin(AllowlistedLookupsMixin, admin.ModelAdmin):
         return queryset.filter(organization__legal_name__icontains=term), False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
-        complaint = Complaint.objects.filter(pk=object_id).first() if str(object_id).isdecimal() else None
-        if complaint is not None:
-            services.complaint_record_view(complaint=complaint, user=request.user, request=request)
         actions = [(name, description) for name, description in self.get_action_choices(request) if name]
         extra_context = {**(extra_context or {}), "triage_actions": actions}
-        return super().change_view(request, object_id, form_url, extra_context)
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # Recorded only when the page is shown: a refused or missing one showed nothing.
+        complaint = Complaint.objects.filter(pk=object_id).first() if str(object_id).isdecimal() else None
+        if complaint is not None and response.status_code == 200:
+            services.complaint_record_view(complaint=complaint, user=request.user, request=request)
+        return response
 
     @admin.display(description="received", ordering="submitted_at")
     def received(self, obj: Complaint) -> str:

@@ -321,3 +321,13 @@ def test_only_people_who_can_file_attach_files(private_files):
                 user=user, draft_key=complaint.idempotency_key, upload=upload, complaint=target
             )
         assert not Attachment.objects.exists(), who
+
+
+def test_a_refused_complaint_page_is_not_recorded_as_viewed(staff_client):
+    complaint = submit(RepresentativeFactory().user)
+    refused = staff_client.get(f"{QUEUE}{complaint.pk}/change/?_to_field=description&_popup=1")
+    assert refused.status_code == 400
+    assert AuditEvent.objects.filter(action="admin.lookup_refused").exists()
+    assert not AuditEvent.objects.filter(action="complaint.viewed").exists()
+    assert staff_client.get(f"{QUEUE}{complaint.pk}/change/").status_code == 200
+    assert AuditEvent.objects.filter(action="complaint.viewed", object_id=str(complaint.pk)).count() == 1
