@@ -41,7 +41,10 @@ FORBIDDEN = {
     b"RichMedia": "media",
     b"XFA": "xfa",
 }
-STREAM = re.compile(rb">>\s*stream(?:\r\n|\n|\r)")
+# A dictionary, then the stream keyword (comments may stand between, as between any two tokens), then its data.
+STREAM = re.compile(
+    rb">>(?:[\x00\t\n\x0c\r ]|%[^\r\n]*)*stream(?![^" + _DELIMITERS + rb"])[\x00\t\x0c ]*(?:\r\n|\n|\r)?"
+)
 ENDSTREAM = re.compile(rb"(?:\r\n|\n|\r)?endstream")
 # Where an object starts ("12 0 obj"), as a token: not the end of a longer name such as /Xobj.
 OBJECT_HEADER = re.compile(
@@ -110,46 +113,66 @@ def _forbidden(token: bytes) -> str | None:
 
 
 class _Dictionary:
-    """A stream's dictionary as a reader parses it: its keys and values with name escapes decoded."""
+    """A stream's dictionary as a reader parses it: its top-level keys and their values, name escapes decoded.
+    A key given twice is refused (readers differ on which one counts)."""
 
     def __init__(self, text: bytes) -> None:
-        self.text = text
+        tokens = [_decode_name(token) if token.startswith(b"/") else token for token in _tokens(text)]
+        if tokens[:1] != [b"<<"] or tokens[-1:] != [b">>"]:
+            raise _Refuse("damaged")
+        self.values: dict[bytes, list[bytes]] = {}
+        at, end = 1, len(tokens) - 1
+        while at < end:
+            key = tokens[at]
+            if not key.startswith(b"/") or key in self.values:
+                raise _Refuse("damaged")
+            value_end = _value_end(tokens, at + 1, end)
+            self.values[key] = tokens[at + 1 : value_end]
+            at = value_end
 
     def name(self, key: bytes) -> bytes | None:
-        """The value of ``key`` when it is a name (``/Type /ObjStm``), decoded."""
-        names = [_decode_name(token) for token in _tokens(self.text)]
-        for at, token in enumerate(names[:-1]):
-            if token == b"/" + key and names[at + 1].startswith(b"/"):
-                return names[at + 1][1:]
-        return None
+        """The value of ``key`` when it is a name (``/Type /ObjStm``)."""
+        value = self.values.get(b"/" + key, [])
+        return value[0][1:] if len(value) == 1 and value[0].startswith(b"/") else None
 
     def filters(self) -> list[bytes]:
-        """The filter names, in order (``/Filter /FlateDecode`` or ``/Filter [/AHx /Fl]``), decoded."""
-        tokens = [_decode_name(token) for token in _tokens(self.text)]
-        for at, token in enumerate(tokens[:-1]):
-            if token == b"/Filter":
-                if tokens[at + 1] == b"[":
-                    found = []
-                    for value in tokens[at + 2 :]:
-                        if value == b"]":
-                            return found
-                        if not value.startswith(b"/"):
-                            raise _Refuse("damaged")
-                        found.append(value[1:])
-                    raise _Refuse("damaged")
-                if tokens[at + 1].startswith(b"/"):
-                    return [tokens[at + 1][1:]]
-                return []  # an indirect filter (5 0 R): not a name a reader would take
-        return []
+        """The filter names, in order (``/Filter /FlateDecode`` or ``/Filter [/AHx /Fl]``); a filter given in
+        another object (``/Filter 5 0 R``), which no writer does, is refused: we could not tell what it is."""
+        value = self.values.get(b"/Filter", [])
+        if value[:1] == [b"["]:
+            value = value[1:-1]
+        if not all(token.startswith(b"/") for token in value):
+            raise _Refuse("compression")
+        return [token[1:] for token in value]
 
     def number(self, key: bytes) -> int | None:
-        tokens = list(_tokens(self.text))
-        for at, token in enumerate(tokens[:-1]):
-            if _decode_name(token) == b"/" + key and tokens[at + 1].isdigit():
-                if at + 3 < len(tokens) and tokens[at + 2].isdigit() and tokens[at + 3] == b"R":
-                    return None  # an indirect length: known only from the object it points to
-                return int(tokens[at + 1])
+        """The value of ``key`` when it is a whole number, looked for in nested dictionaries too (/Predictor
+        stands in /DecodeParms); None for an indirect one (``/Length 4 0 R``)."""
+        value = self.values.get(b"/" + key)
+        if value is not None:
+            return int(value[0]) if len(value) == 1 and value[0].isdigit() else None
+        for value in self.values.values():
+            for at, token in enumerate(value[:-1]):
+                if token == b"/" + key and value[at + 1].isdigit():
+                    return int(value[at + 1])
         return None
+
+
+def _value_end(tokens: list[bytes], at: int, end: int) -> int:
+    """Where the value starting at ``tokens[at]`` ends: one token, an "N G R" reference, or a whole nested
+    dictionary or array."""
+    if at >= end:
+        raise _Refuse("damaged")
+    if tokens[at] in (b"<<", b"["):
+        depth = 0
+        for position in range(at, end):
+            depth += (tokens[position] in (b"<<", b"[")) - (tokens[position] in (b">>", b"]"))
+            if depth == 0:
+                return position + 1
+        raise _Refuse("damaged")
+    if at + 2 < end and tokens[at].isdigit() and tokens[at + 1].isdigit() and tokens[at + 2] == b"R":
+        return at + 3
+    return at + 1
 
 
 _TOKEN = re.compile(

@@ -365,6 +365,14 @@ HOSTILE = [
      b"/Type /ObjStm /N 1 /First 4 /Filter /#46lateDecode")), "contains JavaScript", PRINT),
     ("pdf-object-header-in-a-comment", "eob.pdf", pdf(CATALOG, PAGES, hidden_in_object_stream(
      b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode % 7 0 obj <<\n")), "damaged or incomplete", "Save it again"),
+    ("pdf-comment-before-stream-keyword", "eob.pdf", pdf(CATALOG, PAGES, hidden_in_object_stream(
+     b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode").replace(b">>\nstream", b">> % note\nstream")),
+     "contains JavaScript", PRINT),
+    ("pdf-type-given-twice", "eob.pdf", pdf(CATALOG, PAGES, hidden_in_object_stream(
+     b"/Type /XObject /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode")), "damaged or incomplete", "Save it again"),
+    ("pdf-filter-in-another-object", "eob.pdf", pdf(CATALOG, PAGES, hidden_in_object_stream(
+     b"/Type /ObjStm /N 1 /First 4 /Filter 4 0 R"), b"/FlateDecode"), "uses a compression the portal cannot check",
+     PRINT),
     ("pdf-unknown-filter", "eob.pdf", pdf(CATALOG, PAGES, stream(b"/Filter /BrotliDecode", b"\x0b\x02\x80")),
      "uses a compression the portal cannot check", PRINT),
     ("pdf-launch-in-page-content", "eob.pdf", pdf(CATALOG, PAGES, stream(b"/Filter /FlateDecode", zlib.compress(
