@@ -3,9 +3,10 @@
 At each completed sign-in the browser gets a random handle in its own HttpOnly cookie; the server keeps only its
 SHA-256, with the user it belongs to, until the session could no longer be alive. When a form marked rescuable
 (accounts.rescue.session_rescue) arrives from that browser after the session ended, its fields are kept here,
-never in a URL or a log, for PORTAL_SESSION_RESCUE_SECONDS. When the same user signs in again on that browser,
-they are taken back to the form with what they typed; anyone else signing in there gets nothing and the kept
-form is deleted. An explicit sign-out ends the handle, so nothing is kept after it; removing the user from their
+never in a URL or a log, for PORTAL_SESSION_RESCUE_SECONDS. When the same user completes a sign-in again (on that
+browser or another: the kept form is theirs, and both steps prove who they are), they are taken back to the form
+with what they typed; anyone else signing in on that browser gets nothing, and the form stays its author's — a
+shared computer where a colleague signs in meanwhile loses nobody's work. An explicit sign-out ends the handle, so nothing is kept after it; removing the user from their
 organization, a new password or an end to all their sessions deletes everything kept for them. Handles and forms
 past their time are deleted at every sign-in and every kept form too, so nothing lingers where no scheduler runs.
 """
@@ -54,22 +55,34 @@ def handle_lifetime_seconds() -> int:
 
 @transaction.atomic
 def rescue_sign_in(*, request: HttpRequest, user: User, old_token: str | None) -> tuple[str, str]:
-    """At a completed sign-in: claim what this browser kept for ``user`` (returns the page it waits on, or ""),
-    delete what it kept for anyone else, and start a new handle (returned). Records ``auth.form_discarded`` when
-    someone else's kept form is deleted."""
+    """At a completed sign-in: claim the form kept for ``user`` — this browser's, else their latest from anywhere —
+    (returns the page it waits on, or ""), and start a new handle (returned). The browser's old handle opens
+    nothing any more; a form it kept for someone else stays theirs, never shown here."""
     rescue_purge()  # no scheduler may run (the embedded default): what is past its time goes now
     target = ""
+    claim = None
     old = _live(old_token)
     if old is not None:
         if old.user_id == user.pk and _fresh(old):
-            request.session[CLAIMED_KEY] = old.pk
-            old.handle_digest = _digest(secrets.token_urlsafe(32))  # the old cookie opens nothing any more
-            old.save(update_fields=["handle_digest"])
-            target = old.path
-        else:
-            if old.parked_at is not None and old.user_id != user.pk:
-                audit_record(actor=None, action="auth.form_discarded", obj=old.user, request=request)
+            claim = old
+        elif old.parked_at is None or old.user_id == user.pk:
             old.delete()
+        else:
+            old.handle_digest = _digest(secrets.token_urlsafe(32))  # kept for its author's own next sign-in
+            old.save(update_fields=["handle_digest"])
+    if claim is None:
+        cutoff = timezone.now() - timedelta(seconds=settings.PORTAL_SESSION_RESCUE_SECONDS)
+        claim = (
+            SessionRescue.objects.select_for_update()
+            .filter(user=user, parked_at__gt=cutoff)
+            .order_by("-parked_at", "-pk")
+            .first()
+        )
+    if claim is not None:
+        request.session[CLAIMED_KEY] = claim.pk
+        claim.handle_digest = _digest(secrets.token_urlsafe(32))  # its old cookie opens nothing any more
+        claim.save(update_fields=["handle_digest"])
+        target = claim.path
     token = secrets.token_urlsafe(32)
     SessionRescue.objects.create(
         user=user,

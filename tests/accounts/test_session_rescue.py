@@ -193,20 +193,35 @@ def test_a_form_sent_after_the_12_hour_limit_waits_too(browser):
     assert "Twelve claims were paid at the wrong rate since July." in page_text(browser, "/complaints/new/complaint/")
 
 
-def test_someone_else_signing_in_on_that_browser_gets_nothing_and_the_form_is_deleted(browser):
+def test_someone_else_signing_in_on_that_browser_gets_nothing_and_the_form_stays_its_authors(browser):
+    # A shared computer: the author is signed out while idle, a colleague signs in and out, then the author is back.
     author, other = rep_user(), rep_user()
     sign_in(browser, author)
     key = open_form(browser)
     idle_out(browser)
     post(browser, "/complaints/new/complaint/", form_data(key))
-    assert SessionRescue.objects.filter(parked_at__isnull=False).exists()
+    assert SessionRescue.objects.filter(user=author, parked_at__isnull=False).exists()
 
     assert sign_in(browser, other) == "/complaints/"
-    assert not SessionRescue.objects.filter(parked_at__isnull=False).exists()
     assert "Claims paid at the wrong rate" not in page_text(browser, "/complaints/new/complaint/")
-    assert AuditEvent.objects.filter(action="auth.form_discarded", object_id=str(author.pk)).exists()
     post(browser, "/accounts/logout/")
-    assert sign_in(browser, author) == "/complaints/"  # nothing waits for the author either
+    assert SessionRescue.objects.filter(user=author, parked_at__isnull=False).exists()
+
+    assert sign_in(browser, author) == "/complaints/new/complaint/"
+    assert "Claims paid at the wrong rate" in page_text(browser, "/complaints/new/complaint/")
+    assert not SessionRescue.objects.filter(parked_at__isnull=False).exists()  # given back once
+
+
+def test_the_author_gets_the_kept_form_back_after_signing_in_on_another_browser(browser):
+    author = rep_user()
+    sign_in(browser, author)
+    key = open_form(browser)
+    idle_out(browser)
+    post(browser, "/complaints/new/complaint/", form_data(key))
+    elsewhere = Client(enforce_csrf_checks=True)
+    assert sign_in(elsewhere, author) == "/complaints/new/complaint/"
+    assert "Claims paid at the wrong rate" in page_text(elsewhere, "/complaints/new/complaint/")
+    assert sign_in(browser, author) == "/complaints/"  # given back once, not twice
 
 
 def test_a_kept_form_expires_after_30_minutes(browser):
