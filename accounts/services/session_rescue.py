@@ -6,9 +6,10 @@ SHA-256, with the user it belongs to, until the session could no longer be alive
 never in a URL or a log, for PORTAL_SESSION_RESCUE_SECONDS. When the same user completes a sign-in again (on that
 browser or another: the kept form is theirs, and both steps prove who they are), they are taken back to the form
 with what they typed; anyone else signing in on that browser gets nothing, and the form stays its author's — a
-shared computer where a colleague signs in meanwhile loses nobody's work. An explicit sign-out ends the handle, so nothing is kept after it; removing the user from their
-organization, a new password or an end to all their sessions deletes everything kept for them. Handles and forms
-past their time are deleted at every sign-in and every kept form too, so nothing lingers where no scheduler runs.
+shared computer where a colleague signs in meanwhile loses nobody's work. An explicit sign-out ends the handle,
+so nothing is kept after it; removing the user from their organization, a new password or an end to all their
+sessions deletes everything kept for them. Handles and forms past their time are deleted at every sign-in and
+every kept form too, so nothing lingers where no scheduler runs.
 """
 
 import hashlib
