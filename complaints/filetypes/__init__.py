@@ -48,11 +48,15 @@ RISKY_EXTENSIONS = {
     "html", "htm", "xhtml", "svg", "php", "asp", "aspx", "jsp", "hta", "lnk", "docm", "xlsm", "app",
 }  # fmt: skip
 # Markup in a text file (``_base.MARKUP``) is looked for in the whole file, in pieces that overlap.
-# A cell a spreadsheet program would run as a formula (staff open CSV files in Excel): one that starts with = or @,
-# or with + or - followed by a letter or "(", or a sign whose cell goes on into a formula ("-2+3+cmd|' /C calc'!A0").
-# Numbers (-12.50), dates and phone numbers (+1 217 555 0100) are data.
+# A cell a spreadsheet program would run as a dangerous formula (staff open CSV and tab-separated text in Excel): it
+# starts with =, +, - or @ (also after a byte-order mark, spaces or an opening quote, and in their full-width forms,
+# which Excel reads the same) and calls a function ("=HYPERLINK(", "@SUM(") or another program ("+cmd|' /C calc'!A0").
+# Numbers (-12.50), dates, phone numbers (+1 217 555 0100), "=1+1" and notes like "- Follow-up call" are data.
 FORMULA = re.compile(
-    rb"""(?:^|(?<=[,;\t\r]))[ ]*"?[ ]*(?:[=@]|[+-](?:[A-Za-z(]|[^,;\t\r\n]*?[-+*/^&][ ]*[A-Za-z(]))""", re.MULTILINE
+    rb"(?:^|(?<=[,;\t\r]))(?:\xef\xbb\xbf)?[ ]*\"?[ ]*"
+    rb"(?:[=@+-]|\xef\xbc[\x9d\xa0\x8b\x8d])"
+    rb"[^,;\t\r\n]*?(?:[A-Za-z_][A-Za-z0-9_.]*\(|\|)",
+    re.MULTILINE,
 )
 OVERLAP = 1024
 Image.MAX_IMAGE_PIXELS = 100_000_000  # a decompression bomb stops Pillow here
@@ -169,8 +173,8 @@ def _text_kind(file: BinaryIO, name: str, extension: str) -> Kind:
             )
         if FORMULA.search(text, 1 if tail else 0):  # the overlap's first byte starts no cell
             raise Refused(
-                f"{name}: a cell starts with =, +, - or @, which spreadsheet programs run as a formula. Remove it "
-                "or put a ' before it."
+                f"{name}: a cell starts with =, +, - or @ and calls a function or another program, which "
+                "spreadsheet programs run as a formula. Remove it or put a ' before it."
             )
         tail = text[-OVERLAP:]
     return kind

@@ -49,6 +49,17 @@ CODE_PARTS = re.compile(
     re.IGNORECASE,
 )
 EMBEDDED_PARTS = re.compile(r"(?:^|/)(?:embeddings|oleObjects?)/|oleObject\d*\.bin$", re.IGNORECASE)
+# Excel's links to other workbooks: opening the file reaches out to them (and can leak the Windows sign-in).
+LINK_PARTS = re.compile(r"(?:^|/)externalLinks/", re.IGNORECASE)
+# Web page code has no place in a document's XML (it would only run if someone opened the part in a browser).
+XML_ACTIVE = re.compile(rb"<\s*(?:[A-Za-z][\w.-]*:)?(?:script|html|iframe)[\s/>]", re.IGNORECASE)
+# Packaging parts read whole to check what they declare: content types (no macro-enabled documents) and
+# relationships (nothing fetched from outside the file but ordinary hyperlinks).
+PACKAGING_PART = re.compile(r"\[Content_Types\]\.xml|(?:.*/)?_rels/[^/]*\.rels", re.IGNORECASE)
+MAX_PACKAGING = 4 * 1024 * 1024
+RELATIONSHIP = re.compile(rb"<\s*(?:[A-Za-z][\w.-]*:)?Relationship\b[^>]*>", re.IGNORECASE)
+EXTERNAL_TARGET = re.compile(rb"""\bTargetMode\s*=\s*["']External["']""", re.IGNORECASE)
+HYPERLINK_TYPE = re.compile(rb"""\bType\s*=\s*["'][^"']*/hyperlink["']""", re.IGNORECASE)
 
 # The part names real Word and Excel files use (python-docx, openpyxl, Word, Excel and LibreOffice files were
 # compared): XML parts anywhere under the package's folders, pictures in media/ and the thumbnail, embedded fonts
@@ -113,6 +124,15 @@ def _messages(name: str) -> dict[str, str]:
             "save the document, and attach it again."
         ),
         "macros": f"{name}: the document contains macros or controls. Save it without them (as .docx or .xlsx).",
+        "script": (
+            f"{name}: the document contains web page code (a script) inside it, which cannot be attached. Save it "
+            "again as a plain Word (.docx) or Excel (.xlsx) file, or as PDF, and attach that."
+        ),
+        "links": (
+            f"{name}: the document links to other files or a template outside it, which would be fetched when it is "
+            "opened. Break the links (in Excel: Data, Edit Links, Break Link; in Word: save it as a new document), "
+            "save it, and attach that copy."
+        ),
         "password": (
             f"{name}: the document is password-protected, so it cannot be checked for viruses. Remove the password "
             "(in Word or Excel: File, Info, Protect), save it, and attach it again."
@@ -273,6 +293,8 @@ def _check_part_name(name: str) -> str:
         raise _Refuse("macros")
     if EMBEDDED_PARTS.search(name):
         raise _Refuse("embedded")
+    if LINK_PARTS.search(name):
+        raise _Refuse("links")
     for pattern, what in ((XML_PART, "xml"), (IMAGE_PART, "image"), (FONT_PART, "font"), (PRINTER_PART, "printer")):
         if pattern.fullmatch(name):
             return what
@@ -312,6 +334,7 @@ def _read_parts(file: BinaryIO, holds: list[str]) -> None:
             raise _Refuse("inconsistent")
         for info, what in zip(infos, holds, strict=True):
             head, produced, tail, is_svg = b"", 0, b"", False
+            packaging = b"" if PACKAGING_PART.fullmatch(info.filename) else None
             scanner, utf16 = ArchiveScanner(), None
             with archive.open(info) as part:
                 while piece := part.read(READ):
@@ -330,6 +353,12 @@ def _read_parts(file: BinaryIO, holds: list[str]) -> None:
                         raise _Refuse("embedded")
                     if what == "xml" or is_svg:
                         _check_xml_text(piece, utf16)
+                    if what == "xml" and XML_ACTIVE.search(tail + piece):
+                        raise _Refuse("script")
+                    if packaging is not None:
+                        packaging += piece
+                        if len(packaging) > MAX_PACKAGING:
+                            raise _Refuse("unusual")
                     if is_svg and SVG_ACTIVE.search(tail + piece):
                         raise _Refuse("image")
                     tail = (tail + piece)[-64:]
@@ -339,6 +368,20 @@ def _read_parts(file: BinaryIO, holds: list[str]) -> None:
                 _check_head(what, head, 0)
             if what == "image" and not image_ends_at_its_end(_Ends(head, tail, produced)):
                 raise _Refuse("image")
+            if packaging is not None:
+                _check_packaging(packaging)
+
+
+def _check_packaging(content: bytes) -> None:
+    """[Content_Types].xml declares no macro-enabled document; no relationship fetches anything from outside the
+    file (a remote template, a linked picture or object, a frame) except an ordinary hyperlink."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        content = content.decode("utf-16").encode("utf-8", "surrogatepass")
+    if b"macroenabled" in content.lower():
+        raise _Refuse("macros")
+    for relationship in RELATIONSHIP.findall(content):
+        if EXTERNAL_TARGET.search(relationship) and not HYPERLINK_TYPE.search(relationship):
+            raise _Refuse("links")
 
 
 def _check_xml_text(piece: bytes, utf16) -> None:  # type: ignore[no-untyped-def]

