@@ -60,6 +60,8 @@ FORMULA = re.compile(
 )
 OVERLAP = 1024
 Image.MAX_IMAGE_PIXELS = 100_000_000  # a decompression bomb stops Pillow here
+# Names Windows keeps for devices (CON.pdf, lpt1.txt): a staff member's computer could not save such a file.
+WINDOWS_DEVICE = re.compile(r"con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]", re.IGNORECASE)
 
 
 def check_name(name: str) -> str:
@@ -81,16 +83,25 @@ def check_name(name: str) -> str:
         )
     if any(part in RISKY_EXTENSIONS for part in parts[1:-1]):
         raise Refused(f"{_short(name)}: the name has a second extension that could hide a program. Rename the file.")
+    if WINDOWS_DEVICE.fullmatch(parts[0].rstrip(" ")):
+        raise Refused(
+            f"{name}: Windows keeps this name for a device, so HFS staff could not save the file under it. Rename "
+            "the file and attach it again."
+        )
     return _short(name)
 
 
 def _short(name: str) -> str:
-    if len(name) <= MAX_NAME:
+    """At most 255 characters and 255 bytes in UTF-8 (what file systems take), shortened in the stem."""
+    if len(name) <= MAX_NAME and len(name.encode()) <= MAX_NAME:
         return name
     stem, dot, extension = name.rpartition(".")
     if not dot or len(extension) > 10:
-        return name[:MAX_NAME]
-    return stem[: MAX_NAME - len(extension) - 2].rstrip() + "…." + extension
+        stem, extension = name, ""
+    keep = MAX_NAME - len(extension) - 2
+    while keep > 0 and len((stem[:keep].rstrip() + "…." + extension).encode()) > MAX_NAME:
+        keep -= 1
+    return stem[:keep].rstrip() + ("…." + extension if extension else "…")
 
 
 def _empty(name: str) -> Refused:

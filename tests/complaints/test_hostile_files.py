@@ -577,10 +577,28 @@ def test_a_genuine_document_with_the_test_virus_is_still_caught_by_clamd(user, p
 def test_an_over_long_name_keeps_its_extension(user, private_files):
     name = "Remittance advice " + "very long " * 40 + "final.pdf"
     kept = filetypes.check_name(name)
-    assert len(kept) == 255 and kept.startswith("Remittance advice") and kept.endswith("….pdf")
+    # 255 bytes in UTF-8 at most (the ellipsis takes three): as long as file systems take.
+    assert 250 <= len(kept.encode()) <= 255 and kept.startswith("Remittance advice") and kept.endswith("….pdf")
     # Django already shortens an upload's name the same way before the service sees it.
     attachment = add(user, name, PDF_BYTES)
     assert len(attachment.original_name) <= 255 and attachment.original_name.endswith(".pdf")
+
+
+def test_a_long_name_in_a_non_latin_script_is_shortened_to_255_bytes():
+    name = "Отказ в оплате " * 20 + ".pdf"  # under 255 characters, far over 255 bytes
+    kept = filetypes.check_name(name)
+    assert len(kept.encode()) <= 255 and kept.startswith("Отказ в оплате") and kept.endswith("….pdf")
+
+
+@pytest.mark.parametrize("name", ["CON.pdf", "nul.txt", "Lpt1.csv", "com9.pdf", "aux .pdf"])
+def test_names_windows_keeps_for_devices_are_refused_with_what_to_do(name):
+    with pytest.raises(filetypes.Refused, match=r"Windows keeps this name for a device.*Rename the file"):
+        filetypes.check_name(name)
+
+
+@pytest.mark.parametrize("name", ["console.pdf", "CON-notes.pdf", "Nullified claims.pdf"])
+def test_names_that_only_begin_like_a_device_are_kept(name):
+    assert filetypes.check_name(name) == name
 
 
 LIMITS = ("MaxScanSize", "MaxFileSize", "MaxRecursion", "MaxFiles", "StreamMaxLength")
