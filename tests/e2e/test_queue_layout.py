@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.services.users import staff_user_create, user_accept_terms
-from complaints.models import Category, Complaint
+from complaints.models import Category, Complaint, ProviderType
 from tests.complaints.factories import submit
 from tests.e2e.steps import device_code, sign_in
 from tests.factories import RepresentativeFactory
@@ -42,6 +42,13 @@ def queue(web):  # type: ignore[no-untyped-def]
         first_response_due=timezone.localdate() - timezone.timedelta(days=3), filing_window="early", assignee=analyst
     )
     submit(rep)
+    # The demo data's widest cells: a provider group with the longest unbreakable word, "In review at HFS", overdue.
+    widest = max(ProviderType.objects.all(), key=lambda t: max(map(len, t.get_reporting_group_display().split())))
+    other = RepresentativeFactory(organization__provider_type=widest).user
+    in_review = submit(other, category=longest)
+    Complaint.objects.filter(pk=in_review.pk).update(
+        status="in_review", mco_presentation_due=timezone.localdate() - timezone.timedelta(days=2)
+    )
     device = totp_device(analyst)
     sign_in(web, analyst.email, PASSWORD, lambda: device_code(device))
     web.expected_first_two = [urgent.reference, late.reference]
@@ -79,7 +86,7 @@ def test_every_column_fits_the_screen_and_the_sort_is_stated(queue, width, heigh
     # The rows are in urgency order, so no header is drawn as the sort column.
     assert page.locator("#result_list thead th.sorted").count() == 0
     rows = page.locator("#result_list tbody tr")
-    assert rows.count() == 3
+    assert rows.count() == 4
     assert queue.expected_first_two[0] in rows.nth(0).inner_text()  # expedited
     assert queue.expected_first_two[1] in rows.nth(1).inner_text() and "(overdue)" in rows.nth(1).inner_text()
 
