@@ -8,6 +8,7 @@ import uuid
 import pytest
 from django.db import close_old_connections, connection
 
+from complaints.form_keys import complaint_key
 from complaints.models import Complaint
 from tests.complaints.test_intake_views import form_data, key_of, screened
 from tests.factories import RepresentativeFactory
@@ -52,7 +53,10 @@ def test_drill_postgres_restarted_while_complaints_are_filed(client, postgres_se
     for _ in range(10):
         file_one()
     connection.close()  # this thread's own connection died with the restart too
-    stored = Complaint.objects.filter(idempotency_key__in=acknowledged).count()
+    # The form hands out its key signed for the person (complaints/form_keys.py): the key itself is inside.
+    keys = [complaint_key(value, user_pk=representative.user.pk) for value in acknowledged]
+    assert None not in keys
+    stored = Complaint.objects.filter(idempotency_key__in=keys).count()
     figures = {"acknowledged": len(acknowledged), "stored": stored, "refused_during_restart": errors}
     record_property("drill_postgres_restart", figures)
     print(f"\nDrill, PostgreSQL restarted: {figures}")
