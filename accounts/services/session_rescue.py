@@ -167,6 +167,8 @@ def rescue_purge() -> int:
     """Delete handles past their life and forms kept longer than PORTAL_SESSION_RESCUE_SECONDS."""
     now = timezone.now()
     cutoff = now - timedelta(seconds=settings.PORTAL_SESSION_RESCUE_SECONDS)
-    deleted, _ = SessionRescue.objects.filter(expires_at__lte=now).delete()
+    # A handle past its life opens nothing; a form kept in it still has its own 30 minutes (a form sent at the
+    # 12-hour limit is parked in a handle about to expire).
+    deleted, _ = SessionRescue.objects.filter(expires_at__lte=now, parked_at__isnull=True).delete()
     stale, _ = SessionRescue.objects.filter(parked_at__lte=cutoff).delete()
     return deleted + stale

@@ -193,6 +193,19 @@ def test_a_form_sent_after_the_12_hour_limit_waits_too(browser):
     assert "Twelve claims were paid at the wrong rate since July." in page_text(browser, "/complaints/new/complaint/")
 
 
+def test_a_form_kept_in_a_handle_at_the_end_of_its_life_still_waits_its_30_minutes(browser):
+    user = rep_user()
+    sign_in(browser, user)
+    key = open_form(browser)
+    idle_out(browser)
+    post(browser, "/complaints/new/complaint/", form_data(key))
+    SessionRescue.objects.update(expires_at=timezone.now() - timedelta(seconds=1))  # the handle ran out meanwhile
+    rescue_purge()
+    assert SessionRescue.objects.filter(parked_at__isnull=False).exists()
+    assert sign_in(browser, user) == "/complaints/new/complaint/"
+    assert "Twelve claims were paid at the wrong rate since July." in page_text(browser, "/complaints/new/complaint/")
+
+
 def test_someone_else_signing_in_on_that_browser_gets_nothing_and_the_form_stays_its_authors(browser):
     # A shared computer: the author is signed out while idle, a colleague signs in and out, then the author is back.
     author, other = rep_user(), rep_user()
