@@ -50,14 +50,25 @@ RISKY_EXTENSIONS = {
 # Markup in a text file (``_base.MARKUP``) is looked for in the whole file, in pieces that overlap.
 # A cell a spreadsheet program would run as a dangerous formula (staff open CSV and tab-separated text in Excel): it
 # starts with =, +, - or @ (also after a byte-order mark, spaces or an opening quote, and in their full-width forms,
-# which Excel reads the same) and calls a function ("=HYPERLINK(", "@SUM(") or another program ("+cmd|' /C calc'!A0").
-# Numbers (-12.50), dates, phone numbers (+1 217 555 0100), "=1+1" and notes like "- Follow-up call" are data.
+# which Excel reads the same) and calls a function that reaches out or runs something ("=HYPERLINK(", "=WEBSERVICE(")
+# or another program through DDE ("=cmd|' /C calc'!A0"). Numbers, dates, phone numbers, "=1+1" and notes such as
+# "- Resubmitted claim(s)" or "@Meridian(IL) said resubmit" are data.
+# Functions that reach a web address or another program; the old macro functions (and IMAGE) count when called with
+# a text argument, so a note such as "call(s) made" or "see image(2)" is not one.
+DANGEROUS_FUNCTIONS = (
+    rb"(?:HYPERLINK|WEBSERVICE|FILTERXML|IMPORTXML|IMPORTDATA|IMPORTHTML|IMPORTFEED|IMPORTRANGE|RTD|DDE)\s*\("
+    rb"|(?:CALL|REGISTER|REGISTER\.ID|EXEC|SHELL|IMAGE)\s*\(\s*[\"']"
+)
 FORMULA = re.compile(
     rb"(?:^|(?<=[,;\t\r]))(?:\xef\xbb\xbf)?[ ]*\"?[ ]*"
     rb"(?:[=@+-]|\xef\xbc[\x9d\xa0\x8b\x8d])"
-    rb"[^,;\t\r\n]*?(?:[A-Za-z_][A-Za-z0-9_.]*\(|\|)",
-    re.MULTILINE,
+    rb"[^,;\t\r\n]*?(?:(?<![A-Za-z0-9_.])(?:" + DANGEROUS_FUNCTIONS + rb")|[A-Za-z0-9_.]+\s*\|[^!\r\n]*!)",
+    re.MULTILINE | re.IGNORECASE,
 )
+# Text is read in pieces; what is carried from one piece to the next: the last cell begun (a formula may be long),
+# and at least OVERLAP bytes (a tag may span a cell separator). A cell longer than MAX_CELL is no spreadsheet's.
+CELL_SEPARATORS = re.compile(rb"[,;\t\r\n][^,;\t\r\n]*\Z")
+MAX_CELL = 40 * 1024
 OVERLAP = 1024
 Image.MAX_IMAGE_PIXELS = 100_000_000  # a decompression bomb stops Pillow here
 # Names Windows keeps for devices (CON.pdf, lpt1.txt): a staff member's computer could not save such a file.
@@ -184,10 +195,13 @@ def _text_kind(file: BinaryIO, name: str, extension: str) -> Kind:
             )
         if FORMULA.search(text, 1 if tail else 0):  # the overlap's first byte starts no cell
             raise Refused(
-                f"{name}: a cell starts with =, +, - or @ and calls a function or another program, which "
-                "spreadsheet programs run as a formula. Remove it or put a ' before it."
+                f"{name}: a cell or line starts with =, +, - or @ and calls a web address or another program "
+                "(such as HYPERLINK or cmd|), which spreadsheet programs run as a formula. Remove it or put a ' "
+                "before it."
             )
-        tail = text[-OVERLAP:]
+        last_cell = CELL_SEPARATORS.search(text)
+        start = last_cell.start() if last_cell is not None else 0
+        tail = text[max(0, min(start, len(text) - OVERLAP, len(text) - 1), len(text) - MAX_CELL) :]
     return kind
 
 

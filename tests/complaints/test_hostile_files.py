@@ -445,20 +445,25 @@ HOSTILE = [
       b"<base href>", b"<math><mtext>", b"<custom-tag onclick=alert(1)>", b"<!-- hidden -->"))],
     # Review: cells a spreadsheet runs (staff open CSV files in Excel).
     *[(f"csv-formula-{number}", "claims.csv", b"member,rin,notes\nPat,123456789," + cell + b"\n",
-       "a cell starts with =, +, - or @", "put a ' before it")
-      for number, cell in enumerate((b"=cmd|' /C calc'!A0", b'"=HYPERLINK(""http://x"",""Pay"")"', b"@SUM(1+1)",
-      b"+cmd|' /C calc'!A0", b"-2+3+cmd|' /C calc'!A0", b"-SUM(1)", b" =SUM(1,2)",
-      "\uff1dHYPERLINK(1)".encode(), "\uff20SUM(1)".encode()))],
+       "a cell or line starts with =, +, - or @", "put a ' before it")
+      for number, cell in enumerate((b"=cmd|' /C calc'!A0", b'"=HYPERLINK(""http://x"",""Pay"")"', b'@HYPERLINK("http://x")',
+      b"+cmd|' /C calc'!A0", b"-2+3+cmd|' /C calc'!A0", b'-HYPERLINK("http://x")', b' =WEBSERVICE("http://x")',
+      "\uff1dHYPERLINK(1)".encode(), "\uff20HYPERLINK(1)".encode()))],
     # Outside testing: a formula after a byte-order mark, after a lone CR, in ;-separated data, and in UTF-16.
-    ("csv-formula-after-bom", "claims.csv", b"\xef\xbb\xbf=HYPERLINK(\"http://x\")\n", "a cell starts with =",
+    ("csv-formula-after-bom", "claims.csv", b"\xef\xbb\xbf=HYPERLINK(\"http://x\")\n", "a cell or line starts with =",
      "put a ' before it"),
-    ("csv-formula-after-cr", "claims.csv", b"member\rPat\r=cmd|' /C calc'!A0\r", "a cell starts with =",
+    ("csv-formula-after-cr", "claims.csv", b"member\rPat\r=cmd|' /C calc'!A0\r", "a cell or line starts with =",
      "put a ' before it"),
-    ("csv-formula-semicolons", "claims.csv", b"member;rin\nPat;=cmd|' /C calc'!A0\n", "a cell starts with =",
+    ("csv-formula-semicolons", "claims.csv", b"member;rin\nPat;=cmd|' /C calc'!A0\n", "a cell or line starts with =",
      "put a ' before it"),
+    # Review: a formula whose cell began in the piece read before (files are read 64 kB at a time).
+    ("csv-formula-across-a-read-boundary", "claims.csv", b"a,b\n" * 15952 + b"\n=" + b" " * 2000
+     + b'HYPERLINK("http://x","y")\n', "a cell or line starts with =", "put a ' before it"),
+    ("csv-long-formula-across-a-read-boundary", "claims.csv", b"x" * (64 * 1024 - 5) + b"\n=1+" + b"1+" * 3000
+     + b'HYPERLINK("http://x")\n', "a cell or line starts with =", "put a ' before it"),
     ("csv-formula-utf16", "claims.csv", "member,notes\nPat,=HYPERLINK(1)\n".encode("utf-16"),
-     "a cell starts with =", "put a ' before it"),
-    ("txt-formula", "notes.txt", b"Notes\tAmount\n=cmd|' /C calc'!A0\t1\n", "a cell starts with =, +, - or @",
+     "a cell or line starts with =", "put a ' before it"),
+    ("txt-formula", "notes.txt", b"Notes\tAmount\n=cmd|' /C calc'!A0\t1\n", "a cell or line starts with =, +, - or @",
      "put a ' before it"),
     ("text-binary-after-64kb", "notes.txt", b"Call notes.\n" * 8000 + b"\0\0MZ", "is not plain text",
      "Save it as text"),
@@ -556,6 +561,10 @@ GENUINE = [
     # Notes a person writes: headings, dashes and sums are not formulas that call anything.
     ("call-notes.txt", b"=== Summary ===\n- Follow-up call (Tuesday) with Dr. Smith-Jones\n-5 days late\n=1+1\n"),
     ("notes.csv", b"member,notes\nPat,- Follow-up call (Tuesday)\nLee,=== see EOB ===\n"),
+    # Review: billing notes with words in brackets, @names and sums are not formulas that reach out.
+    ("billing-notes.txt", b"- Resubmitted claim(s) on 3/1\nCalled MCO, -denied per contract(2024)\n"
+     b"@Meridian(IL) rep said resubmit\n- Denied(CO-97) twice\n- see image(2)\n- Follow-up call(s) made\n=1+1\n"),
+    ("billing-notes.csv", b"provider,notes\nPat,+Home Health(IL)\nLee,@SUM(1)\n"),
 ]  # fmt: skip
 
 
