@@ -183,16 +183,18 @@ class ArchiveScanner:
 
 
 def image_ends_at_its_end(data) -> bool:  # type: ignore[no-untyped-def]
-    """The data ends where the image says it ends (PNG: its IEND chunk; JPEG: the end-of-image marker; GIF: the
-    trailer; BMP and EMF: the size in their header); True for kinds without an end marker (TIFF, WMF, SVG,
-    HD Photo), which the archive search covers."""
+    """The data ends where the image says it ends (PNG: its IEND chunk; GIF: the trailer; BMP and EMF: the size in
+    their header); True for JPEG (phones add data after the picture) and for kinds without an end marker (TIFF, WMF,
+    SVG, HD Photo), which the archive search covers."""
     size = len(data)
     head = bytes(data[:64])
     tail = bytes(data[max(0, size - 12) :])
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return tail == b"\x00\x00\x00\x00IEND\xaeB`\x82"
     if head.startswith(b"\xff\xd8\xff"):
-        return tail.endswith(b"\xff\xd9")
+        # Phones write data after the picture (Samsung's trailer, a Pixel "motion photo" video): ordinary photos.
+        # What could hide there is an archive, a program or a web page, which the archive and markup searches find.
+        return True
     if head.startswith((b"GIF87a", b"GIF89a")):
         return tail.endswith(b"\x3b")
     if head.startswith(b"BM") and size >= 6:

@@ -420,7 +420,8 @@ def _check(data) -> None:  # type: ignore[no-untyped-def]
     if html_in(data):
         raise _Refuse("html")
     tail = bytes(data[max(0, len(data) - 64 * 1024) :])
-    if tail[tail.rfind(b"%%EOF") + 5 :].strip(PDF_WHITESPACE):
+    # Older writers end the file with a DOS end-of-file mark (0x1A) or padding: only those may follow %%EOF.
+    if tail[tail.rfind(b"%%EOF") + 5 :].strip(PDF_WHITESPACE + b"\x1a"):
         raise _Refuse("trailing")
     if archive_at(data) is not None:
         raise _Refuse("archive")

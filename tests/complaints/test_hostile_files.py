@@ -575,6 +575,14 @@ GENUINE = [
     ("letter-with-a-link.docx", docx({"word/_rels/document.xml.rels": b'<Relationships><Relationship Id="rId5" '
      b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" '
      b'Target="https://www.illinois.gov/hfs" TargetMode="External"/></Relationships>'})),
+    # Review: an older writer's DOS end-of-file mark after %%EOF.
+    ("old-writer.pdf", PDF_BYTES + b"\x1a"),
+    # Review: phone photos carry data after the picture (Samsung's trailer, a Pixel motion photo's video, padding).
+    ("samsung-photo.jpg", JPEG + b"\x00\x00SEFH" + b"\x01\x00\x00\x00" * 8 + b"SEFT"),
+    ("motion-photo.jpg", JPEG + b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64),
+    ("padded-photo.jpg", JPEG + b"\n"),
+    ("letter-with-a-phone-photo.docx",
+     docx({"word/media/image3.jpeg": JPEG + b"\x00\x00SEFH" + b"\x00" * 40 + b"SEFT"})),
     # Review: a letter made from a template on the writer's own computer, and a mail merge from a local list.
     ("letter-from-a-local-template.docx", docx({"word/_rels/settings.xml.rels": b'<Relationships><Relationship '
      b'Id="rId1" Type="REL/attachedTemplate" Target="file:///C:\\Users\\pat\\Templates\\Letterhead.dotx" '
