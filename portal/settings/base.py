@@ -144,6 +144,9 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # --- Cache, tasks -------------------------------------------------------------------------------
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Lists that grow with the data count at most this many rows, then say "more than" (portal.pagination).
+PORTAL_LIST_COUNT_CAP = env.int("PORTAL_LIST_COUNT_CAP", default=1000)
+
 # Celery reads every CELERY_* setting (see portal/celery.py). Task arguments are ids only, never PHI.
 CELERY_BROKER_URL: str | None = None
 CELERY_RESULT_BACKEND: str | None = None
