@@ -8,7 +8,7 @@ USWDS_VERSION ?= 3.14.0
 TEST_DEB_PACKAGES := postgresql redis-server clamav-daemon chromium fonts-dejavu-core
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint bench vendor-uswds system-deps clean
+.PHONY: help run test lint bench bench-scale vendor-uswds system-deps clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -47,8 +47,14 @@ test: system-deps $(VENV)/.dev-installed ## Set up and run the whole test suite 
 
 BANDIT_PATHS = manage.py portal accounts complaints reporting
 
-bench: system-deps $(VENV)/.dev-installed ## Throughput and latency at 100,000 complaints (PostgreSQL, gunicorn); writes bench/results.md
-	$(PY) bench/run.py $(BENCH_ARGS)
+N ?= 100000
+SCALE ?= 10000,100000,1000000
+
+bench: system-deps $(VENV)/.dev-installed ## Every page's throughput vs. /healthz at N complaints (default 100000); writes bench/results.md
+	$(PY) bench/run.py --complaints $(N) $(BENCH_ARGS)
+
+bench-scale: system-deps $(VENV)/.dev-installed ## The three lists at 10k, 100k and 1M complaints: flat within 25 %? Writes bench/scale.md
+	$(PY) bench/run.py --scale $(SCALE) $(BENCH_ARGS)
 
 lint: $(VENV)/.dev-installed ## ruff (lint + format check), djlint and bandit (the apps, not the tests)
 	$(VENV)/bin/ruff check .
