@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from complaints import clock
@@ -35,10 +35,35 @@ class Filters:
     group: str = ""  # a provider type group label
 
 
-def snapshot_latest() -> ReportSnapshot | None:
-    """The release to the latest day, its newest computation (one from before releases waits for the next)."""
+def _releases() -> QuerySet[ReportSnapshot]:
+    """Releases, the current first: the release to the latest day, its newest computation (one from before
+    releases waits for the next)."""
     current = ReportSnapshot.objects.filter(data__has_key="periods", covers_to__isnull=False)
-    return current.order_by("-covers_to", "-computed_at", "-id").first()
+    return current.order_by("-covers_to", "-computed_at", "-id")
+
+
+def snapshot_latest() -> ReportSnapshot | None:
+    """The current release, with its tables."""
+    return _releases().first()
+
+
+def release_current() -> tuple[int, datetime] | None:
+    """Which release is current, without its tables: its id and when it was computed (a release recomputed with
+    ``refresh_reports --again`` is a new row, computed later). One small query (public pages' cache keys)."""
+    return _releases().values_list("id", "computed_at").first()
+
+
+def filters_known(snapshot: ReportSnapshot | None, filters: Filters) -> bool:
+    """Whether each filter is empty or a value the release's pages offer (a period, an MCO, a provider type)."""
+    if snapshot is None:
+        return filters == Filters()
+    periods = {period["key"] for period in periods_of(snapshot)} | {"all"}
+    offered = snapshot.data.get("tables", {}).get("all", {}).get("received_by_mco_and_provider_group", {})
+    return (
+        filters.period in periods
+        and (not filters.mco or filters.mco in offered.get("columns", []))
+        and (not filters.group or filters.group in offered.get("rows", []))
+    )
 
 
 def periods_of(snapshot: ReportSnapshot | None) -> list[dict[str, str]]:

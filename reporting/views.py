@@ -7,11 +7,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from portal.decorators import terms_gate_exempt
 from reporting import selectors
 from reporting.aggregates import OUTCOMES, REASON_NOT_FIRST, RESOLVED
+from reporting.cache import public_release_cached
 from reporting.models import ReportSnapshot
 
 LICENCE = "Creative Commons Attribution 4.0 (CC BY 4.0)"
@@ -25,6 +27,12 @@ def _filters(request: HttpRequest) -> selectors.Filters:
         mco=request.GET.get("mco", "")[:40],
         group=request.GET.get("group", "")[:40],
     )
+
+
+def _query(filters: selectors.Filters) -> str:
+    """The filters chosen, for the filtered downloads' links (only those the page reads, none left at default)."""
+    chosen = {"period": filters.period if filters.period != "all" else "", "mco": filters.mco, "group": filters.group}
+    return urlencode({name: value for name, value in chosen.items() if value})
 
 
 def _chart(table: dict) -> dict[str, object]:
@@ -101,9 +109,8 @@ def _summary(tables: dict[str, dict]) -> list[dict[str, object]]:
 @login_not_required
 @terms_gate_exempt
 @require_safe
-def report_page(request: HttpRequest) -> HttpResponse:
-    snapshot = selectors.snapshot_latest()
-    filters = _filters(request)
+@public_release_cached("report", _filters)
+def report_page(request: HttpRequest, snapshot: ReportSnapshot | None, filters: selectors.Filters) -> HttpResponse:
     tables = selectors.tables_for(snapshot, filters)
     sections = []
     for heading, names in SECTIONS:
@@ -132,7 +139,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "periods": periods,
         "period_label": next((p["label"] for p in periods if p["key"] == filters.period), None),
-        "query": request.GET.urlencode(),
+        "query": _query(filters),
         "mcos": by_group.get("columns", []),
         "groups": by_group.get("rows", []),
         "nav_current": "reports",
@@ -150,8 +157,8 @@ def _rows(table: dict) -> list[dict[str, object]]:
 @login_not_required
 @terms_gate_exempt
 @require_safe
-def methodology(request: HttpRequest) -> HttpResponse:
-    snapshot = selectors.snapshot_latest()
+@public_release_cached("methodology")
+def methodology(request: HttpRequest, snapshot: ReportSnapshot | None, filters: selectors.Filters) -> HttpResponse:
     threshold = snapshot.threshold if snapshot else 11
     context = {
         "threshold": threshold,
@@ -179,22 +186,20 @@ def _meta(snapshot: ReportSnapshot | None, filters: selectors.Filters) -> dict[s
 @login_not_required
 @terms_gate_exempt
 @require_safe
-def data_json(request: HttpRequest) -> JsonResponse:
-    snapshot = selectors.snapshot_latest()
-    filters = _filters(request)
+@public_release_cached("data.json", _filters)
+def data_json(request: HttpRequest, snapshot: ReportSnapshot | None, filters: selectors.Filters) -> JsonResponse:
     return JsonResponse({"_meta": _meta(snapshot, filters), "tables": selectors.tables_for(snapshot, filters)})
 
 
 @login_not_required
 @terms_gate_exempt
 @require_safe
-def data_csv(request: HttpRequest) -> HttpResponse:
+@public_release_cached("data.csv", _filters)
+def data_csv(request: HttpRequest, snapshot: ReportSnapshot | None, filters: selectors.Filters) -> HttpResponse:
     """Long format: one line per published number; an empty value is a suppressed count."""
-    snapshot = selectors.snapshot_latest()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["period", "table", "row", "column", "value"])
-    filters = _filters(request)
 
     def line(name: str, row: str, column: str, value: object) -> None:
         writer.writerow([filters.period, name, row, column, "" if value is None else value])
