@@ -15,9 +15,11 @@ from django.utils.html import format_html
 
 from accounts.admin_lookups import AllowlistedLookupsMixin
 from accounts.audit import audit_record
+from accounts.models import ProviderOrganization
 from complaints import selectors_staff, services
 from complaints.admin_queue import URGENCY, QueueChangeList, short_date
 from complaints.models import AffectedClaim, Attachment, Complaint, ComplaintEvent, ReportingGroup
+from portal.pagination import CappedPaginator
 
 REFERENCE = re.compile(r"^MCO-\d{4}-\d{6}$", re.IGNORECASE)
 
@@ -32,9 +34,24 @@ class OverdueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
         today = timezone.localdate()
         if self.value() == "overdue":
-            return queryset.filter(next_due__lt=today)
+            return selectors_staff.overdue(queryset)
         if self.value() == "tomorrow":
-            return queryset.filter(next_due__lte=today + timezone.timedelta(days=1))
+            return selectors_staff.due_by(queryset, today + timezone.timedelta(days=1))
+        return queryset
+
+
+class StatusFilter(admin.ChoicesFieldListFilter):
+    """The status filter, with the part of the queue it implies (open or settled), so the first page is read from
+    that part of the queue's index and not after every row of the other part (issue 17)."""
+
+    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        queryset = super().queryset(request, queryset)
+        statuses = set(self.used_parameters.get(self.lookup_kwarg) or [])
+        settled = {Complaint.Status.RESOLVED, Complaint.Status.CLOSED}
+        if statuses and statuses <= settled:
+            return queryset.filter(settled=True)
+        if statuses and not statuses & settled:
+            return queryset.filter(settled=False)
         return queryset
 
 
@@ -313,7 +330,7 @@ class ComplaintAdmin(AllowlistedLookupsMixin, admin.ModelAdmin):
         "premature_marker",
     ]
     list_filter = [
-        "status",
+        ("status", StatusFilter),
         "mco",
         ProviderGroupFilter,
         "category",
@@ -326,7 +343,11 @@ class ComplaintAdmin(AllowlistedLookupsMixin, admin.ModelAdmin):
     ]
     search_fields = ["reference"]
     search_help_text = "Reference (exact), organization name, NPI (10 digits) or a member's RIN (9 digits, exact)."
+    # No page counts the whole table (issue 17): the count stops at PORTAL_LIST_COUNT_CAP ("more than 1,000"),
+    # and the filters show no per-choice counts.
     show_full_result_count = False
+    paginator = CappedPaginator
+    show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
 
     actions = complaint_admin_actions()
@@ -361,7 +382,8 @@ class ComplaintAdmin(AllowlistedLookupsMixin, admin.ModelAdmin):
         return request.user.has_perm("complaints.view_affectedclaim")
 
     def get_fields(self, request: HttpRequest, obj: Complaint | None = None) -> list[str]:
-        hidden = {"id", "idempotency_key", *([] if self.sees_phi(request) else self.PHI_FIELDS)}
+        # "settled" only orders the queue (the status says it).
+        hidden = {"id", "idempotency_key", "settled", *([] if self.sees_phi(request) else self.PHI_FIELDS)}
         return [field.name for field in Complaint._meta.fields if field.name not in hidden]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Complaint | None = None) -> list[str]:
@@ -385,8 +407,11 @@ class ComplaintAdmin(AllowlistedLookupsMixin, admin.ModelAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
+        # Each search reads an index: references are stored in capitals (the unique index answers an exact match,
+        # not a case-insensitive one), the RIN through its own index, the NPI resolved to its organization first so
+        # the queue's organization index serves the order.
         if REFERENCE.match(term):
-            return queryset.filter(reference__iexact=term), False
+            return queryset.filter(reference=term.upper()), False
         if re.fullmatch(r"\d{9}", term) and self.sees_phi(request):
             # A member's RIN: exact only, and the search is recorded (who searched, not the RIN itself).
             audit_record(
@@ -395,9 +420,10 @@ class ComplaintAdmin(AllowlistedLookupsMixin, admin.ModelAdmin):
                 object_type="complaints.affectedclaim",
                 request=request,
             )
-            return queryset.filter(claims__rin=term).distinct(), True
+            return queryset.filter(pk__in=AffectedClaim.objects.filter(rin=term).values("complaint_id")), False
         if re.fullmatch(r"\d{10}", term):
-            return queryset.filter(organization__npi=term), False
+            organization_ids = list(ProviderOrganization.objects.filter(npi=term).values_list("pk", flat=True)[:1])
+            return queryset.filter(organization_id__in=organization_ids), False
         return queryset.filter(organization__legal_name__icontains=term), False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 
@@ -148,6 +149,20 @@ class FilingWindow(models.TextChoices):
     LATE = "late", "Possibly late (over 60 days after filing with the MCO)"
 
 
+# The staff queue's order (complaints/selectors_staff.QUEUE_ORDER) as index columns, and the filters that get an
+# index of their own in front of it.
+QUEUE_ORDER_FIELDS = ["settled", "-expedited", "next_due", "submitted_at", "id"]
+QUEUE_FILTER_COLUMNS = {
+    "status": "status",
+    "mco": "mco",
+    "category": "category",
+    "provider_group": "group",
+    "assignee": "assignee",
+    "filing_window": "window",
+    "organization": "org",
+}
+
+
 class Complaint(models.Model):
     """One topic about one MCO (R4), filed by a designated representative for their organization."""
 
@@ -161,18 +176,23 @@ class Complaint(models.Model):
     # A double submit (two clicks, a retried POST) carries the same key: one complaint.
     idempotency_key = models.UUIDField(unique=True, editable=False)
 
+    # Foreign keys are looked up through the composite indexes in Meta that start with them.
     organization = models.ForeignKey(
-        "accounts.ProviderOrganization", on_delete=models.PROTECT, related_name="complaints"
+        "accounts.ProviderOrganization", on_delete=models.PROTECT, related_name="complaints", db_index=False
     )
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="complaints")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="complaints", db_index=False
+    )
     # Frozen at submission: outcomes go to this address and nowhere else (R6).
     contact_email = models.EmailField(max_length=254, editable=False)
     # The name shared with the MCO (R5).
     representative_name = models.CharField(max_length=200)
     is_billing_agent = models.BooleanField("filed by a billing agent", default=False)
 
-    mco = models.ForeignKey(MCO, on_delete=models.PROTECT, related_name="complaints", verbose_name="MCO")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="complaints")
+    mco = models.ForeignKey(
+        MCO, on_delete=models.PROTECT, related_name="complaints", verbose_name="MCO", db_index=False
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="complaints", db_index=False)
     subject = models.CharField(max_length=150)
     description = models.TextField()
 
@@ -192,7 +212,12 @@ class Complaint(models.Model):
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_complaints"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_complaints",
+        db_index=False,
     )
     # Clocks (DESIGN §4.5), set by the services.
     first_response_due = models.DateField(null=True, blank=True)
@@ -210,12 +235,64 @@ class Complaint(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
+    # The triage queue's order (DESIGN §4.5), kept by the database itself in the same statement as every write, so
+    # an index can serve the queue (issue 17) and the values can never drift from the status and due dates.
+    # Resolved and closed complaints sink below every open one.
+    settled = models.GeneratedField(
+        expression=models.Case(
+            models.When(status__in=[ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED], then=models.Value(True)),
+            default=models.Value(False),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name="resolved or closed",
+    )
+    # The next date HFS must act by; none once the MCO has it or the complaint is settled.
+    next_due = models.GeneratedField(
+        expression=models.Case(
+            # Waiting for triage: the earlier of the first response and the presentation to the MCO (either alone
+            # when only one is set: SQLite's two-argument MIN is NULL if one is).
+            models.When(
+                status=ComplaintStatus.SUBMITTED,
+                then=Coalesce(
+                    Least("first_response_due", "mco_presentation_due"), "first_response_due", "mco_presentation_due"
+                ),
+            ),
+            models.When(
+                status=ComplaintStatus.IN_REVIEW, forwarded_on__isnull=True, then=models.F("mco_presentation_due")
+            ),
+            models.When(status=ComplaintStatus.AWAITING_MCO, then=models.F("mco_answer_due")),
+            default=models.Value(None),
+        ),
+        output_field=models.DateField(null=True),
+        db_persist=True,
+        verbose_name="next due",
+    )
+
     class Meta:
         ordering = ["-submitted_at", "-id"]
         indexes = [
-            models.Index(fields=["submitted_by", "-submitted_at"]),
-            models.Index(fields=["organization", "-submitted_at"]),
-            models.Index(fields=["status"]),
+            # The triage queue: QUEUE_ORDER exactly (PostgreSQL sorts NULLs last ascending), alone and after each
+            # equality filter, so the first page is the first 50 entries of one index range (issue 17).
+            models.Index(fields=QUEUE_ORDER_FIELDS, name="complaint_queue_idx"),
+            *[
+                models.Index(fields=[column, *QUEUE_ORDER_FIELDS], name=f"complaint_queue_{short}_idx")
+                for column, short in QUEUE_FILTER_COLUMNS.items()
+            ],
+            models.Index(
+                fields=QUEUE_ORDER_FIELDS, condition=models.Q(assignee__isnull=True), name="complaint_queue_unassigned"
+            ),
+            models.Index(fields=QUEUE_ORDER_FIELDS, condition=~models.Q(held_notice=""), name="complaint_queue_held"),
+            # The representative's list (with its status or MCO filter) and the organization administrator's.
+            models.Index(fields=["submitted_by", "organization", "-submitted_at", "-id"], name="complaint_filer_idx"),
+            models.Index(
+                fields=["submitted_by", "organization", "status", "-submitted_at", "-id"],
+                name="complaint_filer_status_idx",
+            ),
+            models.Index(
+                fields=["submitted_by", "organization", "mco", "-submitted_at", "-id"], name="complaint_filer_mco_idx"
+            ),
+            models.Index(fields=["organization", "-submitted_at", "-id"], name="complaint_org_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -291,6 +368,8 @@ class AffectedClaim(models.Model):
 
     class Meta:
         ordering = ["complaint", "line_number"]
+        # Staff search a member's RIN exactly (the queue's search box).
+        indexes = [models.Index(fields=["rin"], name="complaints_claim_rin_idx")]
         constraints = [
             models.CheckConstraint(condition=models.Q(rin__regex=r"^[0-9]{9}$"), name="complaints_claim_rin_9_digits"),
             models.CheckConstraint(

@@ -1,38 +1,32 @@
-"""Reads for HFS staff: the triage queue with its next due date (DESIGN §4.5)."""
+"""Reads for HFS staff: the triage queue with its next due date (DESIGN §4.5).
 
-from django.db.models import Case, DateField, F, IntegerField, QuerySet, Value, When
-from django.db.models.functions import Least
+The queue's order is kept in two columns the database computes on every write (``Complaint.settled`` and
+``Complaint.next_due``), and the order ends with the primary key, so one index range serves each page (issue 17).
+"""
+
+from datetime import date
+
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from complaints.models import Complaint, ComplaintStatus
+from complaints.models import Complaint
 
-NEXT_DUE = Case(
-    # Waiting for triage: the earlier of the first response and the presentation to the MCO.
-    When(status=ComplaintStatus.SUBMITTED, then=Least("first_response_due", "mco_presentation_due")),
-    When(status=ComplaintStatus.IN_REVIEW, forwarded_on__isnull=True, then=F("mco_presentation_due")),
-    When(status=ComplaintStatus.AWAITING_MCO, then=F("mco_answer_due")),
-    default=Value(None),
-    output_field=DateField(),
-)
-
-
-# Resolved and closed complaints sink below every open one.
-SETTLED = Case(
-    When(status__in=[ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED], then=Value(1)),
-    default=Value(0),
-    output_field=IntegerField(),
-)
-QUEUE_ORDER = [F("settled").asc(), F("expedited").desc(), F("next_due").asc(nulls_last=True), "submitted_at"]
+# Open before settled, expedited first, the next due date (none last), the oldest received first; the id makes the
+# order total, so the admin adds nothing and the order is exactly the index complaint_queue_idx.
+QUEUE_ORDER = ["settled", "-expedited", F("next_due").asc(nulls_last=True), "submitted_at", "id"]
 
 
 def complaint_queue() -> QuerySet[Complaint]:
     """Every complaint with its next due date; expedited first, then the oldest due date."""
-    return (
-        Complaint.objects.select_related("mco", "category", "organization", "assignee")
-        .annotate(next_due=NEXT_DUE, settled=SETTLED)
-        .order_by(*QUEUE_ORDER)
-    )
+    return Complaint.objects.select_related("mco", "category", "organization", "assignee").order_by(*QUEUE_ORDER)
 
 
 def overdue(queryset: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    return queryset.filter(next_due__lt=timezone.localdate())
+    """Open complaints past their next due date (settled ones have none: the ``settled`` term keeps the read to the
+    open part of the queue's index)."""
+    return queryset.filter(settled=False, next_due__lt=timezone.localdate())
+
+
+def due_by(queryset: QuerySet[Complaint], day: date) -> QuerySet[Complaint]:
+    """Open complaints due on or before ``day`` (overdue included)."""
+    return queryset.filter(settled=False, next_due__lte=day)

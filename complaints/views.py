@@ -8,7 +8,6 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,6 +30,7 @@ from complaints.forms import (
 )
 from complaints.models import Complaint
 from portal.forms import apply_validation_error
+from portal.pagination import CappedPaginator
 
 SCREENED_KEY = "complaints.screened_at"
 SCREENING_SECONDS = 2 * 60 * 60
@@ -375,7 +375,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
     status = status if status in Complaint.Status.values else ""
     mco_id = _small_int(request.GET.get("mco"))
     complaints = selectors.complaint_list_for_representative(user=request.user, status=status, mco_id=mco_id)
-    page = Paginator(complaints, 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(complaints, 25).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "status": status,
@@ -392,7 +392,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
 def organization_list_view(request: HttpRequest) -> HttpResponse:
     """Organization administrators: the organization's complaints, status only."""
     complaints = selectors.complaint_list_for_organization_admin(user=request.user)
-    page = Paginator(complaints, 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(complaints, 25).get_page(request.GET.get("page"))
     return render(request, "complaints/organization_list.html", {"page": page, "nav_current": "complaints"})
 
 
