@@ -50,8 +50,11 @@ def _fresh(rescue: SessionRescue) -> bool:
 
 
 def handle_lifetime_seconds() -> int:
-    # A session lives at most the absolute limit, and can end by idling only that long after its last request.
-    return settings.PORTAL_SESSION_ABSOLUTE_SECONDS + settings.SESSION_COOKIE_AGE
+    # A session lives at most the absolute limit, and can end by idling only that long (and the minute of slack,
+    # accounts/sessions.py) after its last request.
+    return (
+        settings.PORTAL_SESSION_ABSOLUTE_SECONDS + settings.SESSION_COOKIE_AGE + settings.PORTAL_SESSION_RENEW_SECONDS
+    )
 
 
 @transaction.atomic
@@ -143,13 +146,17 @@ def rescue_park(
     return rescue.user
 
 
-@transaction.atomic
 def rescue_take(*, request: HttpRequest, form: str) -> Rescued | None:
     """On the page a kept form belongs to, just after its author signed in again: its fields (once), else None.
     The kept copy is deleted. Records ``auth.form_restored``."""
     pk = request.session.get(CLAIMED_KEY)
     if pk is None or not request.user.is_authenticated:
-        return None
+        return None  # the usual case, every time the form's page is shown: no transaction for nothing
+    return _rescue_take_claimed(request=request, form=form, pk=pk)
+
+
+@transaction.atomic
+def _rescue_take_claimed(*, request: HttpRequest, form: str, pk: int) -> Rescued | None:
     rescue = SessionRescue.objects.select_for_update().filter(pk=pk, user=request.user).first()
     if rescue is None or rescue.form != form or rescue.path != request.path or not _fresh(rescue):
         return None

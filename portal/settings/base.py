@@ -179,10 +179,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[HFS MCO Complaint Portal] "
 
 # --- Security -----------------------------------------------------------------------------------
-# Sessions (DESIGN §6.1): stored server-side, 15 minutes idle (renewed on every request), 12 hours at most.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions (DESIGN §6.1): stored server-side, 15 minutes idle, 12 hours at most. The idle limit moves on with every
+# request, but the row is written only when its data changes or at most once a minute (accounts/sessions.py has the
+# rule): a session ends between 15 and 16 minutes after its last request, never before the 15 minutes a page counts.
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = 15 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+PORTAL_SESSION_RENEW_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 PORTAL_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 # Signed-in pages warn this long before the idle limit, with a button to stay signed in (WCAG 2.2.1).

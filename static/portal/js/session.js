@@ -1,5 +1,6 @@
 // The idle-session warning (issue 16 item 13, WCAG 2.2.1). The server ends a session after
-// data-session-seconds without a request; data-warn-seconds before that, a dialog takes the focus and offers
+// data-session-seconds without a request, never sooner (up to a minute later: it writes the session at most
+// once a minute, accounts/sessions.py); data-warn-seconds before that, a dialog takes the focus and offers
 // "Stay signed in" (a POST to the keep-alive address) or "Sign out". Esc counts as "Stay signed in": the safer
 // choice for someone in the middle of a form. A page loaded in another tab renews the session too, so tabs tell
 // each other (localStorage) and every tab's clock restarts.
