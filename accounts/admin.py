@@ -12,27 +12,41 @@ from django.template.response import TemplateResponse
 
 from accounts.admin_lookups import AllowlistedLookupsMixin
 from accounts.forms import RejectionForm
-from accounts.models import AuditEvent, Invitation, ProviderOrganization, Representative, TermsAcceptance, User
+from accounts.models import (
+    AuditEvent,
+    Invitation,
+    ProviderOrganization,
+    Representative,
+    TermsAcceptance,
+    User,
+    UserManager,
+)
 from accounts.services.organizations import organization_approve, organization_reject, organization_reopen
-from portal.admin import ReadOnlyAdmin
+from portal.admin import GrowingListMixin, IndexedValuesListFilter, ReadOnlyAdmin
+
+# Lists that grow with use (issue 17): each serves its first page from an index (see GrowingListMixin); columns
+# sort only where an index keeps the order. Searches by name stay "contains" (a name is found by any word in it,
+# which no ordinary index serves); those tables grow with enrolled organizations, not with every page viewed.
 
 
 @admin.register(User)
-class UserAdmin(AllowlistedLookupsMixin, ReadOnlyAdmin):
+class UserAdmin(AllowlistedLookupsMixin, GrowingListMixin, ReadOnlyAdmin):
     list_display = ["email", "full_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_active", "groups"]
+    ordering = ["email"]  # unique, so a total order
+    sortable_by = ["email"]
     search_fields = ["email", "full_name"]
     fields = ["email", "full_name", "phone", "is_active", "is_staff", "groups", "date_joined", "last_login"]
-    show_full_result_count = False
 
 
 @admin.register(ProviderOrganization)
-class ProviderOrganizationAdmin(AllowlistedLookupsMixin, ReadOnlyAdmin):
+class ProviderOrganizationAdmin(AllowlistedLookupsMixin, GrowingListMixin, ReadOnlyAdmin):
     list_display = ["legal_name", "npi", "provider_type", "county", "status", "created_at"]
     list_filter = ["status", "provider_type__reporting_group"]
     list_select_related = ["provider_type"]
+    ordering = ["legal_name", "id"]
+    sortable_by = ["legal_name"]
     search_fields = ["legal_name", "=npi", "=medicaid_provider_id"]
-    show_full_result_count = False
     actions = ["approve", "reject", "reopen"]
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
@@ -79,40 +93,60 @@ class ProviderOrganizationAdmin(AllowlistedLookupsMixin, ReadOnlyAdmin):
 
 
 @admin.register(Representative)
-class RepresentativeAdmin(AllowlistedLookupsMixin, ReadOnlyAdmin):
+class RepresentativeAdmin(AllowlistedLookupsMixin, GrowingListMixin, ReadOnlyAdmin):
     list_display = ["user", "organization", "is_org_admin", "is_billing_agent", "designated_at", "revoked_at"]
     list_filter = ["is_org_admin", "is_billing_agent"]
     list_select_related = ["user", "organization"]
+    # Latest first: ordering by organization and user (the model's order) sorts the whole joined table.
+    ordering = ["-designated_at", "-id"]
+    sortable_by = ["designated_at"]
     search_fields = ["user__email", "organization__legal_name", "=organization__npi"]
-    show_full_result_count = False
 
 
 @admin.register(Invitation)
-class InvitationAdmin(AllowlistedLookupsMixin, ReadOnlyAdmin):
+class InvitationAdmin(AllowlistedLookupsMixin, GrowingListMixin, ReadOnlyAdmin):
     list_display = ["email", "organization", "invited_by", "created_at", "expires_at", "accepted_at", "cancelled_at"]
     list_select_related = ["organization", "invited_by"]
+    ordering = ["-created_at", "-id"]
+    sortable_by = ["created_at"]
     search_fields = ["email", "organization__legal_name"]
     exclude = ["nonce"]
-    show_full_result_count = False
 
 
 @admin.register(TermsAcceptance)
-class TermsAcceptanceAdmin(AllowlistedLookupsMixin, ReadOnlyAdmin):
+class TermsAcceptanceAdmin(AllowlistedLookupsMixin, GrowingListMixin, ReadOnlyAdmin):
     list_display = ["user", "version", "accepted_at", "ip_address"]
-    list_filter = ["version"]
+    list_filter = [("version", IndexedValuesListFilter)]
     list_select_related = ["user"]
-    search_fields = ["user__email"]
-    show_full_result_count = False
+    ordering = ["-accepted_at", "-id"]
+    sortable_by = ["accepted_at"]
+    search_fields = ["user__email__startswith"]
+    search_help_text = "The start of the person's email address, or all of it."
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):  # type: ignore[no-untyped-def]
+        # Emails are stored in lower case; a prefix of one reads the email index.
+        return super().get_search_results(request, queryset, search_term.lower())
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(AllowlistedLookupsMixin, ReadOnlyAdmin):
+class AuditEventAdmin(AllowlistedLookupsMixin, GrowingListMixin, ReadOnlyAdmin):
     list_display = ["created_at", "actor", "action", "object_type", "object_id", "ip_address", "request_id"]
-    list_filter = ["action", "object_type"]
+    list_filter = [("action", IndexedValuesListFilter), ("object_type", IndexedValuesListFilter)]
     list_select_related = ["actor"]
-    search_fields = ["=object_id", "=request_id", "actor__email"]
+    ordering = ["-created_at", "-id"]
+    sortable_by = ["created_at"]
+    search_fields = ["object_id__exact", "request_id__exact"]  # "=" would compare in upper case, past the index
+    search_help_text = "A person's whole email address, an object's id or a request id (exactly)."
     date_hierarchy = "created_at"
-    show_full_result_count = False
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):  # type: ignore[no-untyped-def]
+        term = search_term.strip()
+        if "@" in term:
+            # One person's actions, newest first, from the actor index (not a join to every user's email). The
+            # id is looked up first, so the planner knows whose rows it is reading and how many there are.
+            actor = User.objects.filter(email=UserManager.normalize_email(term)).values_list("pk", flat=True).first()
+            return (queryset.filter(actor=actor) if actor is not None else queryset.none()), False
+        return super().get_search_results(request, queryset, search_term)
 
 
 def _with_allowlisted_lookups(*models: type) -> None:

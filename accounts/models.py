@@ -60,6 +60,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["email"]
+        indexes = [
+            # The admin list (issue 17): by email (unique, so a total order), alone or by staff or active.
+            models.Index(fields=["is_staff", "email"], name="accounts_user_staff_email"),
+            models.Index(fields=["is_active", "email"], name="accounts_user_active_email"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(email=Lower("email")), name="accounts_user_email_lowercase"),
         ]
@@ -116,6 +121,11 @@ class ProviderOrganization(models.Model):
 
     class Meta:
         ordering = ["legal_name"]
+        indexes = [
+            # The admin list (issue 17): by name, alone or by status.
+            models.Index(fields=["legal_name", "id"], name="accounts_org_name"),
+            models.Index(fields=["status", "legal_name", "id"], name="accounts_org_status_name"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(npi__regex=r"^[0-9]{10}$"), name="accounts_org_npi_10_digits"),
             models.CheckConstraint(
@@ -154,6 +164,12 @@ class Representative(models.Model):
 
     class Meta:
         ordering = ["organization", "user"]
+        indexes = [
+            # The admin list (issue 17): latest designations first, alone or by role.
+            models.Index(fields=["designated_at", "id"], name="accounts_rep_designated"),
+            models.Index(fields=["is_org_admin", "designated_at", "id"], name="accounts_rep_admin_designated"),
+            models.Index(fields=["is_billing_agent", "designated_at", "id"], name="accounts_rep_agent_designated"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user"], condition=models.Q(revoked_at__isnull=True), name="accounts_one_active_designation"
@@ -185,6 +201,7 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at", "id"], name="accounts_invitation_created")]  # admin list
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "email"],
@@ -213,6 +230,11 @@ class TermsAcceptance(models.Model):
     class Meta:
         ordering = ["-accepted_at"]
         constraints = [models.UniqueConstraint(fields=["user", "version"], name="accounts_terms_once_per_version")]
+        indexes = [
+            # The admin list (issue 17): newest first, alone or by version.
+            models.Index(fields=["accepted_at", "id"], name="accounts_terms_accepted"),
+            models.Index(fields=["version", "accepted_at", "id"], name="accounts_terms_version_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} accepted terms {self.version}"
@@ -247,7 +269,17 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The admin list (issue 17): newest first, alone, by action, by kind of object or by actor; its search
+            # by object id or request id.
+            models.Index(fields=["created_at", "id"], name="accounts_audit_created"),
+            models.Index(fields=["action", "created_at", "id"], name="accounts_audit_action_created"),
+            models.Index(fields=["object_type", "created_at", "id"], name="accounts_audit_type_created"),
+            models.Index(fields=["actor", "created_at", "id"], name="accounts_audit_actor_created"),
+            models.Index(fields=["object_id"], name="accounts_audit_object_id"),
+            models.Index(fields=["request_id"], name="accounts_audit_request_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}#{self.object_id}"

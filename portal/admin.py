@@ -1,7 +1,24 @@
+"""Admin pieces shared by every app, and the email outbox's list.
+
+Lists that grow with the data (issue 17) use ``GrowingListMixin``: the first page of the default order, of each
+filter and of each search is read from an index, and nothing reads the whole table (no full ``COUNT(*)``, no
+``DISTINCT`` over every row for a filter's choices or the date drill-down).
+"""
+
+import datetime
+
 from django.contrib import admin
+from django.contrib.admin import ShowFacets
+from django.db import connections
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from portal.models import OutboundEmail
+from portal.pagination import CappedPaginator
+
+# A filter lists at most this many values; more than that is not a list anyone picks from.
+MAX_FILTER_VALUES = 200
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -17,11 +34,118 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+def distinct_values(queryset: QuerySet, field_name: str, limit: int = MAX_FILTER_VALUES) -> list:
+    """The distinct non-null values of a column in order, one index probe per value (a "loose index scan" in one
+    recursive query, on PostgreSQL and SQLite alike) instead of ``DISTINCT`` over every row. Needs an index that
+    starts with the column; reads the whole table ``queryset`` stands for (it must not be filtered)."""
+    model = queryset.model
+    column = model._meta.get_field(field_name).column
+    connection = connections[queryset.db]
+    table, column = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(column)
+    # Names quoted from the model; the limit is a parameter.
+    sql = (
+        f"WITH RECURSIVE found(value) AS ("  # noqa: S608
+        f" SELECT MIN({column}) FROM {table}"
+        f" UNION ALL"
+        f" SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > found.value) FROM found"
+        f" WHERE found.value IS NOT NULL"
+        f") SELECT value FROM found WHERE value IS NOT NULL LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
+class _IndexedChoices:
+    """A filter's choices, read when the sidebar is drawn (building the filter costs no query)."""
+
+    def __init__(self, queryset: QuerySet, field_name: str) -> None:
+        self.queryset, self.field_name, self._values = queryset, field_name, None
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        if self._values is None:
+            self._values = distinct_values(self.queryset, self.field_name)
+        return iter(self._values)
+
+
+class IndexedValuesListFilter(admin.AllValuesFieldListFilter):
+    """Django's "all values" filter, with its choices read by ``distinct_values`` (needs an index on the field)."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):  # type: ignore[no-untyped-def]
+        super().__init__(field, request, params, model, model_admin, field_path)
+        if field_path != field.name:
+            raise ValueError("IndexedValuesListFilter lists a column of the list's own table.")
+        self.lookup_choices = _IndexedChoices(model._default_manager.all(), field.name)
+
+
+class CalendarFromIndexQuerySet(QuerySet):
+    """``datetimes()`` for the date drill-down: each year, month or day that has rows is found by one "first row
+    from here on" read of an index (as many reads as periods shown, at most 31), instead of truncating and
+    de-duplicating every row of the range."""
+
+    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):  # type: ignore[no-untyped-def,override]
+        if kind not in ("year", "month", "day"):
+            return super().datetimes(field_name, kind, order, tzinfo)
+        zone = tzinfo or timezone.get_current_timezone()
+        rows = self.order_by(field_name).values_list(field_name, flat=True)
+        periods, start = [], None
+        while True:
+            first = (rows.filter(**{f"{field_name}__gte": start}) if start is not None else rows).first()
+            if first is None:
+                break
+            local = timezone.localtime(first, zone)
+            period = datetime.datetime(
+                local.year, 1 if kind == "year" else local.month, local.day if kind == "day" else 1
+            )
+            if kind == "year":
+                following = period.replace(year=period.year + 1)
+            elif kind == "month":
+                following = (period + datetime.timedelta(days=32)).replace(day=1)
+            else:
+                following = period + datetime.timedelta(days=1)
+            periods.append(timezone.make_aware(period, zone))
+            start = timezone.make_aware(following, zone)
+        return periods if order == "ASC" else periods[::-1]
+
+
+class GrowingListMixin:
+    """For the list of a table that grows with use (issue 17). Its default ordering must end with the primary key
+    and match an index; each filter needs an index that starts with the filtered field and goes on with that
+    ordering; fields with many values filter with ``IndexedValuesListFilter``."""
+
+    paginator = CappedPaginator
+    show_full_result_count = False
+    show_facets = ShowFacets.NEVER  # counts per choice would read every row of the list
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)  # type: ignore[misc]
+        if self.date_hierarchy and not isinstance(queryset, CalendarFromIndexQuerySet):  # type: ignore[attr-defined]
+            queryset.__class__ = _with_calendar(type(queryset))
+        return queryset
+
+
+_CALENDAR_CLASSES: dict[type, type] = {}
+
+
+def _with_calendar(queryset_class: type) -> type:
+    """The model's own queryset class (with its rules, e.g. the audit log's refusal to update) plus the calendar."""
+    if queryset_class not in _CALENDAR_CLASSES:
+        name = f"{queryset_class.__name__}WithCalendar"
+        _CALENDAR_CLASSES[queryset_class] = type(name, (CalendarFromIndexQuerySet, queryset_class), {})
+    return _CALENDAR_CLASSES[queryset_class]
+
+
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(ReadOnlyAdmin):
+class OutboundEmailAdmin(GrowingListMixin, ReadOnlyAdmin):
     """What the portal emailed, to whom and whether it went (bodies are rendered at sending, not stored)."""
 
     list_display = ["created_at", "kind", "to_email", "status", "attempts", "sent_at", "last_error"]
-    list_filter = ["status", "kind"]
-    search_fields = ["to_email", "=object_id"]
-    show_full_result_count = False
+    list_filter = ["status", ("kind", IndexedValuesListFilter)]
+    ordering = ["-created_at", "-id"]
+    search_fields = ["to_email__startswith", "object_id__exact"]
+    search_help_text = "The start of an email address (or all of it), or the id of what the email was about."
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):  # type: ignore[no-untyped-def]
+        # Addresses are stored in lower case (users' and invitations' emails are), so a prefix search reads the
+        # address index; ids are digits or lower-case UUIDs.
+        return super().get_search_results(request, queryset, search_term.lower())

@@ -27,7 +27,15 @@ class OutboundEmail(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            # The outbox's admin list (issue 17): newest first, alone or by status or kind; the sweep's pending rows.
+            models.Index(fields=["created_at", "id"], name="portal_outbox_created"),
+            models.Index(fields=["status", "created_at", "id"], name="portal_outbox_status_created"),
+            models.Index(fields=["kind", "created_at", "id"], name="portal_outbox_kind_created"),
+            # Its search: an address by its start (the pattern class lets LIKE 'x%' use the index on PostgreSQL).
+            models.Index(fields=["to_email"], name="portal_outbox_to_email", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["object_id"], name="portal_outbox_object_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=["pending", "sent", "failed"]), name="portal_outbound_status_valid"
