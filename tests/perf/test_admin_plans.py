@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import User
+from complaints.models import ProviderType
 from tests.factories import UserFactory
 from tests.helpers import sign_in
 
@@ -57,6 +58,44 @@ FROM generate_series(1, %(count)s) AS g
 """
 
 
+# One in a hundred people is staff, one in fifty inactive; one organization in twenty waits for review; one
+# designation in ten is an administrator, one in twenty a billing agent; two versions of the terms.
+ACCOUNTS_SQL = """
+INSERT INTO accounts_user (password, is_superuser, email, full_name, phone, is_active, is_staff, date_joined,
+                           session_generation)
+SELECT '!', false, 'seed' || g || '@provider.example', 'Seeded Person ' || g, '', g %% 50 <> 0, g %% 100 = 0,
+       now() - interval '7 minutes' * g, 0
+FROM generate_series(1, %(count)s) AS g;
+
+INSERT INTO accounts_providerorganization (legal_name, npi, medicaid_provider_id, provider_type_id, county, status,
+                                           status_reason, created_at)
+SELECT 'Seeded Clinic ' || g, lpad(g::text, 10, '0'), 'IL' || g,
+       (%(provider_types)s::int[])[1 + g %% array_length(%(provider_types)s::int[], 1)], 'Cook',
+       CASE WHEN g %% 20 = 0 THEN 'pending' ELSE 'approved' END, '', now() - interval '7 minutes' * g
+FROM generate_series(1, %(count)s) AS g;
+
+INSERT INTO accounts_representative (public_id, user_id, organization_id, is_org_admin, is_billing_agent,
+                                     designated_at)
+SELECT gen_random_uuid(), u.id, o.id, g %% 10 = 0, g %% 20 = 1, now() - interval '7 minutes' * g
+FROM generate_series(1, %(count)s) AS g
+JOIN accounts_user AS u ON u.email = 'seed' || g || '@provider.example'
+JOIN accounts_providerorganization AS o ON o.npi = lpad(g::text, 10, '0');
+
+INSERT INTO accounts_termsacceptance (user_id, version, accepted_at)
+SELECT u.id, CASE WHEN g %% 4 = 0 THEN '2025-01-01' ELSE '2026-11-01' END, now() - interval '7 minutes' * g
+FROM generate_series(1, %(count)s) AS g
+JOIN accounts_user AS u ON u.email = 'seed' || g || '@provider.example';
+
+INSERT INTO accounts_invitation (public_id, organization_id, email, is_org_admin, is_billing_agent, invited_by_id,
+                                 nonce, created_at, expires_at)
+SELECT gen_random_uuid(), o.id, 'invited' || g || '@provider.example', false, false, u.id, md5(g::text),
+       now() - interval '7 minutes' * g, now() - interval '7 minutes' * g + interval '7 days'
+FROM generate_series(1, %(count)s / 5) AS g
+JOIN accounts_user AS u ON u.email = 'seed' || g || '@provider.example'
+JOIN accounts_providerorganization AS o ON o.npi = lpad(g::text, 10, '0');
+"""
+
+
 @pytest.fixture
 def staff_client(client):  # type: ignore[no-untyped-def]
     root = User.objects.create_superuser(email="root@hfs.example", password="x" * 12, full_name="Root")
@@ -65,17 +104,33 @@ def staff_client(client):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def actors() -> list[User]:
+    """25,000 audit rows by five busy people, and two rows by someone rarely seen (the last one returned)."""
     busy = [UserFactory() for _ in range(5)]
     with connection.cursor() as cursor:
         cursor.execute(AUDIT_SQL, {"actor_ids": [user.pk for user in busy], "count": ROWS})
-        cursor.execute(OUTBOX_SQL, {"count": ROWS})
         cursor.execute("ANALYZE accounts_auditevent")
-        cursor.execute("ANALYZE portal_outboundemail")
         cursor.execute("ANALYZE accounts_user")
     rare = UserFactory()
     audit_record(actor=rare, action="organization.rejected", obj=rare)  # a rare action, by someone rarely seen
     audit_record(actor=rare, action="report.published", object_type="reporting.release", object_id="1")
     return [*busy, rare]
+
+
+@pytest.fixture
+def emails() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(OUTBOX_SQL, {"count": ROWS})
+        cursor.execute("ANALYZE portal_outboundemail")
+
+
+@pytest.fixture
+def accounts() -> None:
+    """As many people, organizations, designations and acceptances of the terms, and a few invitations."""
+    provider_types = list(ProviderType.objects.values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(ACCOUNTS_SQL, {"count": ROWS, "provider_types": provider_types})
+        for table in ("user", "providerorganization", "representative", "invitation", "termsacceptance"):
+            cursor.execute(f"ANALYZE accounts_{table}")
 
 
 # Nodes that pass rows on as they get them, so a LIMIT above them stops the scan below: an ordered index scan
@@ -190,7 +245,7 @@ def test_the_audit_log_list_still_finds_what_staff_search_and_filter_for(staff_c
     assert actions_listed(staff_client.get(url, {"q": "4242"}).content.decode()) == ["complaint.viewed"] * 5
 
 
-def test_the_outbox_list_reads_an_index_for_every_page_staff_ask_for(staff_client, actors):
+def test_the_outbox_list_reads_an_index_for_every_page_staff_ask_for(staff_client, emails):
     url = "/admin/portal/outboundemail/"
     pages = [
         "",
@@ -206,3 +261,22 @@ def test_the_outbox_list_reads_an_index_for_every_page_staff_ask_for(staff_clien
         assert_served_from_an_index(staff_client, url + page, "portal_outboundemail")
     found = staff_client.get(url, {"q": "Person42@"}).content.decode()
     assert "person42@provider.example" in found and "person420@" not in found
+
+
+def test_the_accounts_lists_read_an_index_for_their_order_and_filters(staff_client, accounts):
+    """People, organizations, designations, invitations and acceptances of the terms: first page, each filter,
+    and the searches that are not by name (a name is searched for any word in it, which no ordinary index serves;
+    these tables grow with enrolled organizations, not with every page viewed)."""
+    pages = {
+        "accounts_user": ["", "?p=2", "?is_staff__exact=1", "?is_staff__exact=0", "?is_active__exact=0"],
+        "accounts_providerorganization": ["", "?status__exact=pending", "?status__exact=approved"],
+        "accounts_representative": ["", "?is_org_admin__exact=1", "?is_billing_agent__exact=1"],
+        "accounts_invitation": [""],
+        "accounts_termsacceptance": ["", "?version=2025-01-01", "?q=SEED4242@"],
+    }
+    for table, queries in pages.items():
+        url = f"/admin/accounts/{table.removeprefix('accounts_')}/"
+        for page in queries:
+            assert_served_from_an_index(staff_client, url + page, table)
+    found = staff_client.get("/admin/accounts/termsacceptance/", {"q": "SEED4242@"}).content.decode()
+    assert "seed4242@provider.example" in found and "seed42420@" not in found
