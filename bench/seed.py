@@ -224,6 +224,8 @@ def seed_complaints(n: int, *, using: str = "default", batch_size: int = BATCH_S
     connection = connections[using]
     if connection.vendor != "postgresql":
         raise NotImplementedError("bench.seed writes with PostgreSQL's generate_series; use seed_demo on SQLite.")
+    if n <= 0:
+        return {"complaints": 0, "seconds": 0.0}
     started = time.perf_counter()
     now = timezone.now()
     today = timezone.localdate(now)
@@ -298,7 +300,7 @@ def seed_complaints(n: int, *, using: str = "default", batch_size: int = BATCH_S
 
 
 def _complaint_count(using: str) -> int:
-    """Where this batch's numbering starts (mco_reference and picks only; ids come from the table)."""
+    """Where this batch's series starts (it only orders the rows numbered within a year; ids come from the table)."""
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT coalesce(max(id), 0) FROM complaints_complaint")
         return int(cursor.fetchone()[0])
