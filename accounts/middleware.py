@@ -22,7 +22,7 @@ from django.utils.http import urlencode
 
 from accounts import rescue
 from accounts.auth import LOGIN_AT_KEY, TERMS_SESSION_KEY
-from accounts.selectors import terms_accepted
+from accounts.selectors import request_memo_start, terms_accepted
 from accounts.services import session_rescue
 from accounts.services.sign_in import sign_out
 
@@ -91,6 +91,7 @@ class AccountGateMiddleware:
         user = request.user
         if not user.is_authenticated:
             return None
+        request_memo_start(user=user)  # this request's reads about its user, once each (accounts.selectors)
         if _past_absolute_limit(request):
             kept = _keep_form(request, view_func, view_kwargs)
             sign_out(request=request, reason="auth.session_expired", keep_form=True)

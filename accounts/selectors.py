@@ -7,12 +7,38 @@ from django.http import Http404
 from accounts import tokens
 from accounts.models import Invitation, ProviderOrganization, Representative, TermsAcceptance, User
 
+# What a request reads about its signed-in user more than once (the designation: by the page, by the service it
+# calls, once per attached file) is read once: accounts.middleware gives the request's user object a fresh dict under
+# this name before the view runs, and it goes with that object at the end of the request. A user object without it
+# (a task, a test, a row loaded for someone else) reads every time.
+REQUEST_MEMO = "_portal_request_memo"
+_DESIGNATION = "designation"
+
+
+def request_memo_start(*, user: User) -> None:
+    setattr(user, REQUEST_MEMO, {})
+
+
+def representative_forget(*, user: User) -> None:
+    """The designation of ``user`` changed in this request: read it again next time."""
+    memo = getattr(user, REQUEST_MEMO, None)
+    if memo is not None:
+        memo.pop(_DESIGNATION, None)
+
 
 def representative_get_active(*, user: User) -> Representative | None:
-    """The user's current designation (with its organization), if any."""
+    """The user's current designation (with its organization and provider type), if any; read once per request."""
     if not user.is_authenticated:
         return None
-    return Representative.objects.active().select_related("organization").filter(user=user).first()
+    memo = getattr(user, REQUEST_MEMO, None)
+    if memo is not None and _DESIGNATION in memo:
+        return memo[_DESIGNATION]
+    designation = (
+        Representative.objects.active().select_related("organization__provider_type").filter(user=user).first()
+    )
+    if memo is not None:
+        memo[_DESIGNATION] = designation
+    return designation
 
 
 def organization_get_for_admin(*, user: User) -> ProviderOrganization:

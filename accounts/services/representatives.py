@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import Invitation, ProviderOrganization, Representative, User
+from accounts.selectors import representative_forget
 from accounts.services.users import user_create, user_end_sessions
 from portal import outbox
 
@@ -40,6 +41,7 @@ def representative_designate(
         is_billing_agent=is_billing_agent,
         designated_by=actor,
     )
+    representative_forget(user=user)
     audit_record(actor=actor, action="representative.designated", obj=representative, request=request)
     return representative
 
@@ -198,5 +200,7 @@ def representative_revoke(
         cancelled_at__isnull=True,
     ).update(cancelled_at=now)
     user_end_sessions(user=representative.user)
+    if actor.pk == representative.user_id:
+        representative_forget(user=actor)  # an administrator who removed themselves files no more in this request
     audit_record(actor=actor, action="representative.revoked", obj=representative, request=request)
     return representative

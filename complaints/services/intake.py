@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record, client_ip
 from accounts.models import ProviderOrganization, Representative, User
+from accounts.selectors import representative_get_active
 from complaints import clock, filetypes, policy, rules, workflow
 from complaints.models import (
     MCO,
@@ -60,10 +61,9 @@ def window_rules() -> policy.WindowRules:
 
 
 def filing_representative(*, user: User) -> Representative:
-    """The designation a user files under; a clear refusal when they cannot file (R11)."""
-    designation = (
-        Representative.objects.active().select_related("organization__provider_type").filter(user=user).first()
-    )
+    """The designation a user files under; a clear refusal when they cannot file (R11). Read once per request
+    (accounts.selectors.representative_get_active): the page, the service and each attached file ask."""
+    designation = representative_get_active(user=user)
     if designation is None:
         raise PermissionDenied("Only designated representatives of a provider organization can file complaints.")
     if designation.organization.status != ProviderOrganization.Status.APPROVED:
@@ -122,13 +122,16 @@ def _ensure_filer(*, complaint: Complaint, actor: User, doing: str) -> None:
         raise PermissionDenied("You no longer represent this organization in the portal.")
 
 
-def _notify_submitter(*, complaint: Complaint, kind: str, request: HttpRequest | None = None) -> None:
+def _notify_submitter(
+    *, complaint: Complaint, kind: str, request: HttpRequest | None = None, filer_checked: bool = False
+) -> None:
     """Email the complaint's contact (R6) — or, if that person no longer represents the organization, hold the
-    notice and flag the complaint for staff to transfer (a recorded event). Call inside the change's transaction."""
+    notice and flag the complaint for staff to transfer (a recorded event). Call inside the change's transaction.
+    ``filer_checked``: the caller has just read the filer's designation for this organization (no second read)."""
     still_there = Representative.objects.active().filter(
         user_id=complaint.submitted_by_id, organization_id=complaint.organization_id
     )
-    if still_there.exists():
+    if filer_checked or still_there.exists():
         outbox.enqueue(kind=kind, object_id=complaint.pk, to_email=complaint.contact_email)
         return
     held = [existing for existing in (complaint.held_notice or "").split(",") if existing]
@@ -145,8 +148,10 @@ def _notify_submitter(*, complaint: Complaint, kind: str, request: HttpRequest |
 
 
 def _next_reference(*, year: int) -> str:
-    counter, _ = ReferenceCounter.objects.get_or_create(year=year)
-    counter = ReferenceCounter.objects.select_for_update().get(pk=counter.pk)
+    counter = ReferenceCounter.objects.select_for_update().filter(year=year).first()
+    if counter is None:  # the year's first complaint (two at once: get_or_create lets one of them create it)
+        ReferenceCounter.objects.get_or_create(year=year)
+        counter = ReferenceCounter.objects.select_for_update().get(year=year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return f"MCO-{year}-{counter.last_number:06d}"
@@ -238,7 +243,8 @@ def complaint_submit(
     Attachment.objects.filter(draft_key=idempotency_key, uploaded_by=user, complaint__isnull=True).update(
         complaint=complaint, event=event, draft_key=None
     )
-    _notify_submitter(complaint=complaint, kind="complaints.acknowledgement", request=request)
+    # The filer's designation for this organization was read above (filing_representative).
+    _notify_submitter(complaint=complaint, kind="complaints.acknowledgement", request=request, filer_checked=True)
     audit_record(actor=user, action="complaint.submitted", obj=complaint, request=request)
     return complaint
 
