@@ -143,3 +143,26 @@ def test_answer_an_information_request_from_the_detail_page(client, rep):
     assert "Your answer is sent to HFS." in response.content.decode()
     complaint.refresh_from_db()
     assert complaint.status == "in_review"
+
+
+def test_past_the_count_cap_the_lists_say_more_than(client, rep, settings):
+    settings.PORTAL_LIST_COUNT_CAP = 2
+    admin = RepresentativeFactory(organization=rep.organization, is_org_admin=True)
+    for _ in range(3):
+        submit(rep.user)
+    sign_in(client, rep.user)
+    assert "newest 2 of more than 2 complaints" in client.get("/complaints/").content.decode()
+    assert "newest 2 of more than 2" not in client.get("/complaints/?status=closed").content.decode()
+    sign_in(client, admin.user)
+    assert "newest 2 of more than 2 complaints" in client.get("/complaints/organization/").content.decode()
+
+
+def test_a_representative_no_longer_designated_sees_none_of_their_complaints(client, rep):
+    complaint = submit(rep.user)
+    sign_in(client, rep.user)
+    assert complaint.reference in client.get("/complaints/").content.decode()
+    from django.utils import timezone
+
+    type(rep).objects.filter(pk=rep.pk).update(revoked_at=timezone.now())
+    response = client.get("/complaints/")
+    assert response.status_code == 200 and complaint.reference not in response.content.decode()

@@ -233,3 +233,33 @@ def test_waiting_for_triage_is_due_at_the_earlier_deadline_and_settled_ones_sink
     open_standard = submit(rep)
     page = staff_client.get(QUEUE).content.decode()
     assert page.index(open_standard.reference) < page.index(closed_urgent.reference)
+
+
+def test_the_next_due_date_and_the_settled_mark_follow_each_transition(staff_client):
+    """The queue's order columns are the database's, recomputed in the same statement as every change."""
+    complaint = submit(RepresentativeFactory().user)
+    row = Complaint.objects.get(pk=complaint.pk)
+    assert row.next_due == min(row.first_response_due, row.mco_presentation_due) and row.settled is False
+    staff_client.post(QUEUE, {"action": "take", "_selected_action": [complaint.pk]})
+    row = Complaint.objects.get(pk=complaint.pk)
+    assert row.status == "in_review" and row.next_due == row.mco_presentation_due
+    staff_client.post(QUEUE, {"action": "forward", "_selected_action": [complaint.pk]})
+    row = Complaint.objects.get(pk=complaint.pk)
+    assert row.status == "awaiting_mco" and row.next_due == row.mco_answer_due is not None
+    staff_client.post(QUEUE, {"action": "close_not_first", "_selected_action": [complaint.pk]})
+    row = Complaint.objects.get(pk=complaint.pk)
+    assert row.status == "closed" and row.next_due is None and row.settled is True
+
+
+def test_past_the_count_cap_the_queue_says_more_than_and_counts_no_further(staff_client, settings):
+    settings.PORTAL_LIST_COUNT_CAP = 3
+    clone(submit(RepresentativeFactory().user), 4)
+    with CaptureQueriesContext(connection) as captured:
+        page = staff_client.get(QUEUE).content.decode()
+    assert "More than 3 complaints" in page and "5 complaints" not in page
+    counts = [
+        q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"] and "complaints_complaint" in q["sql"]
+    ]
+    assert counts and all("LIMIT 4" in sql for sql in counts)
+    assert "Select all matching complaints (more than 3)" in page
+    assert "More than 3 complaints" not in staff_client.get(QUEUE, {"q": "MCO-2099-000001"}).content.decode()
