@@ -13,13 +13,15 @@ import json
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts import roles
 from accounts.audit import audit_record
 from accounts.models import User
-from complaints.models import ProviderType
+from complaints.models import ProviderType, ReportingGroup
 from tests.factories import UserFactory
 from tests.helpers import sign_in
 
@@ -86,6 +88,9 @@ SELECT u.id, CASE WHEN g %% 4 = 0 THEN '2025-01-01' ELSE '2026-11-01' END, now()
 FROM generate_series(1, %(count)s) AS g
 JOIN accounts_user AS u ON u.email = 'seed' || g || '@provider.example';
 
+INSERT INTO accounts_user_groups (user_id, group_id)
+SELECT id, %(group)s FROM accounts_user WHERE is_staff AND email LIKE 'seed%%';
+
 INSERT INTO accounts_invitation (public_id, organization_id, email, is_org_admin, is_billing_agent, invited_by_id,
                                  nonce, created_at, expires_at)
 SELECT gen_random_uuid(), o.id, 'invited' || g || '@provider.example', false, false, u.id, md5(g::text),
@@ -128,7 +133,8 @@ def accounts() -> None:
     """As many people, organizations, designations and acceptances of the terms, and a few invitations."""
     provider_types = list(ProviderType.objects.values_list("pk", flat=True))
     with connection.cursor() as cursor:
-        cursor.execute(ACCOUNTS_SQL, {"count": ROWS, "provider_types": provider_types})
+        group = Group.objects.get(name=roles.TRIAGE_ANALYST).pk
+        cursor.execute(ACCOUNTS_SQL, {"count": ROWS, "provider_types": provider_types, "group": group})
         for table in ("user", "providerorganization", "representative", "invitation", "termsacceptance"):
             cursor.execute(f"ANALYZE accounts_{table}")
 
@@ -267,9 +273,22 @@ def test_the_accounts_lists_read_an_index_for_their_order_and_filters(staff_clie
     """People, organizations, designations, invitations and acceptances of the terms: first page, each filter,
     and the searches that are not by name (a name is searched for any word in it, which no ordinary index serves;
     these tables grow with enrolled organizations, not with every page viewed)."""
+    group = Group.objects.get(name=roles.TRIAGE_ANALYST).pk
     pages = {
-        "accounts_user": ["", "?p=2", "?is_staff__exact=1", "?is_staff__exact=0", "?is_active__exact=0"],
-        "accounts_providerorganization": ["", "?status__exact=pending", "?status__exact=approved"],
+        "accounts_user": [
+            "",
+            "?p=2",
+            "?is_staff__exact=1",
+            "?is_staff__exact=0",
+            "?is_active__exact=0",
+            f"?groups__id__exact={group}",
+        ],
+        "accounts_providerorganization": [
+            "",
+            "?status__exact=pending",
+            "?status__exact=approved",
+            f"?provider_type__reporting_group__exact={ReportingGroup.PHARMACY}",
+        ],
         "accounts_representative": ["", "?is_org_admin__exact=1", "?is_billing_agent__exact=1"],
         "accounts_invitation": [""],
         "accounts_termsacceptance": ["", "?version=2025-01-01", "?q=SEED4242@"],
