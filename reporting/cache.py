@@ -24,6 +24,8 @@ import functools
 import hashlib
 import json
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import astuple
 from datetime import datetime
@@ -47,6 +49,9 @@ MAX_AGE = 300
 # How long a page is kept in the cache. A new release, deployment or setting is a new key, so this only bounds
 # the space kept for pages no one asks for any more.
 KEPT_SECONDS = 24 * 60 * 60
+# Pages also kept in each process's memory, up to this many bytes (the most recently served), so most requests
+# need no cache server round trip; their keys name the release, so they are never out of date.
+RECENT_BYTES = 8 * 1024 * 1024
 # The files and settings the public pages are made of, besides the release.
 TEMPLATES = ("base.html", "reporting/report.html", "reporting/_table.html", "reporting/methodology.html")
 SETTINGS = (
@@ -103,16 +108,53 @@ def _etag(key: str) -> str:
     return f'"{key.rsplit(":", 1)[1][:32]}"'
 
 
+class _Recent:
+    """The pages this process served last, within a budget of bytes (least recently served out first)."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget, self.used = budget, 0
+        self.pages: OrderedDict[str, dict] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> dict | None:
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: dict) -> None:
+        size = len(page["content"])
+        with self.lock:
+            if key in self.pages or size > self.budget:
+                return
+            self.pages[key] = page
+            self.used += size
+            while self.used > self.budget:
+                _, dropped = self.pages.popitem(last=False)
+                self.used -= len(dropped["content"])
+
+
+_recent = _Recent(RECENT_BYTES)
+
+
 def _cache_get(key: str) -> dict | None:
     """The kept page, or None; a cache that fails is logged and the page rendered, as without a cache."""
+    page = _recent.get(key)
+    if page is not None:
+        return page
     try:
-        return cache.get(key)
+        page = cache.get(key)
     except Exception as problem:  # noqa: BLE001 (any backend's error)
         logger.warning("public statistics: cache unavailable (%s); page rendered", type(problem).__name__)
         return None
+    if page is not None:
+        _recent.put(key, page)
+    return page
 
 
 def _cache_set(key: str, value: dict) -> None:
+    _recent.put(key, value)
     try:
         cache.set(key, value, KEPT_SECONDS)
     except Exception as problem:  # noqa: BLE001

@@ -5,9 +5,10 @@ view can show nothing the full tables do not.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
+from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -47,10 +48,30 @@ def snapshot_latest() -> ReportSnapshot | None:
     return _releases().first()
 
 
+_RELEASE_SQL: dict[str, tuple[str, tuple[object, ...]]] = {}
+
+
 def release_current() -> tuple[int, datetime] | None:
     """Which release is current, without its tables: its id and when it was computed (a release recomputed with
-    ``refresh_reports --again`` is a new row, computed later). One small query (public pages' cache keys)."""
-    return _releases().values_list("id", "computed_at").first()
+    ``refresh_reports --again`` is a new row, computed later). One small query, asked on every public page
+    (their cache keys): its SQL is built by the ORM once per database and then reused."""
+    connection = connections[router.db_for_read(ReportSnapshot)]
+    compiled = _RELEASE_SQL.get(connection.alias)
+    if compiled is None:
+        query = _releases().values_list("id", "computed_at")[:1].query
+        sql, params = query.get_compiler(connection=connection).as_sql()
+        compiled = _RELEASE_SQL[connection.alias] = (sql, tuple(params))
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, computed_at = row
+    if isinstance(computed_at, str):  # SQLite
+        computed_at = datetime.fromisoformat(computed_at)
+    if timezone.is_naive(computed_at):  # stored in UTC (USE_TZ)
+        computed_at = computed_at.replace(tzinfo=UTC)
+    return pk, computed_at
 
 
 def filters_known(snapshot: ReportSnapshot | None, filters: Filters) -> bool:

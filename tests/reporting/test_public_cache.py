@@ -229,3 +229,39 @@ def test_a_failing_cache_renders_the_page(client, data, monkeypatch):
     monkeypatch.setattr(public_cache, "cache", Broken())
     response = client.get("/reports/data.json")
     assert response.status_code == 200 and response.content == expected
+
+
+def test_a_page_kept_by_another_process_is_served_from_the_shared_cache(client, data, spy, monkeypatch):
+    first = client.get("/reports/?mco=Molina")
+    public_cache._recent.pages.clear()  # as in another worker process: only the shared cache has it
+
+    def no_rendering(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(selectors, "snapshot_latest", no_rendering)
+    second = client.get("/reports/?mco=Molina")
+    assert second.content == first.content and second["ETag"] == first["ETag"]
+    assert spy.read[-1] == spy.written[-1]
+
+
+def test_the_pages_kept_in_memory_stay_within_their_budget():
+    recent = public_cache._Recent(budget=10)
+    for key in ("a", "b", "c"):
+        recent.put(key, {"content": b"1234", "headers": {}})
+    recent.put("huge", {"content": b"x" * 11, "headers": {}})
+    assert list(recent.pages) == ["b", "c"] and recent.used == 8
+    assert recent.get("a") is None and recent.get("b") is not None
+    recent.put("d", {"content": b"1234", "headers": {}})
+    assert list(recent.pages) == ["b", "d"]  # "c" was served least recently
+
+
+def test_the_current_release_is_the_one_the_pages_show(data):
+    assert selectors.release_current() == (data.pk, data.computed_at)
+    again = report_snapshot_refresh(as_of=data.covers_to, again=True)
+    assert selectors.release_current() == (again.pk, again.computed_at)
+    report_snapshot_refresh(as_of=data.covers_to - timedelta(days=40), again=True)  # an older release
+    assert (
+        selectors.release_current()
+        == (again.pk, again.computed_at)
+        == (selectors.snapshot_latest().pk, again.computed_at)
+    )
