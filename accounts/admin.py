@@ -29,13 +29,27 @@ from portal.admin import GrowingListMixin, IndexedValuesListFilter, ReadOnlyAdmi
 # which no ordinary index serves); those tables grow with enrolled organizations, not with every page viewed.
 
 
+class EmailSearchMixin:
+    """A search term with an "@" in it is the start of an email address (or all of it), read from the email index
+    (addresses are stored in lower case); other terms search as ``search_fields`` say."""
+
+    email_search_field = "email"
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):  # type: ignore[no-untyped-def]
+        term = search_term.strip()
+        if "@" in term and not any(character.isspace() for character in term):
+            return queryset.filter(**{f"{self.email_search_field}__startswith": term.lower()}), False
+        return super().get_search_results(request, queryset, search_term)  # type: ignore[misc]
+
+
 @admin.register(User)
-class UserAdmin(AllowlistedLookupsMixin, GrowingListMixin, ReadOnlyAdmin):
+class UserAdmin(AllowlistedLookupsMixin, EmailSearchMixin, GrowingListMixin, ReadOnlyAdmin):
     list_display = ["email", "full_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_active", "groups"]
     ordering = ["email"]  # unique, so a total order
     sortable_by = ["email"]
     search_fields = ["email", "full_name"]
+    search_help_text = "Part of a name, or the start of an email address (with its @)."
     fields = ["email", "full_name", "phone", "is_active", "is_staff", "groups", "date_joined", "last_login"]
 
 
@@ -93,7 +107,7 @@ class ProviderOrganizationAdmin(AllowlistedLookupsMixin, GrowingListMixin, ReadO
 
 
 @admin.register(Representative)
-class RepresentativeAdmin(AllowlistedLookupsMixin, GrowingListMixin, ReadOnlyAdmin):
+class RepresentativeAdmin(AllowlistedLookupsMixin, EmailSearchMixin, GrowingListMixin, ReadOnlyAdmin):
     list_display = ["user", "organization", "is_org_admin", "is_billing_agent", "designated_at", "revoked_at"]
     list_filter = ["is_org_admin", "is_billing_agent"]
     list_select_related = ["user", "organization"]
@@ -101,6 +115,8 @@ class RepresentativeAdmin(AllowlistedLookupsMixin, GrowingListMixin, ReadOnlyAdm
     ordering = ["-designated_at", "-id"]
     sortable_by = ["designated_at"]
     search_fields = ["user__email", "organization__legal_name", "=organization__npi"]
+    search_help_text = "Part of an organization's name, its NPI, or the start of a person's email address (with its @)."
+    email_search_field = "user__email"
 
 
 @admin.register(Invitation)

@@ -282,6 +282,7 @@ def test_the_accounts_lists_read_an_index_for_their_order_and_filters(staff_clie
             "?is_staff__exact=0",
             "?is_active__exact=0",
             f"?groups__id__exact={group}",
+            "?q=SEED4242@",
         ],
         "accounts_providerorganization": [
             "",
@@ -289,7 +290,7 @@ def test_the_accounts_lists_read_an_index_for_their_order_and_filters(staff_clie
             "?status__exact=approved",
             f"?provider_type__reporting_group__exact={ReportingGroup.PHARMACY}",
         ],
-        "accounts_representative": ["", "?is_org_admin__exact=1", "?is_billing_agent__exact=1"],
+        "accounts_representative": ["", "?is_org_admin__exact=1", "?is_billing_agent__exact=1", "?q=SEED4242@"],
         "accounts_invitation": [""],
         "accounts_termsacceptance": ["", "?version=2025-01-01", "?q=SEED4242@"],
     }
@@ -297,5 +298,8 @@ def test_the_accounts_lists_read_an_index_for_their_order_and_filters(staff_clie
         url = f"/admin/accounts/{table.removeprefix('accounts_')}/"
         for page in queries:
             assert_served_from_an_index(staff_client, url + page, table)
-    found = staff_client.get("/admin/accounts/termsacceptance/", {"q": "SEED4242@"}).content.decode()
-    assert "seed4242@provider.example" in found and "seed42420@" not in found
+    for url in ("/admin/accounts/termsacceptance/", "/admin/accounts/user/", "/admin/accounts/representative/"):
+        found = staff_client.get(url, {"q": "SEED4242@"}).content.decode()
+        assert "seed4242@provider.example" in found and "seed42420@" not in found, url
+    named = staff_client.get("/admin/accounts/user/", {"q": "person 4242"}).content.decode()
+    assert "seed4242@provider.example" in named  # a name is still found by any part of it
