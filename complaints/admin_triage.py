@@ -424,7 +424,14 @@ class ComplaintAdmin(AllowlistedLookupsMixin, admin.ModelAdmin):
         if re.fullmatch(r"\d{10}", term):
             organization_ids = list(ProviderOrganization.objects.filter(npi=term).values_list("pk", flat=True)[:1])
             return queryset.filter(organization_id__in=organization_ids), False
-        return queryset.filter(organization__legal_name__icontains=term), False
+        # A name: the organizations are found first (a small table), so PostgreSQL estimates their complaints from
+        # the organization column's statistics and reads the queue's index in order when they are many.
+        organization_ids = list(
+            ProviderOrganization.objects.filter(legal_name__icontains=term).values_list("pk", flat=True)[:101]
+        )
+        if len(organization_ids) > 100:
+            return queryset.filter(organization__legal_name__icontains=term), False
+        return queryset.filter(organization_id__in=organization_ids), False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
         actions = [(name, description) for name, description in self.get_action_choices(request) if name]

@@ -125,6 +125,7 @@ def queue_views(world) -> tuple[list[str], list[str]]:  # type: ignore[no-untype
         "?assigned=me",
         "?assigned=none",
         f"?q={agent_org.npi}",
+        "?q=Provider+Organization",  # a name every seeded organization has
     ]
     bounded = [
         "?held=yes",
