@@ -54,11 +54,17 @@ _RELEASE_SQL: dict[str, tuple[str, tuple[object, ...]]] = {}
 def release_current() -> tuple[int, datetime] | None:
     """Which release is current, without its tables: its id and when it was computed (a release recomputed with
     ``refresh_reports --again`` is a new row, computed later). One small query, asked on every public page
-    (their cache keys): its SQL is built by the ORM once per database and then reused."""
+    (their cache keys): its SQL is built by the ORM once per database and then reused.
+
+    It reads the index on the release day and never the tables: checking the layout (``snapshot_latest``) would
+    unpack the whole stored value on every request. Every release is stored in the current layout
+    (``report_snapshot_refresh``); the public pages still key what they keep by the snapshot they rendered, so
+    a row that was not would only mean pages rendered each time, never the wrong one."""
     connection = connections[router.db_for_read(ReportSnapshot)]
     compiled = _RELEASE_SQL.get(connection.alias)
     if compiled is None:
-        query = _releases().values_list("id", "computed_at")[:1].query
+        releases = ReportSnapshot.objects.filter(covers_to__isnull=False).order_by("-covers_to", "-computed_at", "-id")
+        query = releases.values_list("id", "computed_at")[:1].query
         sql, params = query.get_compiler(connection=connection).as_sql()
         compiled = _RELEASE_SQL[connection.alias] = (sql, tuple(params))
     with connection.cursor() as cursor:
