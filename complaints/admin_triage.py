@@ -349,6 +349,9 @@ class ComplaintAdmin(AllowlistedLookupsMixin, admin.ModelAdmin):
     paginator = CappedPaginator
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
+    # Columns sort only where an index keeps the order (the reference, the day received); the default order is
+    # urgency, and every other column has a filter (issue 17: no page sorts the whole table).
+    sortable_by = ["reference", "received"]
 
     actions = complaint_admin_actions()
     inlines = [ClaimInline, AttachmentInline, TimelineInline]
