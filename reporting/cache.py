@@ -196,7 +196,7 @@ def public_release_cached(
                 return response
             snapshot = selectors.snapshot_latest()
             rendered = (snapshot.pk, snapshot.computed_at) if snapshot is not None else None
-            if rendered != release:  # a release published since the first query: the page is of the new one
+            if rendered != release:  # published since the first query (or a row not in the release layout)
                 release, key = rendered, _key(page, rendered, chosen)
             response = view(request, snapshot, chosen)
             if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # not expected: for one person
