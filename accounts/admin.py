@@ -167,12 +167,14 @@ class AuditEventAdmin(AllowlistedLookupsMixin, GrowingListMixin, ReadOnlyAdmin):
 
 def _with_allowlisted_lookups(*models: type) -> None:
     """django-axes registers its own lists of sign-in attempts (supervisors read them); they follow the same rule
-    as ours (their session hashes, for one, are not shown, so they must not be filterable either)."""
+    as ours (their session hashes, for one, are not shown, so they must not be filterable either). They grow with
+    every sign-in, so they count only up to the cap too (their tables have no index for the date drill-down)."""
     for model in models:
         if admin.site.is_registered(model):
             current = type(admin.site.get_model_admin(model))
             admin.site.unregister(model)
-            admin.site.register(model, type(current.__name__, (AllowlistedLookupsMixin, current), {}))
+            bases = (AllowlistedLookupsMixin, GrowingListMixin, current)
+            admin.site.register(model, type(current.__name__, bases, {"calendar_from_index": False}))
 
 
 _with_allowlisted_lookups(AccessAttempt, AccessLog, AccessFailureLog)

@@ -111,15 +111,18 @@ class CalendarFromIndexQuerySet(QuerySet):
 class GrowingListMixin:
     """For the list of a table that grows with use (issue 17). Its default ordering must end with the primary key
     and match an index; each filter needs an index that starts with the filtered field and goes on with that
-    ordering; fields with many values filter with ``IndexedValuesListFilter``."""
+    ordering; fields with many values filter with ``IndexedValuesListFilter``; the date drill-down needs an index on
+    its field (without one, ``calendar_from_index = False`` leaves Django's own)."""
 
     paginator = CappedPaginator
     show_full_result_count = False
     show_facets = ShowFacets.NEVER  # counts per choice would read every row of the list
+    calendar_from_index = True
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)  # type: ignore[misc]
-        if self.date_hierarchy and not isinstance(queryset, CalendarFromIndexQuerySet):  # type: ignore[attr-defined]
+        drill_down = self.date_hierarchy and self.calendar_from_index  # type: ignore[attr-defined]
+        if drill_down and not isinstance(queryset, CalendarFromIndexQuerySet):
             queryset.__class__ = _with_calendar(type(queryset))
         return queryset
 
