@@ -144,15 +144,56 @@ def lighthouse(url: str, runs: int, out: Path | None) -> dict:
     }
 
 
-def filing_pages(page, base: str, directory: Path) -> list[Path]:  # type: ignore[no-untyped-def]
-    """The screening questions sent unanswered (the error styles), then the complaint form with a file chosen."""
-    taken = []
+# Puts the full USWDS build in place of the portal's stylesheet on the page as it is (menu open, file chosen…).
+FULL_BUILD = """async () => {
+  const link = Array.from(document.querySelectorAll("link[rel=stylesheet]")).find(l => l.href.includes("uswds-portal"));
+  if (!link) { return false; }
+  const full = document.createElement("link");
+  full.rel = "stylesheet";
+  full.href = link.href.replace(/uswds-portal\\.min\\.([0-9a-f]{12}\\.)?css$/, "uswds.min.css");
+  await new Promise((resolve, reject) => { full.onload = resolve; full.onerror = reject; link.after(full); });
+  link.remove();
+  return true;
+}"""
+
+
+class Shots:
+    """Full-page screenshots; each also taken again with the full USWDS build instead of the portal's stylesheet,
+    on the same page in the same state: any pixel that differs is a rule the purge left out (or a font)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory, self.taken, self.differ, self.compared = directory, [], [], 0
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def take(self, page, name: str, *, full_page: bool = True, settle_ms: int = 0) -> None:  # type: ignore[no-untyped-def]
+        from PIL import Image, ImageChops
+
+        page.wait_for_timeout(settle_ms)
+        shipped, full = self.directory / f"{name}.png", self.directory / f"{name}.full-build.png"
+        page.screenshot(path=str(shipped), full_page=full_page)
+        self.taken.append(shipped)
+        if not page.evaluate(FULL_BUILD):
+            return
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        page.wait_for_timeout(max(settle_ms, 300))
+        page.screenshot(path=str(full), full_page=full_page)
+        self.compared += 1
+        first, second = Image.open(shipped).convert("RGB"), Image.open(full).convert("RGB")
+        box = ImageChops.difference(first, second).getbbox() if first.size == second.size else "a different size"
+        if box:
+            self.differ.append(f"{name}: differs from the full build in {box}")
+        else:
+            full.unlink()
+
+
+def filing_pages(page, base: str, shots: Shots) -> None:  # type: ignore[no-untyped-def]
+    """The screening questions sent unanswered (the error styles), then the complaint form with files chosen."""
     try:
         page.goto(base + "/complaints/new/", wait_until="load")
         page.get_by_role("button", name="Continue").click()
         page.wait_for_load_state("load")
-        taken.append(directory / "desktop-screening-errors.png")
-        page.screenshot(path=str(taken[-1]), full_page=True)
+        shots.take(page, "desktop-screening-errors")
+        page.goto(base + "/complaints/new/", wait_until="load")
         page.locator("label", has_text="A Medicaid managed care organization (MCO)").first.click()
         page.get_by_role("group", name=re.compile("Have you already sent this issue")).locator(
             "label", has_text="Yes"
@@ -160,65 +201,50 @@ def filing_pages(page, base: str, directory: Path) -> list[Path]:  # type: ignor
         page.get_by_role("button", name="Continue").click()
         page.wait_for_load_state("load")
         letter = {"name": "denial-letter.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
+        # The attachments first: after a refusal the USWDS script (3.14) shows no preview in any other zone.
         page.locator("input[type=file]").last.set_input_files(files=[letter])  # attachments: a preview
         page.locator("input[type=file]").first.set_input_files(files=[letter])  # the CSV input: refused
-        taken.append(directory / "desktop-complaint-form.png")
-        page.screenshot(path=str(taken[-1]), full_page=True)
+        shots.take(page, "desktop-complaint-form", settle_ms=500)
     except Exception as error:  # noqa: BLE001 - the other screenshots are still worth having
         print(f"  (the filing pages could not be reached: {error})")
-    return taken
 
 
-def screenshots(base: str, directory: Path, cookie: str, mine: str) -> list[Path]:
+def screenshots(base: str, directory: Path, cookie: str, mine: str) -> Shots:
     from playwright.sync_api import sync_playwright
 
-    directory.mkdir(parents=True, exist_ok=True)
-    taken = []
+    shots = Shots(directory)
     public = ["/", "/reports/", "/reports/methodology/", "/accounts/login/", "/help/"]
     signed_in = ["/complaints/", f"/complaints/{mine}/", "/accounts/"]
     args = ["--disable-background-networking", "--disable-component-update", "--no-first-run"]
+    host = base.split("//", 1)[1].split(":")[0]
+    session = [{"name": "sessionid", "value": cookie, "domain": host, "path": "/", "secure": True}]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium(), args=args, headless=True)
         for width, height, label in [(1280, 900, "desktop"), (390, 844, "phone")]:
             context = browser.new_context(viewport={"width": width, "height": height}, extra_http_headers=PROXY_HEADERS)
-            host = base.split("//", 1)[1].split(":")[0]
-            context.add_cookies([{"name": "sessionid", "value": cookie, "domain": host, "path": "/", "secure": True}])
             page = context.new_page()
             for path in public + signed_in:
-                if path in signed_in and path != signed_in[0] and label == "phone":
-                    continue
                 if path in public:
                     context.clear_cookies()
                 else:
-                    context.add_cookies(
-                        [{"name": "sessionid", "value": cookie, "domain": host, "path": "/", "secure": True}]
-                    )
+                    context.add_cookies(session)
                 page.goto(base + path, wait_until="load")
-                name = path.strip("/").replace("/", "_")[:40] or "home"
-                if path == f"/complaints/{mine}/":
-                    name = "complaint"
-                shot = directory / f"{label}-{name}.png"
-                page.screenshot(path=str(shot), full_page=True)
-                taken.append(shot)
+                name = "complaint" if path == signed_in[1] else path.strip("/").replace("/", "_") or "home"
+                shots.take(page, f"{label}-{name}")
             if label == "desktop":
-                taken += filing_pages(page, base, directory)
-            if label == "phone":  # the menu, opened with the keyboard: the USWDS navigation script and its styles
+                filing_pages(page, base, shots)
+            else:  # the menu, opened with the keyboard: the USWDS navigation script and its styles
                 page.goto(base + "/", wait_until="load")
                 page.focus(".usa-menu-btn")
                 page.keyboard.press("Enter")
-                page.wait_for_timeout(300)
-                shot = directory / "phone-menu-open.png"
-                page.screenshot(path=str(shot))
-                taken.append(shot)
+                shots.take(page, "phone-menu-open", full_page=False, settle_ms=1000)  # it slides in (0.3 s)
             # Keyboard focus on the first link of the page: its outline must show.
             page.goto(base + "/", wait_until="load")
             page.keyboard.press("Tab")
-            shot = directory / f"{label}-focus-skipnav.png"
-            page.screenshot(path=str(shot))
-            taken.append(shot)
+            shots.take(page, f"{label}-focus-skipnav", full_page=False, settle_ms=1000)  # it slides in (0.15 s)
             context.close()
         browser.close()
-    return taken
+    return shots
 
 
 def stop_on_term(signum: int, frame: object) -> None:
@@ -262,8 +288,10 @@ def main() -> int:
         wait_for_port(port)
         base = f"http://localhost:{port}"
         if args.screenshots:
-            for shot in screenshots(base, args.screenshots, ready["rep"], ready["mine"]):
-                print(f"  {shot}")
+            shots = screenshots(base, args.screenshots, ready["rep"], ready["mine"])
+            print(f"{len(shots.taken)} screenshots in {args.screenshots}; {shots.compared} again with the full build:")
+            for line in shots.differ or ["every one the same, pixel for pixel"]:
+                print(f"  {line}")
         if not args.no_lighthouse:
             if args.json:
                 args.json.mkdir(parents=True, exist_ok=True)
