@@ -33,6 +33,8 @@ CLASS_SOURCES = {
 }
 SKIPPED_SOURCE_PARTS = {"migrations", "tests", "__pycache__"}
 SKIPPED_SOURCE_FILES = {"portal/assets.py"}  # this file names classes to explain, not to use (its lists are added)
+# The staff admin's pages and the emails do not load the USWDS stylesheet (the admin has its own).
+SKIPPED_SOURCE_FOLDERS = {"templates/admin", "templates/emails"}
 
 # Classes the USWDS script puts on the page while it runs, for the components the portal uses (read in the
 # package's packages/*/src/index.js; tests/e2e/test_styles.py checks them in a browser):
@@ -370,7 +372,11 @@ def source_files(root: Path) -> list[Path]:
     for folder, pattern in CLASS_SOURCES.items():
         for path in sorted((root / folder).glob(pattern)):
             relative = path.relative_to(root)
-            skipped = SKIPPED_SOURCE_PARTS.intersection(relative.parts) or relative.as_posix() in SKIPPED_SOURCE_FILES
+            skipped = (
+                SKIPPED_SOURCE_PARTS.intersection(relative.parts)
+                or relative.as_posix() in SKIPPED_SOURCE_FILES
+                or any(relative.is_relative_to(folder) for folder in SKIPPED_SOURCE_FOLDERS)
+            )
             if path.is_file() and not skipped:
                 files.append(path)
     return files
@@ -394,9 +400,8 @@ def used_classes(root: Path) -> set[str]:
 
 
 def templates_use_italics(root: Path) -> bool:
-    return any(
-        ITALIC_ELEMENTS.search(path.read_text(encoding="utf-8")) for path in (root / "templates").rglob("*.html")
-    )
+    templates = [path for path in source_files(root) if path.suffix == ".html"]
+    return any(ITALIC_ELEMENTS.search(path.read_text(encoding="utf-8")) for path in templates)
 
 
 # --- The portal's stylesheet ------------------------------------------------------------------------------------

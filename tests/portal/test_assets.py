@@ -84,11 +84,13 @@ def selectors_in_context(rules: list[Rule], context: tuple[str, ...] = ()) -> se
 
 
 def classes_on_pages() -> set[str]:
-    """The classes a page can carry, read another way than the purge reads them: class="…" in the templates (the
-    fixed words, without template expressions), className/classList in the project's scripts, and what the USWDS
-    script and composed names add."""
+    """The classes a portal page can carry, read another way than the purge reads them: class="…" in the templates
+    (the fixed words, without template expressions), className/classList in the project's scripts, and what the
+    USWDS script and composed names add."""
     found = set(RUNTIME_CLASSES) | COMPOSED_CLASSES
     for template in (ROOT / "templates").rglob("*.html"):
+        if template.relative_to(ROOT / "templates").parts[0] in {"admin", "emails"}:
+            continue  # the staff admin has its own stylesheet; emails have none
         for value in re.findall(r'\bclass="([^"]*)"', template.read_text(encoding="utf-8")):
             found.update(re.sub(r"{[{%].*?[%}]}", " ", value).split())
     for script in (ROOT / "static" / "portal" / "js").glob("*.js"):
