@@ -110,6 +110,10 @@ class ClaimInline(ReadOnlyInline):
     fields = ["line_number", "member_name", "rin", "service_from", "service_to", "claim_number", "billed_amount"]
     readonly_fields = fields
 
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        # Each row's label names its complaint (AffectedClaim.__str__): joined, not read once per row.
+        return super().get_queryset(request).select_related("complaint")
+
 
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
@@ -128,6 +132,10 @@ class TimelineInline(ReadOnlyInline):
     verbose_name_plural = "timeline (shared notes are seen by the provider)"
     fields = ["created_at", "actor", "kind", "from_status", "to_status", "note", "shared_with_provider"]
     readonly_fields = fields
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        # The actor's name and each row's label (its complaint, ComplaintEvent.__str__): joined, not two reads a row.
+        return super().get_queryset(request).select_related("complaint", "actor")
 
 
 class CloseForm(forms.Form):
@@ -441,8 +449,9 @@ class ComplaintAdmin(AllowlistedLookupsMixin, admin.ModelAdmin):
         extra_context = {**(extra_context or {}), "triage_actions": actions}
         response = super().change_view(request, object_id, form_url, extra_context)
         # Recorded only when the page is shown: a refused or missing one showed nothing.
-        complaint = Complaint.objects.filter(pk=object_id).first() if str(object_id).isdecimal() else None
-        if complaint is not None and response.status_code == 200:
+        # A page shown (200) is a complaint that exists; the audit row needs only its id, not a second read.
+        if response.status_code == 200 and str(object_id).isdecimal():
+            complaint = Complaint(pk=int(object_id))
             services.complaint_record_view(complaint=complaint, user=request.user, request=request)
         return response
 

@@ -207,7 +207,8 @@ def new_complaint_view(request: HttpRequest) -> HttpResponse:
         if screened_at is None or time.time() - screened_at > SCREENING_SECONDS:
             return redirect("complaints:new")
         key = issue_form_key(request)
-        return _render_form(request, key, ComplaintForm(), ClaimLineFormSet(prefix="lines"))
+        # A new key has no files yet: nothing to read.
+        return _render_form(request, key, ComplaintForm(), ClaimLineFormSet(prefix="lines"), drafts=[])
     key = _posted_form_key(request)
     # The same form sent again (a second click, also after signing in again): show what the first sending made.
     sent_with = key or form_keys.bare_key(request.POST.get("idempotency_key", ""))

@@ -11,7 +11,7 @@ from portal.decorators import terms_gate_exempt
 @terms_gate_exempt
 @require_POST
 def keep_alive_view(request: HttpRequest) -> HttpResponse:
-    """Signed in (the sign-in wall answers anyone else): the request itself renews the session's idle limit
-    (SESSION_SAVE_EVERY_REQUEST), so there is nothing more to do. 204 keeps the browser on its page."""
+    """Signed in (the sign-in wall answers anyone else): the session is written now, so its idle limit starts again
+    from this moment (accounts/sessions.py). 204 keeps the browser on its page."""
     request.session.modified = True
     return HttpResponse(status=204)

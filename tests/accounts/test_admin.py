@@ -76,3 +76,14 @@ def test_audit_log_is_read_only_even_for_a_superuser(superuser_client):
     assert superuser_client.post(f"/admin/accounts/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     event.refresh_from_db()
     assert event.action == "test.row"
+
+
+def test_past_the_count_cap_every_admin_list_says_more_than_not_a_false_total(superuser_client, settings):
+    """The count stops at the cap (issue 17): the search box and "select all" must not present the cap as the total."""
+    settings.PORTAL_LIST_COUNT_CAP = 3
+    add_rows(5)
+    page = superuser_client.get("/admin/accounts/providerorganization/", {"q": "Provider Organization"}).content
+    page = page.decode()
+    assert "More than 3 results" in page and "More than 3 provider organizations" in page
+    assert "Select all matching provider organizations (more than 3)" in page
+    assert "Select all 3" not in page

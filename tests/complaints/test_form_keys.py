@@ -45,7 +45,7 @@ def test_a_request_overlapping_the_forms_page_does_not_make_the_form_expire(rep_
     screened(rep_client)
     session_key = rep_client.session.session_key
     # A request already under way when the form is opened (the idle keep-alive, another tab) read the session
-    # before the form's page was served, and saves it back afterwards (SESSION_SAVE_EVERY_REQUEST).
+    # before the form's page was served, and saves it back afterwards (a write it was due).
     older = Session.objects.get(session_key=session_key).session_data
     key = key_of(rep_client.get(FORM))
     Session.objects.filter(session_key=session_key).update(session_data=older)
