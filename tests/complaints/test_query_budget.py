@@ -110,7 +110,9 @@ def test_the_staff_complaint_page(client, lines, questions):
     the view, written without reading the complaint again. The same for 1 line and 1 question as for 12 and 6."""
     representative = RepresentativeFactory()
     line = draft().lines[0]
-    complaint = submit(representative.user, lines=[dataclasses.replace(line, rin=f"{100000000 + n}") for n in range(lines)])
+    complaint = submit(
+        representative.user, lines=[dataclasses.replace(line, rin=f"{100000000 + n}") for n in range(lines)]
+    )
     for n in range(questions):
         complaint = asked(complaint, f"Question {n}.")
         if n < questions - 1:
