@@ -44,7 +44,7 @@ def distinct_values(queryset: QuerySet, field_name: str, limit: int = MAX_FILTER
     table, column = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(column)
     # Names quoted from the model; the limit is a parameter.
     sql = (
-        f"WITH RECURSIVE found(value) AS ("  # noqa: S608
+        f"WITH RECURSIVE found(value) AS ("  # noqa: S608  # nosec B608 - names quoted from the model
         f" SELECT MIN({column}) FROM {table}"
         f" UNION ALL"
         f" SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > found.value) FROM found"

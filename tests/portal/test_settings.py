@@ -71,7 +71,7 @@ def test_production_serves_pages_with_collected_static_files(tmp_path):
     code = (
         "from django.test import Client;"
         "r = Client().get('/', HTTP_HOST='localhost', secure=True);"
-        "print(r.status_code, b'/static/vendor/uswds/css/uswds.min.' in r.content)"
+        "print(r.status_code, b'/static/vendor/uswds/css/uswds-portal.min.' in r.content)"
     )
     result = run_manage("shell", "--no-imports", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
