@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -75,6 +76,10 @@ class AccountGateMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated and SESSION_KEY in request.session:
+            # The session names a person who may no longer sign in (deactivated, deleted): it ends now, so it is
+            # neither renewed nor usable again if the account is switched back on.
+            request.session.flush()
         # A POST waits for process_view, after the CSRF check: the form it carries may be kept.
         if request.user.is_authenticated and request.method != "POST" and _past_absolute_limit(request):
             sign_out(request=request, reason="auth.session_expired", keep_form=True)

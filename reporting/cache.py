@@ -15,7 +15,7 @@ every other header are added by the middleware for each response, as for any pag
 without a pending message use or fill the cache; a signed-in user's page (its own navigation and a sign-out
 form with a CSRF token) is rendered for them and never stored, and is not ``Cache-Control: public``.
 
-Responses say ``ETag`` (the key's digest), ``Last-Modified`` (when the release was computed) and
+Responses say ``ETag`` (the key's digest), ``Last-Modified`` (the release or the templates, the later) and
 ``Cache-Control: public, max-age``, and a conditional request for the current page is answered 304 without
 reading the cache.
 """
@@ -24,6 +24,7 @@ import functools
 import hashlib
 import json
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -71,17 +72,37 @@ PublicView = Callable[[HttpRequest, ReportSnapshot | None, selectors.Filters], H
 logger = logging.getLogger(__name__)
 
 _build: str | None = None
+_build_time: int = 0
 
 
 def _build_digest() -> str:
     """What the pages are made of besides the release, once per process (again after a setting changes)."""
-    global _build
+    global _build, _build_time
     if _build is None:
-        parts = [get_template(name).template.source for name in TEMPLATES]  # type: ignore[attr-defined]
+        templates = [get_template(name).template for name in TEMPLATES]  # type: ignore[attr-defined]
+        parts = [template.source for template in templates]
         parts.append(json.dumps(sorted(getattr(staticfiles_storage, "hashed_files", {}).items())))
         parts.append(json.dumps([str(getattr(settings, name, "")) for name in SETTINGS]))
         _build = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+        # When the deployed pages last changed: a conditional request with only If-Modified-Since (no ETag) gets
+        # the new page after a deployment, not a 304 for the old one.
+        _build_time = max((_modified(template.origin.name) for template in templates), default=0)
     return _build
+
+
+def _modified(path: str) -> int:
+    try:
+        return int(os.stat(path).st_mtime)
+    except (OSError, TypeError, ValueError):
+        return 0
+
+
+def _last_modified(release: tuple[int, datetime] | None) -> int | None:
+    """Whole seconds, as sent: the later of the release's computation and the deployed templates' last change."""
+    if release is None:
+        return None
+    _build_digest()
+    return max(int(release[1].timestamp()), _build_time)
 
 
 @receiver(setting_changed)
@@ -99,7 +120,7 @@ def _key(page: str, release: tuple[int, datetime] | None, filters: selectors.Fil
 def _public_headers(response: HttpResponse, key: str, release: tuple[int, datetime] | None) -> None:
     response["ETag"] = _etag(key)
     if release is not None:
-        response["Last-Modified"] = http_date(release[1].timestamp())
+        response["Last-Modified"] = http_date(_last_modified(release))
     response["Cache-Control"] = f"public, max-age={MAX_AGE}"
     patch_vary_headers(response, ["Cookie"])
 
@@ -181,8 +202,8 @@ def public_release_cached(
                 return _personal(view(request, selectors.snapshot_latest(), chosen))
             release = selectors.release_current()
             key = _key(page, release, chosen)
-            last_modified = int(release[1].timestamp()) if release else None  # whole seconds, as sent
-            answer = get_conditional_response(request, etag=_etag(key), last_modified=last_modified)
+            # An ETag is only ever sent for a page the release offers, so only a client that had one gets a 304.
+            answer = get_conditional_response(request, etag=_etag(key), last_modified=_last_modified(release))
             if answer is not None:  # 304 Not Modified (or 412 for a failed If-Match)
                 if answer.status_code == 304:
                     _public_headers(answer, key, release)
@@ -201,10 +222,14 @@ def public_release_cached(
             response = view(request, snapshot, chosen)
             if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # not expected: for one person
                 return _personal(response)
+            if response.status_code != 200 or not selectors.filters_known(snapshot, chosen):
+                # A choice the release does not offer (a made-up MCO or provider type in the link): rendered for this
+                # request only, never kept here or in any shared cache, so no one can plant a page under the
+                # state's name with their own words in its heading.
+                return _personal(response)
             _public_headers(response, key, release)
-            if response.status_code == 200 and selectors.filters_known(snapshot, chosen):
-                kept_headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-                _cache_set(key, {"content": response.content, "headers": kept_headers})
+            kept_headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+            _cache_set(key, {"content": response.content, "headers": kept_headers})
             return response
 
         return wrapper

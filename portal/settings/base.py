@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.RequestIdMiddleware",
+    # Sees the cookies the session and CSRF middleware set: a response with one is never publicly cacheable.
+    "portal.middleware.NoSharedCacheWithCookiesMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

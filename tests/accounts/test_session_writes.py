@@ -186,3 +186,18 @@ def test_moving_the_end_on_keeps_what_another_request_wrote_meanwhile(client, re
         assert reading.modified  # what SessionMiddleware asks: the idle limit is due to move on
         reading.save()
     assert store(key).load()["complaints.screened_at"] == 1.0
+
+
+def test_a_deactivated_persons_session_ends_for_good_and_does_not_return_with_the_account(client, rep, start):
+    """Found from outside: a deactivated person's session stayed on the server (renewed by each request) and let
+    them straight back in, second factor passed, when the account was switched back on."""
+    signed_in(client, rep)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    type(rep.user).objects.filter(pk=rep.user.pk).update(is_active=False)
+    with time_machine.travel(start + timedelta(seconds=90), tick=False):
+        assert signed_out(get(client)[0])
+        assert not Session.objects.filter(session_key=key).exists()
+    type(rep.user).objects.filter(pk=rep.user.pk).update(is_active=True)
+    client.cookies[settings.SESSION_COOKIE_NAME] = key  # the old cookie, replayed
+    with time_machine.travel(start + timedelta(seconds=100), tick=False):
+        assert signed_out(get(client)[0])

@@ -274,3 +274,35 @@ def test_a_row_in_an_older_layout_is_neither_shown_nor_kept_as_the_release(clien
     for _ in range(2):
         response = client.get("/reports/data.json")
         assert response.json()["_meta"]["last_updated"] == data.computed_at.isoformat()
+
+
+def test_a_response_that_sets_a_cookie_is_never_publicly_cacheable(client, data):
+    """Found from outside: a session renewed (or a CSRF cookie replaced) on a public page went out with
+    Cache-Control: public, so a shared cache could hand one visitor's cookie to the next."""
+    client.get("/reports/")  # kept in the cache
+    client.cookies["csrftoken"] = "x"  # not a valid token: the CSRF middleware sends a new one
+    response = client.get("/reports/")
+    assert response.cookies, "the page was expected to set a cookie"
+    assert "public" not in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert not response.has_header("ETag") and not response.has_header("Last-Modified")
+
+
+@pytest.mark.parametrize("made_up", ["?mco=Call%20555-0100%20now", "?group=Astronauts", "?period=1999-Q1"])
+def test_a_choice_the_release_does_not_offer_is_never_publicly_cacheable(client, data, made_up):
+    """Found from outside: made-up words in the link appear in the heading; such a page must not be kept by a shared
+    cache under the state's name."""
+    for page in ("/reports/", "/reports/data.json", "/reports/data.csv"):
+        response = client.get(f"{page}{made_up}")
+        assert response.status_code == 200
+        assert "public" not in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+        assert not response.has_header("ETag")
+
+
+def test_last_modified_moves_with_a_deployment_of_new_templates(client, data, monkeypatch):
+    """Found from outside: a client that sends only If-Modified-Since kept the old page after a deployment."""
+    before = client.get("/reports/")
+    deployed = int(data.computed_at.timestamp()) + 3600
+    monkeypatch.setattr(public_cache, "_modified", lambda path: deployed)
+    monkeypatch.setattr(public_cache, "_build", None)
+    after = client.get("/reports/", headers={"If-Modified-Since": before["Last-Modified"]})
+    assert after.status_code == 200 and after["Last-Modified"] == http_date(deployed)
