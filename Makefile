@@ -8,7 +8,7 @@ USWDS_VERSION ?= 3.14.0
 TEST_DEB_PACKAGES := postgresql redis-server clamav-daemon chromium fonts-dejavu-core
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint bench bench-scale vendor-uswds system-deps clean
+.PHONY: help run test lint bench bench-scale lighthouse uswds-css vendor-uswds system-deps clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -55,6 +55,13 @@ bench: system-deps $(VENV)/.dev-installed ## Every page's throughput vs. /health
 
 bench-scale: system-deps $(VENV)/.dev-installed ## The three lists at 10k, 100k and 1M complaints: flat within 25 %? Writes bench/scale.md
 	$(PY) bench/run.py --scale $(SCALE) $(BENCH_ARGS)
+
+lighthouse: system-deps $(VENV)/.dev-installed ## Lighthouse performance of the public pages under the production settings (LIGHTHOUSE_ARGS="--screenshots DIR" compares with full USWDS)
+	test -x tools/lighthouse/node_modules/.bin/lighthouse || (cd tools/lighthouse && npm ci --no-audit --no-fund)
+	$(PY) tools/lighthouse/run.py $(LIGHTHOUSE_ARGS)
+
+uswds-css: $(VENV)/.runtime-installed ## Write the USWDS rules the portal uses again (after a template uses a new USWDS class)
+	$(PY) manage.py vendor_uswds --purge
 
 lint: $(VENV)/.dev-installed ## ruff (lint + format check), djlint and bandit (the apps, not the tests)
 	$(VENV)/bin/ruff check .
