@@ -19,6 +19,7 @@ from accounts.models import ProviderOrganization
 from complaints import selectors_staff, services
 from complaints.admin_queue import URGENCY, QueueChangeList, short_date
 from complaints.models import AffectedClaim, Attachment, Complaint, ComplaintEvent, ReportingGroup
+from portal.admin import QuickActionCheckboxMixin
 from portal.pagination import CappedPaginator
 
 REFERENCE = re.compile(r"^MCO-\d{4}-\d{6}$", re.IGNORECASE)
@@ -322,7 +323,7 @@ def export_queue_csv(queryset: QuerySet[Complaint]) -> StreamingHttpResponse:
     return response
 
 
-class ComplaintAdmin(AllowlistedLookupsMixin, admin.ModelAdmin):
+class ComplaintAdmin(AllowlistedLookupsMixin, QuickActionCheckboxMixin, admin.ModelAdmin):
     # Every column triage needs fits 1280 px (admin.css narrows the page for this list; tests/e2e).
     list_display = [
         "reference",

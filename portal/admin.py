@@ -7,12 +7,17 @@ filter and of each search is read from an index, and nothing reads the whole tab
 
 import datetime
 
+from django import forms
 from django.contrib import admin
-from django.contrib.admin import ShowFacets
+from django.contrib.admin import ShowFacets, helpers
 from django.db import connections
 from django.db.models import QuerySet
+from django.forms.utils import flatatt
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from portal.models import OutboundEmail
 from portal.pagination import CappedPaginator
@@ -44,7 +49,7 @@ def distinct_values(queryset: QuerySet, field_name: str, limit: int = MAX_FILTER
     table, column = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(column)
     # Names quoted from the model; the limit is a parameter.
     sql = (
-        f"WITH RECURSIVE found(value) AS ("  # noqa: S608  # nosec B608 - names quoted from the model
+        f"WITH RECURSIVE found(value) AS ("  # noqa: S608  # nosec B608
         f" SELECT MIN({column}) FROM {table}"
         f" UNION ALL"
         f" SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > found.value) FROM found"
@@ -108,7 +113,42 @@ class CalendarFromIndexQuerySet(QuerySet):
         return periods if order == "ASC" else periods[::-1]
 
 
-class GrowingListMixin:
+class QuickSelect(forms.Select):
+    """A flat select written directly (Django's widget renders a template per option: a dozen actions cost more
+    than a page of rows). The same HTML as Django's."""
+
+    def render(self, name, value, attrs=None, renderer=None):  # type: ignore[no-untyped-def]
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((key, " selected" if str(key) in chosen else "", label) for key, label in self.choices),
+        )
+        final_attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}</select>', name, final_attrs, options)
+
+
+class QuickActionForm(helpers.ActionForm):
+    action = forms.ChoiceField(label=_lazy("Action:"), widget=QuickSelect)
+
+
+class QuickActionCheckboxMixin:
+    """Each row's action checkbox and the action menu written directly: the same HTML as Django's, whose widgets
+    render a template for every row and every option (a quarter of the time of a 50-row list, issue 17)."""
+
+    action_form = QuickActionForm
+
+    def action_checkbox(self, obj: object) -> str:
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),  # type: ignore[attr-defined]
+            label,
+        )
+
+
+class GrowingListMixin(QuickActionCheckboxMixin):
     """For the list of a table that grows with use (issue 17). Its default ordering must end with the primary key
     and match an index; each filter needs an index that starts with the filtered field and goes on with that
     ordering; fields with many values filter with ``IndexedValuesListFilter``; the date drill-down needs an index on
