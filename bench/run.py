@@ -53,6 +53,8 @@ def environment(pg: PostgresServer, redis: RedisServer) -> dict[str, str]:
         "DATABASE_URL": pg.url,
         "REDIS_URL": redis.url,
         "DJANGO_DEBUG": "False",
+        # Database connections kept between requests, as production does (portal/settings/production.py).
+        "DJANGO_CONN_MAX_AGE": "60",
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "PYTHONUNBUFFERED": "1",
     }

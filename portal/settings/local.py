@@ -14,6 +14,9 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 # The SQLite file and private uploads live in var/ (git-ignored); make sure it exists on a fresh clone.
 (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
+# Connections kept between requests as in production (make bench sets it; 0, the default, opens one per request).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Requests run at once here too (a double click, two tabs, the page's own files). A transaction that read
     # first and then writes cannot wait for another writer ("database is locked" at once); one that takes the
