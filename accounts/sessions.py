@@ -1,18 +1,19 @@
 """The session store (SESSION_ENGINE): the database's, written when the session's data changes, and otherwise at
 most once every PORTAL_SESSION_RENEW_SECONDS (a minute) to move the idle limit on (issue 17; DESIGN §6.1).
 
-The rule. Each write gives the row a life of SESSION_COOKIE_AGE + PORTAL_SESSION_RENEW_SECONDS (15 + 1 minutes) from
-the moment of the write. A request that only reads the session writes it again once less than SESSION_COOKIE_AGE (15
+The rule. Each write gives the row a life of SESSION_COOKIE_AGE (15 minutes) from the moment of the write. A request
+that only reads the session writes it again once less than SESSION_COOKIE_AGE - PORTAL_SESSION_RENEW_SECONDS (14
 minutes) of that life is left, that is a minute or more after the last write, and then only the row's expiry: never
 data read earlier, which a concurrent request may have changed since. So after every request at time t, the row ends
 at E with
 
-    t + 15 min  <=  E  <=  (the last request before it) + 16 min
+    t + 14 min  <=  E  <=  t + 15 min
 
-- never earlier than the 15 minutes a page counts from when it arrives (the idle warning, WCAG 2.2.1,
-  static/portal/js/session.js, warns at 13 minutes and says "signed out" at 15; the server's end is never before
-  either), and at most 1 minute (the stated slack) later than 15 minutes after the last request. The decision is taken
-  when the response is done (SessionMiddleware reads ``modified`` then), so a slow page cannot shift it.
+- never later than 15 minutes after the last request (the idle limit is a hard bound, DESIGN §6.1), and each page
+  counts down exactly the row's life left when it is served (``idle_seconds_left``, shown by the idle warning,
+  WCAG 2.2.1, static/portal/js/session.js, which warns 2 minutes before and says "signed out" at the end), so the page
+  never says "signed out" while the session still works, nor the other way round. The decision is taken when the
+  response is done (SessionMiddleware reads ``modified`` then), so a slow page cannot shift it.
 
 Unchanged: the absolute limit (12 hours, accounts.middleware) is checked on every request, whatever the row says;
 ending a user's sessions (a new password, removal from the organization, deactivation) is checked on every request
@@ -45,14 +46,21 @@ class SessionStore(db.SessionStore):
         self._changed = value
 
     def renewal_due(self) -> bool:
-        """Whether less than the idle limit is left of the stored row's life (only for a row read in this request)."""
+        """Whether a minute or more has gone since the stored row was written (only for a row read in this request)."""
         if self._expires_at is None:
             return False
-        return self._expires_at - timezone.now() < timedelta(seconds=settings.SESSION_COOKIE_AGE)
+        fresh = timedelta(seconds=settings.SESSION_COOKIE_AGE - settings.PORTAL_SESSION_RENEW_SECONDS)
+        return self._expires_at - timezone.now() < fresh
+
+    def idle_seconds_left(self) -> int:
+        """How long the session lives without another request, as the page being served should count it."""
+        if self._changed or self._expires_at is None or self.renewal_due():
+            return settings.SESSION_COOKIE_AGE  # written when this response is done
+        return max(0, int((self._expires_at - timezone.now()).total_seconds()))
 
     def get_session_cookie_age(self) -> int:
         # The row's life from a write (the cookie itself ends when the browser closes: SESSION_EXPIRE_AT_BROWSER_CLOSE).
-        return settings.SESSION_COOKIE_AGE + settings.PORTAL_SESSION_RENEW_SECONDS
+        return settings.SESSION_COOKIE_AGE
 
     def load(self) -> dict[str, Any]:
         row = self._get_session_from_db()

@@ -3,12 +3,14 @@ be the sort unless the staff member clicked it."""
 
 from datetime import date
 
-from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.contrib.admin.views.main import ORDER_VAR
+
+from portal.admin import SortableOnlyChangeList
 
 URGENCY = "Sorted by urgency: expedited first, then the next due date."
 
 
-class QueueChangeList(ChangeList):
+class QueueChangeList(SortableOnlyChangeList):
     @property
     def sorted_by_urgency(self) -> bool:
         return ORDER_VAR not in self.params

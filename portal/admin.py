@@ -10,6 +10,7 @@ import datetime
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import ShowFacets, helpers
+from django.contrib.admin.views.main import ChangeList
 from django.db import connections
 from django.db.models import QuerySet
 from django.forms.utils import flatatt
@@ -113,6 +114,16 @@ class CalendarFromIndexQuerySet(QuerySet):
         return periods if order == "ASC" else periods[::-1]
 
 
+class SortableOnlyChangeList(ChangeList):
+    """Honours ``sortable_by`` in the address too: Django only hides the other headers, and a hand-made ``?o=``
+    would still sort a whole table by a column no index keeps in order (issue 17)."""
+
+    def get_ordering_field(self, field_name):  # type: ignore[no-untyped-def]
+        if self.sortable_by is not None and field_name not in self.sortable_by:
+            return None
+        return super().get_ordering_field(field_name)
+
+
 class QuickSelect(forms.Select):
     """A flat select written directly (Django's widget renders a template per option: a dozen actions cost more
     than a page of rows). The same HTML as Django's."""
@@ -158,6 +169,9 @@ class GrowingListMixin(QuickActionCheckboxMixin):
     show_full_result_count = False
     show_facets = ShowFacets.NEVER  # counts per choice would read every row of the list
     calendar_from_index = True
+
+    def get_changelist(self, request: HttpRequest, **kwargs: object) -> type[ChangeList]:
+        return SortableOnlyChangeList
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)  # type: ignore[misc]

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_record, client_ip
 from accounts.models import ProviderOrganization, Representative, User
-from accounts.selectors import representative_get_active
+from accounts.selectors import representative_forget, representative_get_active
 from complaints import clock, filetypes, policy, rules, workflow
 from complaints.models import (
     MCO,
@@ -171,6 +171,8 @@ def complaint_submit(
         if existing.submitted_by_id != user.pk:
             raise PermissionDenied("This form was already used by someone else.")
         return existing
+    # Read again here, not from what the page checked earlier in this request: a removal meanwhile refuses the filing.
+    representative_forget(user=user)
     designation = filing_representative(user=user)
     today = timezone.localdate()
     problems = draft_problems(draft, today=today)

@@ -85,7 +85,7 @@ def test_a_request_a_minute_after_the_last_write_moves_only_the_end_on(client, r
         response, writes = get(client)
     assert response.status_code == 200
     assert len(writes) == 1 and '"session_data"' not in writes[0]  # the end, not the data read earlier
-    assert row(client).expire_date == later + IDLE + SLACK
+    assert row(client).expire_date == later + IDLE
     assert row(client).session_data == data
     # And again only a minute after that write.
     with time_machine.travel(later + timedelta(seconds=59), tick=False):
@@ -103,29 +103,31 @@ def test_a_change_to_the_sessions_data_is_written_at_once(client, rep, start):
 
 
 @pytest.mark.parametrize("offset", [0, 1, 30, 59, 60, 61, 119])
-def test_the_server_never_ends_the_session_before_the_page_says(client, rep, start, offset):
-    """Whenever a page is served after the last write, the row lives at least as long as the page counts."""
+def test_the_page_counts_exactly_what_is_left_of_the_session_and_never_more_than_15_minutes(client, rep, start, offset):
+    """Whenever a page is served, it counts down the row's life left (so it never says "signed out" while the
+    session still works, nor the other way round), and that is never more than 15 minutes (a hard bound)."""
     signed_in(client, rep)
     moment = start + timedelta(seconds=offset)
     with time_machine.travel(moment, tick=False):
         response, _ = get(client)
     counted = int(re.search(r'data-session-seconds="(\d+)"', response.content.decode()).group(1))
-    assert counted == IDLE.total_seconds()
-    assert row(client).expire_date >= moment + timedelta(seconds=counted)
-    assert row(client).expire_date <= moment + IDLE + SLACK
+    assert IDLE.total_seconds() - SLACK.total_seconds() <= counted <= IDLE.total_seconds()
+    assert row(client).expire_date == moment + timedelta(seconds=counted)
     with time_machine.travel(moment + timedelta(seconds=counted - 1), tick=False):
         assert get(client)[0].status_code == 200  # the page's last second: still signed in
 
 
-@pytest.mark.parametrize("offset", [0, 30, 59])
-def test_idle_for_15_minutes_and_the_minute_of_slack_signs_out(client, rep, start, offset):
+@pytest.mark.parametrize("offset", [0, 30, 59, 61])
+def test_idle_for_15_minutes_signs_out_whatever_the_last_write(client, rep, start, offset):
+    """Reviewed: the row once lived 16 minutes from a write, so a session outlived the page that said it had
+    ended. 15 minutes after the last request is a hard bound."""
     signed_in(client, rep)
     last_request = start + timedelta(seconds=offset)
     with time_machine.travel(last_request, tick=False):
         assert get(client)[0].status_code == 200
-    with time_machine.travel(last_request + IDLE + SLACK + timedelta(seconds=1), tick=False):
+    with time_machine.travel(last_request + IDLE + timedelta(seconds=1), tick=False):
         assert signed_out(get(client)[0])
-    assert not Session.objects.filter(expire_date__gt=last_request + IDLE + SLACK).exists()
+    assert not Session.objects.filter(expire_date__gt=last_request + IDLE).exists()
 
 
 def test_stay_signed_in_moves_the_end_on_even_within_the_minute(client, rep, start):
@@ -134,7 +136,7 @@ def test_stay_signed_in_moves_the_end_on_even_within_the_minute(client, rep, sta
     with time_machine.travel(moment, tick=False):
         response = client.post("/accounts/session/keep-alive/")
     assert response.status_code == 204
-    assert row(client).expire_date == moment + IDLE + SLACK
+    assert row(client).expire_date == moment + IDLE
 
 
 def test_twelve_hours_is_the_limit_even_while_the_row_is_fresh(client, rep, start):

@@ -80,17 +80,17 @@ def test_the_complaint_form(rep_client):
 
 
 def test_sending_a_complaint(rep_client):
-    """Session, user, device; the designation, read once for the page and the service (not again for the notice);
-    the key already used?; the chosen MCO and topic; in the service's transaction: the key again (the service is
-    safe on its own), the year's counter locked and moved on, the complaint, its lines, its first event, its files,
-    the acknowledgement in the outbox and the audit row (the statements in the transaction come with savepoints
-    here, the test's own transaction being outside)."""
+    """Session, user, device; the designation, read for the page and again by the service (a removal meanwhile
+    refuses the filing; not again for the notice); the key already used?; the chosen MCO and topic; in the service's
+    transaction: the key again (the service is safe on its own), the year's counter locked and moved on, the
+    complaint, its lines, its first event, its files, the acknowledgement in the outbox and the audit row (the
+    statements in the transaction come with savepoints here, the test's own transaction being outside)."""
     submit(rep_client.user)  # not the year's first complaint
     rep_client.post("/complaints/new/", {"program": "mco", "filed_with_mco": "yes"})
     key = key_of(rep_client.get("/complaints/new/complaint/"))
     sql = statements(rep_client, "POST", "/complaints/new/complaint/", form_data(key), status=302)
-    assert len(sql) == 20, listing(sql)
-    assert len([s for s in sql if '"accounts_representative"' in s]) == 1
+    assert len(sql) == 21, listing(sql)
+    assert len([s for s in sql if '"accounts_representative"' in s]) == 2
     assert len([s for s in sql if '"complaints_referencecounter"' in s]) == 2
     assert Complaint.objects.filter(submitted_by=rep_client.user).count() == 2
 
@@ -133,3 +133,20 @@ def test_a_page_a_minute_after_the_last_write_adds_one_statement_for_the_session
     writes = [q["sql"] for q in captured if q["sql"].startswith('UPDATE "django_session"')]
     assert len(writes) == 1 and '"session_data"' not in writes[0]
     assert len(captured) == first + 1
+
+
+def test_a_designation_ended_while_the_request_runs_refuses_the_filing(rep_client):
+    """Reviewed: the page's check of the designation must not stand in for the service's own."""
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.models import Representative
+    from accounts.selectors import request_memo_start
+    from complaints.services.intake import filing_representative
+
+    user = rep_client.user
+    request_memo_start(user=user)
+    filing_representative(user=user)  # the page checked it
+    Representative.objects.filter(user=user).update(revoked_at=timezone.now())  # removed meanwhile
+    with pytest.raises(PermissionDenied):
+        submit(user)
+    assert not Complaint.objects.filter(submitted_by=user).exists()

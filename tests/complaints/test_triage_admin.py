@@ -263,3 +263,22 @@ def test_past_the_count_cap_the_queue_says_more_than_and_counts_no_further(staff
     assert counts and all("LIMIT 4" in sql for sql in counts)
     assert "Select all matching complaints (more than 3)" in page
     assert "More than 3 complaints" not in staff_client.get(QUEUE, {"q": "MCO-2099-000001"}).content.decode()
+
+
+@pytest.mark.parametrize("column", ["organization_name", "assigned", "status", "due"])
+def test_a_hand_made_sort_by_a_column_no_index_keeps_is_ignored(staff_client, column):
+    """Reviewed: only the headers were hidden; ?o= by another column still sorted the whole table."""
+    from django.contrib import admin
+
+    submit(RepresentativeFactory().user)
+    model_admin = admin.site._registry[Complaint]
+    index = ["action_checkbox", *model_admin.list_display].index(column)
+    with CaptureQueriesContext(connection) as captured:
+        assert staff_client.get(QUEUE, {"o": str(index)}).status_code == 200
+    page_queries = [q["sql"] for q in captured.captured_queries if 'FROM "complaints_complaint"' in q["sql"]]
+    assert page_queries
+    for sql in page_queries:
+        order = sql.split("ORDER BY", 1)[1] if "ORDER BY" in sql else ""
+        assert "legal_name" not in order and "full_name" not in order and '"status"' not in order.split(",")[0]
+        if order:
+            assert order.strip().startswith('"complaints_complaint"."settled"')

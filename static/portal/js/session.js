@@ -1,6 +1,6 @@
-// The idle-session warning (issue 16 item 13, WCAG 2.2.1). The server ends a session after
-// data-session-seconds without a request, never sooner (up to a minute later: it writes the session at most
-// once a minute, accounts/sessions.py); data-warn-seconds before that, a dialog takes the focus and offers
+// The idle-session warning (issue 16 item 13, WCAG 2.2.1). The server ends a session data-session-seconds after
+// the page was served unless another request comes (accounts/sessions.py: what is left of the session's life, up to
+// data-session-idle-seconds, the idle limit); data-warn-seconds before that, a dialog takes the focus and offers
 // "Stay signed in" (a POST to the keep-alive address) or "Sign out". Esc counts as "Stay signed in": the safer
 // choice for someone in the middle of a form. A page loaded in another tab renews the session too, so tabs tell
 // each other (localStorage) and every tab's clock restarts.
@@ -13,16 +13,17 @@
   // The limits are on the page's body (the portal) or on the dialog itself (the staff admin's pages).
   var source = document.body.hasAttribute("data-session-seconds") ? document.body : dialog;
   var total = Number(source.getAttribute("data-session-seconds"));
+  var full = Number(source.getAttribute("data-session-idle-seconds")) || total;
   var warn = Number(source.getAttribute("data-warn-seconds"));
   if (!total || typeof dialog.showModal !== "function") {
     return;
   }
-  var KEY = "portal.session.renewedAt";
+  var KEY = "portal.session.endsAt";
   var warning = dialog.querySelector('[data-session-state="warning"]');
   var ended = dialog.querySelector('[data-session-state="ended"]');
   var keepAlive = dialog.querySelector("[data-session-keep-alive]");
   var countdown = dialog.querySelector("[data-session-countdown]");
-  var renewedAt = Date.now();
+  var endsAt = Date.now() + total * 1000;
   var warnTimer = null;
   var endTimer = null;
   var tick = null;
@@ -31,14 +32,14 @@
 
   function share() {
     try {
-      window.localStorage.setItem(KEY, String(renewedAt));
+      window.localStorage.setItem(KEY, String(endsAt));
     } catch (error) {
       // Storage refused (private mode): this tab still keeps its own clock.
     }
   }
 
   function describeLeft() {
-    var seconds = Math.max(0, Math.round((renewedAt + total * 1000 - Date.now()) / 1000));
+    var seconds = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
     if (seconds > 90) {
       return "about " + Math.round(seconds / 60) + " minutes";
     }
@@ -90,16 +91,16 @@
   function schedule() {
     window.clearTimeout(warnTimer);
     window.clearTimeout(endTimer);
-    var left = renewedAt + total * 1000 - Date.now();
+    var left = endsAt - Date.now();
     warnTimer = window.setTimeout(showWarning, Math.max(0, left - warn * 1000));
     endTimer = window.setTimeout(showEnded, Math.max(0, left));
   }
 
-  function renewed(at) {
+  function renewed(until) {
     if (isEnded) {
       return;
     }
-    renewedAt = at;
+    endsAt = until;
     if (dialog.open) {
       close();
     }
@@ -112,7 +113,7 @@
       .fetch(keepAlive.action, { method: "POST", body: form, credentials: "same-origin", redirect: "manual" })
       .then(function (response) {
         if (response.status === 204) {
-          renewed(Date.now());
+          renewed(Date.now() + full * 1000);
           share();
         } else {
           showEnded(); // signed out already (the sign-in wall answered)
@@ -137,9 +138,9 @@
   });
   dialog.querySelector("[data-session-close]").addEventListener("click", close);
   window.addEventListener("storage", function (event) {
-    var at = Number(event.newValue);
-    if (event.key === KEY && at > renewedAt) {
-      renewed(at);
+    var until = Number(event.newValue);
+    if (event.key === KEY && until > endsAt) {
+      renewed(until);
     }
   });
   share();
