@@ -25,6 +25,7 @@ import time
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
 from django.utils import timezone
 
@@ -223,7 +224,7 @@ def seed_complaints(n: int, *, using: str = "default", batch_size: int = BATCH_S
     """
     connection = connections[using]
     if connection.vendor != "postgresql":
-        raise NotImplementedError("bench.seed writes with PostgreSQL's generate_series; use seed_demo on SQLite.")
+        raise ImproperlyConfigured("bench.seed writes with PostgreSQL's generate_series; use seed_demo on SQLite.")
     if n <= 0:
         return {"complaints": 0, "seconds": 0.0}
     started = time.perf_counter()

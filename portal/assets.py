@@ -142,9 +142,8 @@ def _skip_string(text: str, i: int) -> int:
     return i + 1
 
 
-def _find(text: str, i: int, stops: str) -> int:
-    """The index of the first of `stops` at this nesting level, skipping strings, comments, url(…) and (…)."""
-    depth = 0
+def _plain(text: str, i: int):  # type: ignore[no-untyped-def]
+    """(index, character) from ``i`` on, skipping strings, comments and escaped characters."""
     while i < len(text):
         char = text[i]
         if char in "\"'":
@@ -156,37 +155,33 @@ def _find(text: str, i: int, stops: str) -> int:
         if char == "\\":
             i += 2
             continue
+        yield i, char
+        i += 1
+
+
+def _find(text: str, i: int, stops: str) -> int:
+    """The index of the first of `stops` at this nesting level, skipping strings, comments, url(…) and (…)."""
+    depth = 0
+    for at, char in _plain(text, i):
         if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
         elif depth == 0 and char in stops:
-            return i
-        i += 1
-    return i
+            return at
+    return len(text)
 
 
 def _matching_brace(text: str, i: int) -> int:
     """Given text[i] == '{', the index of its '}'."""
     depth = 0
-    while i < len(text):
-        char = text[i]
-        if char in "\"'":
-            i = _skip_string(text, i)
-            continue
-        if text.startswith("/*", i):
-            i = text.index("*/", i + 2) + 2
-            continue
-        if char == "\\":
-            i += 2
-            continue
+    for at, char in _plain(text, i):
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
             if depth == 0:
-                return i
-        i += 1
+                return at
     raise ValueError("unbalanced braces in the stylesheet")
 
 
