@@ -45,7 +45,7 @@ system-deps: ## Install the Debian packages the tests need, if any is missing
 test: system-deps $(VENV)/.dev-installed ## Set up and run the whole test suite against real PostgreSQL and Redis
 	$(PY) -m pytest
 
-BANDIT_PATHS = manage.py portal accounts complaints reporting
+BANDIT_PATHS = manage.py portal accounts complaints reporting demo
 
 N ?= 100000
 SCALE ?= 10000,100000,1000000

@@ -27,7 +27,7 @@ USE_I18N = True
 USE_TZ = True
 
 INSTALLED_APPS = [
-    # The admin is an OTP admin site (portal.admin_site): a staff password alone opens nothing.
+    # The admin is an OTP admin site (accounts.admin_site): a staff password alone opens nothing.
     "portal.admin_apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "complaints",
     "reporting",
+    "demo",  # seed_demo; above every app (it imports them all, none imports it)
 ]
 
 MIDDLEWARE = [

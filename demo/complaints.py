@@ -9,9 +9,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from accounts.models import User
-from complaints import services
-from complaints.models import MCO, Category, Complaint
+from accounts.models import ProviderOrganization, User
+from accounts.services import organizations, representatives, users
+from accounts.validators import npi_with_check_digit
+from complaints import clock, services
+from complaints.models import MCO, Category, Complaint, ComplaintEvent, ProviderType, ReferenceCounter
 from complaints.rules import ClaimLine
 
 COUNT = 40
@@ -108,12 +110,6 @@ BULK_COUNT = 3000
 def seed_bulk(*, staff: User, count: int = BULK_COUNT) -> int:
     """About 3,000 complaints over the last year from demo organizations of every provider type, so the public
     statistics show real numbers as well as suppressed ones. Written in bulk (demo data only)."""
-    from accounts.models import ProviderOrganization
-    from accounts.services import organizations, representatives, users
-    from accounts.validators import npi_with_check_digit
-    from complaints import clock
-    from complaints.models import ComplaintEvent, ProviderType, ReferenceCounter
-
     if Complaint.objects.filter(mco_reference__startswith="BULK-").exists():
         return 0
     rng = random.Random(7)  # noqa: S311 - repeatable demo data, not security  # nosec B311

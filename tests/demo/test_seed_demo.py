@@ -1,4 +1,4 @@
-"""seed_demo: demo organizations and one account per role, printed in a stable format."""
+"""seed_demo (the demo app): demo organizations and one account per role, printed in a stable format."""
 
 import base64
 import re

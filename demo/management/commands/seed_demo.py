@@ -1,0 +1,48 @@
+"""Demo data for the embedded default: organizations, one user per role, and their sign-in details.
+
+Runs again safely (existing demo rows are kept). Refuses to run under production settings.
+Each demo user gets a confirmed authenticator (its secret is printed, for local use only), a confirmed
+email address and the current terms of use accepted, so the demo starts at the portal's real pages.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.test import override_settings
+
+from demo import accounts as demo_accounts
+from demo import complaints as demo_complaints
+from reporting.services import report_snapshot_refresh
+
+
+class Command(BaseCommand):
+    help = "Create demo organizations and one user per role (never in production)."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument(
+            "--no-statistics",
+            dest="statistics",
+            action="store_false",
+            help="Skip the ~3,000 bulk complaints behind the demo statistics.",
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        if settings.PORTAL_ENVIRONMENT == "production":
+            raise CommandError("seed_demo refuses to run with production settings: demo accounts have known passwords.")
+        with transaction.atomic():
+            secrets = demo_accounts.seed()
+        # Demo complaints are filed through the real services; their acknowledgement emails go nowhere.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            staff = demo_accounts.account_user("staff")
+            filed = demo_complaints.seed(filers=demo_accounts.account_users("representative", "org_admin"), staff=staff)
+            bulk = demo_complaints.seed_bulk(staff=staff) if options.get("statistics", True) else 0
+        if filed:
+            self.stdout.write(f"Filed {filed} demo complaints.")
+        if bulk:
+            self.stdout.write(f"Added {bulk} demo complaints for the public statistics.")
+        report_snapshot_refresh(again=bool(filed or bulk))  # new demo complaints: recompute this release
+        for account in demo_accounts.ACCOUNTS:
+            self.stdout.write(
+                f"demo account: role={account.role} email={account.email} password={demo_accounts.DEMO_PASSWORD} "
+                f"totp={secrets[account.email]}"
+            )
