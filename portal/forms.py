@@ -1,7 +1,19 @@
-"""Helpers for views that turn a service's ValidationError into form errors."""
+"""Form helpers shared by every app: the crispy helper with its submit button, a service's ValidationError shown
+on the form, and plain-language length messages."""
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+
+
+def form_helper(submit_label: str, *layout: object) -> FormHelper:
+    """A crispy helper with one submit button labelled ``submit_label`` (and the fields in ``layout``, if given)."""
+    helper = FormHelper()
+    if layout:
+        helper.layout = Layout(*layout)
+    helper.add_input(Submit("submit", submit_label))
+    return helper
 
 
 def apply_validation_error(form: forms.Form, error: ValidationError) -> None:
