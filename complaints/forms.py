@@ -10,10 +10,9 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.forms import form_helper
 from complaints import rules
 from complaints.models import MCO, Category
-from portal.forms import plain_length_messages
+from portal.forms import form_helper, plain_length_messages
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y"]

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 
-from accounts.forms import form_helper
 from accounts.models import User
 from accounts.services.users import user_set_password
 from portal import outbox
+from portal.forms import form_helper
 
 
 class ResetRequestForm(PasswordResetForm):
