@@ -1,15 +1,18 @@
-"""Writes of complaint state (DESIGN §4.4): intake (representatives) and triage (HFS staff).
+"""Writes of complaint state (DESIGN §4.4): intake (representatives), attachments, and triage (HFS staff), around
+one workflow core (services/workflow.py: events, the locked transition, the submitter's notices).
 
 Each service runs in one transaction, writes its ComplaintEvent in it, and emails through the outbox.
 """
 
-from complaints.services.intake import (
-    ComplaintDraft,
+from complaints.services.attachments import (
     FileNotAvailable,
     attachment_add_draft,
     attachment_open_for_download,
     attachment_purge_stale_drafts,
     attachment_remove_draft,
+)
+from complaints.services.intake import (
+    ComplaintDraft,
     complaint_answer_info_request,
     complaint_record_view,
     complaint_submit,

@@ -11,7 +11,7 @@ from accounts import roles
 from accounts.models import User
 from complaints import clock
 from complaints.models import Complaint, ComplaintEvent, ComplaintStatus
-from complaints.services.intake import _event, _notify_submitter, _transition
+from complaints.services.workflow import event_write, filer_still_represents, notify_submitter, transition
 from portal import outbox
 
 
@@ -30,7 +30,7 @@ def _note(
     shared: bool = False,
     kind: str = ComplaintEvent.Kind.NOTE,
 ) -> ComplaintEvent:
-    return _event(
+    return event_write(
         complaint=complaint, actor=actor, request=request, kind=kind, note=note.strip(), shared_with_provider=shared
     )
 
@@ -44,7 +44,7 @@ def complaint_take(*, complaint: Complaint, actor: User, request: HttpRequest | 
     complaint.save(update_fields=["assignee"])
     _note(complaint, actor, f"Assigned to {actor.full_name}.", request=request)
     if complaint.status == ComplaintStatus.SUBMITTED:
-        complaint, _ = _transition(
+        complaint, _ = transition(
             complaint=complaint, actor=actor, request=request, to_status=ComplaintStatus.IN_REVIEW
         )
     return complaint
@@ -104,7 +104,7 @@ def complaint_close(
     _ensure_staff(actor)
     if reason not in Complaint.ClosureReason.values or reason == Complaint.ClosureReason.WITHDRAWN_BY_PROVIDER:
         raise ValidationError("Choose why the complaint is closed.")
-    complaint, _ = _transition(
+    complaint, _ = transition(
         complaint=complaint,
         actor=actor,
         request=request,
@@ -112,7 +112,7 @@ def complaint_close(
         note=note,
         closure_reason=reason,
     )
-    _notify_submitter(complaint=complaint, kind="complaints.closed", request=request)
+    notify_submitter(complaint=complaint, kind="complaints.closed", request=request)
     return complaint
 
 
@@ -122,7 +122,7 @@ def complaint_forward_to_mco(
 ) -> Complaint:
     """Present the complaint to the MCO: the MCO's clock starts; the MCO's notice names the representative (R5)."""
     _ensure_staff(actor)
-    complaint, _ = _transition(
+    complaint, _ = transition(
         complaint=complaint,
         actor=actor,
         request=request,
@@ -153,7 +153,7 @@ def complaint_record_mco_answer(
     if complaint.status != ComplaintStatus.AWAITING_MCO:
         raise ValidationError("HFS is not waiting for this MCO's answer: forward the complaint to the MCO first.")
     if not extension:
-        complaint, _ = _transition(
+        complaint, _ = transition(
             complaint=complaint,
             actor=actor,
             request=request,
@@ -185,7 +185,7 @@ def complaint_request_info(
     _ensure_staff(actor)
     if not question.strip():
         raise ValidationError({"question": "Write the question for the provider."})
-    complaint, _ = _transition(
+    complaint, _ = transition(
         complaint=complaint,
         actor=actor,
         request=request,
@@ -193,7 +193,7 @@ def complaint_request_info(
         note=question,
         shared=True,
     )
-    _notify_submitter(complaint=complaint, kind="complaints.info_requested", request=request)
+    notify_submitter(complaint=complaint, kind="complaints.info_requested", request=request)
     return complaint
 
 
@@ -208,14 +208,14 @@ def complaint_resolve(
         raise ValidationError({"outcome_code": "Choose the outcome."})
     if not outcome_text.strip():
         raise ValidationError({"outcome_text": "Write the outcome the representative will read."})
-    complaint, _ = _transition(
+    complaint, _ = transition(
         complaint=complaint,
         actor=actor,
         request=request,
         to_status=ComplaintStatus.RESOLVED,
         also={"outcome_code": outcome_code, "outcome_text": outcome_text.strip()},
     )
-    _notify_submitter(complaint=complaint, kind="complaints.resolved", request=request)
+    notify_submitter(complaint=complaint, kind="complaints.resolved", request=request)
     return complaint
 
 
@@ -229,7 +229,7 @@ def complaint_reopen(*, complaint: Complaint, actor: User, note: str, request: H
         raise ValidationError({"note": "Say why the complaint is reopened."})
     if complaint.status != ComplaintStatus.RESOLVED:
         raise ValidationError("Only a resolved complaint can be reopened.")
-    complaint, _ = _transition(
+    complaint, _ = transition(
         complaint=complaint, actor=actor, request=request, to_status=ComplaintStatus.IN_REVIEW, note=note, shared=False
     )
     return complaint
@@ -259,10 +259,7 @@ def complaint_transfer(
 
     _ensure_staff(actor)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    filer_still_there = Representative.objects.active().filter(
-        user_id=complaint.submitted_by_id, organization_id=complaint.organization_id
-    )
-    if not complaint.held_notice and filer_still_there.exists():
+    if not complaint.held_notice and filer_still_represents(complaint):
         raise ValidationError("The representative who filed still represents the organization: R6 keeps it theirs.")
     designation = (
         Representative.objects.active()
