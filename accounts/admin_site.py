@@ -1,6 +1,8 @@
-"""The staff admin: an OTP admin site that uses the portal's own sign-in (password, then one-time code)."""
+"""The staff admin: an OTP admin site that uses the portal's own sign-in (password, then one-time code), sign-out
+and audited password change. portal.admin_apps names it as the default admin site (portal imports no app)."""
 
 from django.conf import settings
+from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -8,6 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.admin import OTPAdminSite
+
+from accounts.rescue import clear_handle
+from accounts.services.sign_in import sign_out
+from accounts.views.password import StaffPasswordChangeView
 
 
 class PortalAdminSite(OTPAdminSite):
@@ -27,10 +33,6 @@ class PortalAdminSite(OTPAdminSite):
 
     def password_change(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         # Django's view saves the password itself; the portal's records it in the audit log in the same transaction.
-        from django.contrib.admin.forms import AdminPasswordChangeForm
-
-        from accounts.views.password import StaffPasswordChangeView
-
         request.current_app = self.name
         return StaffPasswordChangeView.as_view(
             form_class=AdminPasswordChangeForm,
@@ -39,9 +41,6 @@ class PortalAdminSite(OTPAdminSite):
         )(request)
 
     def logout(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        from accounts.rescue import clear_handle
-        from accounts.services.sign_in import sign_out
-
         if request.method != "POST":
             return redirect("admin:index")
         sign_out(request=request)  # ends this browser's rescue handle too (accounts.services.session_rescue)
