@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from accounts.admin_lookups import AllowlistedLookupsMixin
 from accounts.audit import audit_record
 from accounts.models import ProviderOrganization
-from complaints import selectors_staff, services
+from complaints import clock, selectors_staff, services
 from complaints.admin_queue import URGENCY, QueueChangeList, short_date
 from complaints.models import AffectedClaim, Attachment, Complaint, ComplaintEvent, ReportingGroup
 from portal.admin import QuickActionCheckboxMixin
@@ -35,7 +35,7 @@ class OverdueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
         today = timezone.localdate()
         if self.value() == "overdue":
-            return selectors_staff.overdue(queryset)
+            return selectors_staff.overdue(queryset, today=today)
         if self.value() == "tomorrow":
             return selectors_staff.due_by(queryset, today + timezone.timedelta(days=1))
         return queryset
@@ -486,7 +486,7 @@ class ComplaintAdmin(AllowlistedLookupsMixin, QuickActionCheckboxMixin, admin.Mo
     def due(self, obj: Complaint) -> str:
         if obj.next_due is None:
             return "-"
-        if obj.next_due < timezone.localdate():
+        if clock.is_overdue(obj.next_due):
             return format_html("<strong>{} (overdue)</strong>", short_date(obj.next_due))
         return short_date(obj.next_due)
 

@@ -1,10 +1,13 @@
-"""Business-day clocks (DESIGN §4.5): weekends and Illinois holidays (the maintained `holidays` library) skipped."""
+"""Business-day clocks (DESIGN §4.5): weekends and Illinois holidays (the maintained `holidays` library) skipped;
+and when a due date is overdue."""
 
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from django.db.models import Q
+from django.utils import timezone
 
 
 @lru_cache(maxsize=16)
@@ -44,3 +47,23 @@ def business_day_counter(first: date, last: date) -> Callable[[date, date], int]
         index[day] = running
         day += timedelta(days=1)
     return lambda start, end: max(0, index[end] - index[start])
+
+
+# Overdue, the one rule (DESIGN §4.5), for every clock (HFS's next due date, the MCO's answer date): the due day has
+# passed. Due today is not overdue (the whole day is left); due yesterday is; no due date is never overdue. The
+# test on one date and the filters on a date column are written side by side so they cannot drift apart.
+
+
+def is_overdue(due: date | None, *, today: date | None = None) -> bool:
+    """Whether a complaint due on ``due`` is overdue on ``today`` (Illinois' day by default)."""
+    return due is not None and due < (today or timezone.localdate())
+
+
+def overdue_q(field: str, *, today: date | None = None) -> Q:
+    """The rows whose date column ``field`` is overdue: ``is_overdue`` as a filter (NULL never matches)."""
+    return Q(**{f"{field}__lt": today or timezone.localdate()})
+
+
+def not_overdue_q(field: str, *, today: date | None = None) -> Q:
+    """The rows with a due date in ``field`` that is not overdue (due today or later)."""
+    return Q(**{f"{field}__gte": today or timezone.localdate()})

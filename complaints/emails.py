@@ -87,15 +87,15 @@ def staff_digest(email: OutboundEmail) -> Message:
     """For HFS staff: references only (no PHI), overdue first."""
     from django.utils import timezone
 
-    from complaints.selectors_staff import complaint_queue, due_by
-    from complaints.selectors_staff import overdue as overdue_in
+    from complaints import selectors_staff
 
-    # The queue's own definitions of overdue and due (the same as its filter), read from its index.
+    # The queue's own definitions of overdue and due (the same as its filter, complaints.clock), read from its index.
     today = timezone.localdate()
-    queue = complaint_queue()
+    queue = selectors_staff.complaint_queue()
     columns = ("reference", "next_due", "expedited")
-    overdue = list(overdue_in(queue).values_list(*columns))
-    due_soon = list(due_by(queue, today + timezone.timedelta(days=1)).filter(next_due__gte=today).values_list(*columns))
+    overdue = list(selectors_staff.overdue(queue, today=today).values_list(*columns))
+    tomorrow = today + timezone.timedelta(days=1)
+    due_soon = list(selectors_staff.due_soon(queue, tomorrow, today=today).values_list(*columns))
     context = {"overdue": overdue, "due_soon": due_soon, "path": "/admin/complaints/complaint/?due=overdue"}
     subject = f"{len(overdue)} complaint(s) overdue, {len(due_soon)} due by tomorrow"
     return Message(subject, "complaints/staff_digest", context)

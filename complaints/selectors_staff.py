@@ -7,8 +7,8 @@ The queue's order is kept in two columns the database computes on every write (`
 from datetime import date
 
 from django.db.models import F, QuerySet
-from django.utils import timezone
 
+from complaints import clock
 from complaints.models import Complaint
 
 # Open before settled, expedited first, the next due date (none last), the oldest received first; the id makes the
@@ -21,12 +21,17 @@ def complaint_queue() -> QuerySet[Complaint]:
     return Complaint.objects.select_related("mco", "category", "organization", "assignee").order_by(*QUEUE_ORDER)
 
 
-def overdue(queryset: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    """Open complaints past their next due date (settled ones have none: the ``settled`` term keeps the read to the
-    open part of the queue's index)."""
-    return queryset.filter(settled=False, next_due__lt=timezone.localdate())
+def overdue(queryset: QuerySet[Complaint], *, today: date | None = None) -> QuerySet[Complaint]:
+    """Open complaints past their next due date (clock.overdue_q; settled ones have none: the ``settled`` term keeps
+    the read to the open part of the queue's index)."""
+    return queryset.filter(clock.overdue_q("next_due", today=today), settled=False)
 
 
 def due_by(queryset: QuerySet[Complaint], day: date) -> QuerySet[Complaint]:
     """Open complaints due on or before ``day`` (overdue included)."""
     return queryset.filter(settled=False, next_due__lte=day)
+
+
+def due_soon(queryset: QuerySet[Complaint], day: date, *, today: date | None = None) -> QuerySet[Complaint]:
+    """Open complaints due on or before ``day`` and not overdue (clock.not_overdue_q)."""
+    return due_by(queryset, day).filter(clock.not_overdue_q("next_due", today=today))

@@ -52,3 +52,41 @@ def test_the_business_day_counter_agrees_with_adding_business_days():
     for start in (date(2026, 1, 1), date(2026, 2, 13), date(2026, 11, 20), date(2026, 12, 24)):
         for days in (0, 1, 5, 15, 40):
             assert count(start, add_business_days(start, days)) == days
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["next_due", "mco_answer_due"])
+def test_overdue_on_one_date_and_as_a_filter_agree_at_the_boundary(field):
+    """Due today is not overdue, due yesterday is, no due date never is: the same answer from the test on a date
+    and from the filters on a column (HFS's next due date and the MCO's answer date alike)."""
+    from django.utils import timezone
+
+    from complaints.clock import is_overdue, not_overdue_q, overdue_q
+    from complaints.models import Complaint
+    from tests.complaints.factories import submit
+    from tests.factories import RepresentativeFactory
+
+    today = date(2026, 12, 7)
+    one_day = timezone.timedelta(days=1)
+    days = {"yesterday": today - one_day, "today": today, "tomorrow": today + one_day, "none": None}
+    filer = RepresentativeFactory().user
+    made = {}
+    for name, due in days.items():
+        complaint = submit(filer)
+        # next_due is computed by the database: it is the first-response date while the complaint waits for triage.
+        source = {"next_due": "first_response_due"}.get(field, field)
+        Complaint.objects.filter(pk=complaint.pk).update(**{source: due, "mco_presentation_due": None})
+        made[name] = complaint.pk
+    assert {name: is_overdue(due, today=today) for name, due in days.items()} == {
+        "yesterday": True,
+        "today": False,
+        "tomorrow": False,
+        "none": False,
+    }
+    rows = Complaint.objects.filter(pk__in=made.values())
+    overdue = set(rows.filter(overdue_q(field, today=today)).values_list("pk", flat=True))
+    not_overdue = set(rows.filter(not_overdue_q(field, today=today)).values_list("pk", flat=True))
+    assert overdue == {made[name] for name, due in days.items() if is_overdue(due, today=today)}
+    assert not_overdue == {
+        made[name] for name, due in days.items() if due is not None and not is_overdue(due, today=today)
+    }

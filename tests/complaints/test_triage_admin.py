@@ -282,3 +282,28 @@ def test_a_hand_made_sort_by_a_column_no_index_keeps_is_ignored(staff_client, co
         assert "legal_name" not in order and "full_name" not in order and '"status"' not in order.split(",")[0]
         if order:
             assert order.strip().startswith('"complaints_complaint"."settled"')
+
+
+def test_due_today_is_not_overdue_in_the_queue_its_filter_or_the_digest_and_due_yesterday_is(
+    staff_client, django_capture_on_commit_callbacks
+):
+    from complaints.tasks import send_staff_digest
+
+    rep = RepresentativeFactory().user
+    today = timezone.localdate()
+    due_today, due_yesterday = submit(rep), submit(rep)
+    Complaint.objects.filter(pk=due_today.pk).update(first_response_due=today, mco_presentation_due=None)
+    Complaint.objects.filter(pk=due_yesterday.pk).update(
+        first_response_due=today - timezone.timedelta(days=1), mco_presentation_due=None
+    )
+    page = staff_client.get(QUEUE).content.decode()
+    row = {c: page[page.index(c.reference) :].split("</tr>")[0] for c in (due_today, due_yesterday)}
+    assert "(overdue)" not in row[due_today] and "(overdue)" in row[due_yesterday]
+    filtered = staff_client.get(QUEUE + "?due=overdue").content.decode()
+    assert due_yesterday.reference in filtered and due_today.reference not in filtered
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_staff_digest()
+    overdue_part, soon_part = mail.outbox[0].body.split("Due today or tomorrow")
+    assert due_yesterday.reference in overdue_part and due_yesterday.reference not in soon_part
+    assert due_today.reference in soon_part and due_today.reference not in overdue_part
