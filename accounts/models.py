@@ -100,6 +100,94 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
 
+class ReferenceQuerySet(models.QuerySet):
+    def active(self) -> "ReferenceQuerySet":
+        return self.filter(is_active=True)
+
+
+class MCO(models.Model):
+    """A Medicaid managed care organization a complaint can be about (exactly one per complaint, R4)."""
+
+    class ServiceArea(models.TextChoices):
+        STATEWIDE = "statewide", "Statewide"
+        COOK_COUNTY = "cook_county", "Cook County only"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40, unique=True)
+    service_area = models.CharField(max_length=16, choices=ServiceArea.choices, default=ServiceArea.STATEWIDE)
+    active_from = models.DateField(null=True, blank=True, help_text="First day complaints can name this MCO.")
+    active_to = models.DateField(null=True, blank=True, help_text="Last day; leave empty while the contract runs.")
+    notification_email = models.EmailField(
+        blank=True, help_text="Where HFS sends complaint notices for this MCO (no PHI is ever sent)."
+    )
+
+    class Meta:
+        db_table = "complaints_mco"  # moved from complaints (issue 18); the table and its data stay
+        verbose_name = "MCO"
+        verbose_name_plural = "MCOs"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(active_to__isnull=True)
+                | models.Q(active_from__isnull=True)
+                | models.Q(active_to__gte=models.F("active_from")),
+                name="complaints_mco_active_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(service_area__in=["statewide", "cook_county"]), name="complaints_mco_service_area"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportingGroup(models.TextChoices):
+    """The provider type groups used in public statistics (DESIGN §4.1)."""
+
+    PHYSICIAN_APN = "physician_apn", "Physician/APN"
+    HOSPITAL = "hospital", "Hospital"
+    FQHC_RHC_ERC = "fqhc_rhc_erc", "FQHC/RHC/ERC"
+    PHARMACY = "pharmacy", "Pharmacy"
+    NURSING_LTC = "nursing_ltc", "Nursing facility/LTC"
+    HOME_HEALTH_HOSPICE = "home_health_hospice", "Home health/hospice"
+    DME_SUPPLIES = "dme_supplies", "DME/supplies"
+    BEHAVIORAL_SUD = "behavioral_sud", "Behavioral health/SUD"
+    DENTAL = "dental", "Dental"
+    VISION = "vision", "Vision"
+    LAB_RADIOLOGY = "lab_radiology", "Lab/radiology"
+    TRANSPORTATION = "transportation", "Transportation"
+    HCBS_ATYPICAL = "hcbs_atypical", "HCBS waiver/atypical"
+    THERAPY = "therapy", "Therapy"
+    OTHER = "other", "Other"
+
+
+class ProviderType(models.Model):
+    """A kind of provider; its reporting group is what the public statistics show (R10)."""
+
+    ReportingGroup = ReportingGroup
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    reporting_group = models.CharField(max_length=32, choices=ReportingGroup.choices)
+    is_active = models.BooleanField(default=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        db_table = "complaints_providertype"  # moved from complaints (issue 18)
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reporting_group__in=ReportingGroup.values),
+                name="complaints_providertype_group_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ProviderOrganization(models.Model):
     """An enrolled Illinois Medicaid provider. Only approved organizations can file (R11)."""
 
@@ -112,7 +200,7 @@ class ProviderOrganization(models.Model):
     legal_name = models.CharField(max_length=200)
     npi = models.CharField("NPI", max_length=10, unique=True, validators=[validate_npi])
     medicaid_provider_id = models.CharField("Illinois Medicaid provider ID", max_length=20)
-    provider_type = models.ForeignKey("complaints.ProviderType", on_delete=models.PROTECT, related_name="+")
+    provider_type = models.ForeignKey(ProviderType, on_delete=models.PROTECT, related_name="+")
     county = models.CharField(max_length=40, choices=COUNTY_CHOICES)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     status_reason = models.TextField(blank=True)
@@ -181,12 +269,19 @@ class Representative(models.Model):
 
 
 class Invitation(models.Model):
-    """An organization administrator's invitation to become a representative (single use, 7 days)."""
+    """An invitation to a provider organization (as a representative) or to an MCO (as a liaison); single use,
+    7 days. Exactly one of organization and MCO is set; `is_org_admin` makes the invitee that one's
+    administrator."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organization = models.ForeignKey(ProviderOrganization, on_delete=models.PROTECT, related_name="invitations")
+    organization = models.ForeignKey(
+        ProviderOrganization, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations"
+    )
+    mco = models.ForeignKey(
+        MCO, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations", verbose_name="MCO"
+    )
     email = models.EmailField(max_length=254)
-    is_org_admin = models.BooleanField("organization administrator", default=False)
+    is_org_admin = models.BooleanField("administrator", default=False)
     is_billing_agent = models.BooleanField("billing agent", default=False)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Part of the signed token: a token is good only for the invitation row it was made for.
@@ -208,15 +303,64 @@ class Invitation(models.Model):
                 condition=models.Q(accepted_at__isnull=True, cancelled_at__isnull=True),
                 name="accounts_one_open_invitation_per_email",
             ),
+            models.UniqueConstraint(
+                fields=["mco", "email"],
+                condition=models.Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="accounts_one_open_mco_invitation_per_email",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(organization__isnull=False, mco__isnull=True)
+                | models.Q(organization__isnull=True, mco__isnull=False),
+                name="accounts_invitation_to_one_place",
+            ),
             models.CheckConstraint(condition=models.Q(email=Lower("email")), name="accounts_invitation_email_lower"),
         ]
 
     def __str__(self) -> str:
-        return f"Invitation to {self.email} for {self.organization}"
+        return f"Invitation to {self.email} for {self.organization or self.mco}"
 
     def is_open(self, now: "timezone.datetime | None" = None) -> bool:
         now = now or timezone.now()
         return self.accepted_at is None and self.cancelled_at is None and self.expires_at > now
+
+
+class MCOMembershipQuerySet(models.QuerySet["MCOMembership"]):
+    def active(self) -> "MCOMembershipQuerySet":
+        return self.filter(removed_at__isnull=True)
+
+
+class MCOMembership(models.Model):
+    """A user's place at an MCO (DESIGN §11): a liaison, or the MCO's administrator who invites and removes its
+    liaisons. One active membership per user; a user belongs to at most one of an organization, an MCO, HFS staff
+    (the services check the other two)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mco_memberships")
+    mco = models.ForeignKey(MCO, on_delete=models.PROTECT, related_name="memberships", verbose_name="MCO")
+    is_mco_admin = models.BooleanField("MCO administrator", default=False)
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = MCOMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "MCO membership"
+        ordering = ["mco", "user"]
+        indexes = [models.Index(fields=["mco", "removed_at", "added_at"], name="accounts_mco_member_list")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(removed_at__isnull=True), name="accounts_one_active_mco_membership"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.mco}"
 
 
 class TermsAcceptance(models.Model):

@@ -1,4 +1,4 @@
-"""Complaint data. Reference data (MCO, ProviderType, Category) is edited by HFS supervisors."""
+"""Complaint data. Reference data (Category here; MCO and ProviderType in accounts) is edited by HFS supervisors."""
 
 import uuid
 
@@ -7,91 +7,8 @@ from django.db import models
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
-
-class ReferenceQuerySet(models.QuerySet):
-    def active(self) -> "ReferenceQuerySet":
-        return self.filter(is_active=True)
-
-
-class MCO(models.Model):
-    """A Medicaid managed care organization a complaint can be about (exactly one per complaint, R4)."""
-
-    class ServiceArea(models.TextChoices):
-        STATEWIDE = "statewide", "Statewide"
-        COOK_COUNTY = "cook_county", "Cook County only"
-
-    name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(max_length=40, unique=True)
-    service_area = models.CharField(max_length=16, choices=ServiceArea.choices, default=ServiceArea.STATEWIDE)
-    active_from = models.DateField(null=True, blank=True, help_text="First day complaints can name this MCO.")
-    active_to = models.DateField(null=True, blank=True, help_text="Last day; leave empty while the contract runs.")
-    notification_email = models.EmailField(
-        blank=True, help_text="Where HFS sends complaint notices for this MCO (no PHI is ever sent)."
-    )
-
-    class Meta:
-        verbose_name = "MCO"
-        verbose_name_plural = "MCOs"
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(active_to__isnull=True)
-                | models.Q(active_from__isnull=True)
-                | models.Q(active_to__gte=models.F("active_from")),
-                name="complaints_mco_active_range",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(service_area__in=["statewide", "cook_county"]), name="complaints_mco_service_area"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ReportingGroup(models.TextChoices):
-    """The provider type groups used in public statistics (DESIGN §4.1)."""
-
-    PHYSICIAN_APN = "physician_apn", "Physician/APN"
-    HOSPITAL = "hospital", "Hospital"
-    FQHC_RHC_ERC = "fqhc_rhc_erc", "FQHC/RHC/ERC"
-    PHARMACY = "pharmacy", "Pharmacy"
-    NURSING_LTC = "nursing_ltc", "Nursing facility/LTC"
-    HOME_HEALTH_HOSPICE = "home_health_hospice", "Home health/hospice"
-    DME_SUPPLIES = "dme_supplies", "DME/supplies"
-    BEHAVIORAL_SUD = "behavioral_sud", "Behavioral health/SUD"
-    DENTAL = "dental", "Dental"
-    VISION = "vision", "Vision"
-    LAB_RADIOLOGY = "lab_radiology", "Lab/radiology"
-    TRANSPORTATION = "transportation", "Transportation"
-    HCBS_ATYPICAL = "hcbs_atypical", "HCBS waiver/atypical"
-    THERAPY = "therapy", "Therapy"
-    OTHER = "other", "Other"
-
-
-class ProviderType(models.Model):
-    """A kind of provider; its reporting group is what the public statistics show (R10)."""
-
-    ReportingGroup = ReportingGroup
-
-    code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=120, unique=True)
-    reporting_group = models.CharField(max_length=32, choices=ReportingGroup.choices)
-    is_active = models.BooleanField(default=True)
-
-    objects = ReferenceQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(reporting_group__in=ReportingGroup.values),
-                name="complaints_providertype_group_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
+# MCO and ProviderType describe organizations (the one a user belongs to), so they live in accounts.
+from accounts.models import MCO, ProviderType, ReferenceQuerySet, ReportingGroup  # noqa: F401
 
 
 class Category(models.Model):
@@ -131,6 +48,7 @@ class ClosureReason(models.TextChoices):
     INCOMPLETE = "incomplete", "Incomplete"
     WITHDRAWN_BY_PROVIDER = "withdrawn_by_provider", "Withdrawn by the provider"
     MULTIPLE_MCOS_OR_TOPICS = "multiple_mcos_or_topics", "More than one MCO or topic"
+    WRONG_MCO = "wrong_mco", "Filed against the wrong MCO"
 
 
 class OutcomeCode(models.TextChoices):
@@ -223,6 +141,10 @@ class Complaint(models.Model):
     first_response_due = models.DateField(null=True, blank=True)
     mco_presentation_due = models.DateField(null=True, blank=True)
     forwarded_on = models.DateField("forwarded to the MCO on", null=True, blank=True)
+    # The first presentation to the MCO (DESIGN §11): from then on, and only then, the MCO's users see it.
+    presented_at = models.DateTimeField("first presented to the MCO", null=True, blank=True, editable=False)
+    # Each presentation to the MCO is a round with its own written proposal.
+    mco_round = models.PositiveSmallIntegerField("MCO round", default=0, editable=False)
     mco_answer_due = models.DateField(null=True, blank=True)
     mco_extension_granted = models.BooleanField(default=False)
     # A notice for a representative who no longer represents the organization is held (R6) until staff transfer
@@ -396,7 +318,13 @@ class ComplaintEvent(models.Model):
         NOTE = "note", "Note"
         PROVIDER_ANSWERED = "provider_answered", "Provider answered"
         WITHDRAWN = "withdrawn", "Withdrawn by the provider"
-        MCO_EXTENSION = "mco_extension", "MCO given an extension"
+        MCO_EXTENSION = "mco_extension", "MCO given an extension"  # the granted extension (statistics count it)
+        EXTENSION_REQUESTED = "extension_requested", "Extension asked for"
+        EXTENSION_REFUSED = "extension_refused", "Extension refused"
+        MCO_INTERIM = "mco_interim", "MCO progress update"
+        MCO_PROPOSAL = "mco_proposal", "MCO's written proposal"
+        PROVIDER_ACCEPTED = "provider_accepted", "Provider accepted the proposal"
+        PROVIDER_DISPUTED = "provider_disputed", "Provider disputed the proposal"
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -444,6 +372,8 @@ class Attachment(models.Model):
         ComplaintEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
     )
     draft_key = models.UUIDField(null=True, blank=True, db_index=True)
+    # Set for a file of the MCO's written proposal; unset for the provider's own files.
+    proposal = models.ForeignKey("MCOProposal", on_delete=models.CASCADE, null=True, blank=True, related_name="files")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     original_name = models.CharField(max_length=255)
     stored_name = models.CharField(max_length=255, unique=True)
@@ -458,3 +388,115 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class MCOProposal(models.Model):
+    """The MCO's written proposal for one round (DESIGN §11): a draft until submitted once; the representative who
+    filed reads it and accepts or disputes it. An answer that reached HFS outside the portal is recorded by staff."""
+
+    class Outcome(models.TextChoices):
+        PAY = "pay", "We will pay or reprocess the claims"
+        PARTIAL = "partial", "We will pay or reprocess in part"
+        UPHELD = "upheld", "Our decision is upheld"
+        MISDIRECTED = "misdirected", "Not our member or not our complaint"
+
+    class Reply(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        DISPUTED = "disputed", "Disputed"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="proposals")
+    round = models.PositiveSmallIntegerField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    text = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by_hfs = models.BooleanField("recorded by HFS", default=False)
+    reply = models.CharField(max_length=10, choices=Reply.choices, blank=True)
+    reply_reason = models.TextField(blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "MCO proposal"
+        ordering = ["complaint", "round"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "round"], name="complaints_one_proposal_per_round"),
+            models.CheckConstraint(
+                condition=models.Q(outcome="") | models.Q(outcome__in=["pay", "partial", "upheld", "misdirected"]),
+                name="complaints_proposal_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(submitted_at__isnull=True) | (~models.Q(outcome="") & ~models.Q(text="")),
+                name="complaints_proposal_submitted_complete",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reply="") | models.Q(reply__in=["accepted", "disputed"]),
+                name="complaints_proposal_reply_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reply="") | models.Q(submitted_at__isnull=False),
+                name="complaints_proposal_reply_after_submit",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reply="disputed") | ~models.Q(reply_reason=""),
+                name="complaints_proposal_dispute_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint} round {self.round}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class ExtensionRequest(models.Model):
+    """The one 30-day extension of the MCO's answer (DESIGN §11): asked once per complaint, by the MCO or the
+    provider, with a reason; HFS staff grant or refuse it. Each step is also a ComplaintEvent."""
+
+    class Party(models.TextChoices):
+        MCO = "mco", "The MCO"
+        PROVIDER = "provider", "The provider"
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Waiting for HFS"
+        GRANTED = "granted", "Granted"
+        REFUSED = "refused", "Refused"
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="extension_request")
+    party = models.CharField(max_length=10, choices=Party.choices)
+    reason = models.TextField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(party__in=["mco", "provider"]), name="complaints_ext_party"),
+            models.CheckConstraint(
+                condition=models.Q(decision__in=["pending", "granted", "refused"]), name="complaints_ext_decision"
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="complaints_ext_reason_required"),
+            models.CheckConstraint(
+                condition=models.Q(decision="pending", decided_at__isnull=True)
+                | (~models.Q(decision="pending") & models.Q(decided_at__isnull=False)),
+                name="complaints_ext_decided_when_decided",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint} extension ({self.decision})"

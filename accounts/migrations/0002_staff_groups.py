@@ -34,7 +34,7 @@ def create_groups(apps, schema_editor):
     # Permissions are normally created after all migrations; make sure they exist now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
+        create_permissions(app_config, verbosity=0, apps=apps)  # the models as of this migration
         app_config.models_module = None
 
     Group = apps.get_model("auth", "Group")

@@ -6,9 +6,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.audit import audit_record
-from accounts.models import ProviderOrganization, Representative, User
+from accounts.models import ProviderOrganization, ProviderType, Representative, User
 from accounts.services.users import user_create, user_send_email_verification
-from complaints.models import ProviderType
 from portal import outbox
 
 

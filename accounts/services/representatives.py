@@ -120,7 +120,7 @@ def invitation_accept(
     The new account's email counts as verified: the link reached that mailbox. Records
     ``invitation.accepted`` and ``representative.designated``.
     """
-    invitation = Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("organization").get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError("This invitation has already been used. Sign in instead.")
     if not invitation.is_open():

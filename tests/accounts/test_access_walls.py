@@ -111,7 +111,7 @@ def test_the_same_staff_member_with_the_second_factor_opens_the_admin(client):
     )
     sign_in(client, staff)
     assert client.get("/admin/").status_code == 200
-    assert client.get("/admin/complaints/mco/").status_code == 200
+    assert client.get("/admin/accounts/mco/").status_code == 200
 
 
 def test_the_admin_is_the_otp_admin_site():
@@ -121,9 +121,9 @@ def test_the_admin_is_the_otp_admin_site():
 
 
 def test_admin_login_page_sends_everyone_to_the_portal_sign_in(client):
-    response = client.get("/admin/login/?next=/admin/complaints/mco/")
+    response = client.get("/admin/login/?next=/admin/accounts/mco/")
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/login/?next=/admin/complaints/mco/"
+    assert response["Location"] == "/accounts/login/?next=/admin/accounts/mco/"
 
 
 def test_a_representative_is_not_staff_and_is_refused_the_admin_without_a_redirect_loop(client, representative):

@@ -74,7 +74,7 @@ def analyst_client(client):
 
 def test_supervisor_edits_an_mco_notification_address_in_the_admin(supervisor_client):
     mco = MCO.objects.get(short_name="Molina")
-    url = f"/admin/complaints/mco/{mco.pk}/change/"
+    url = f"/admin/accounts/mco/{mco.pk}/change/"
     assert supervisor_client.get(url).status_code == 200
     response = supervisor_client.post(
         url,
@@ -95,7 +95,7 @@ def test_supervisor_edits_an_mco_notification_address_in_the_admin(supervisor_cl
 def test_an_mco_cannot_end_before_it_starts(supervisor_client):
     mco = MCO.objects.get(short_name="Aetna")
     response = supervisor_client.post(
-        f"/admin/complaints/mco/{mco.pk}/change/",
+        f"/admin/accounts/mco/{mco.pk}/change/",
         {
             "name": mco.name,
             "short_name": mco.short_name,
@@ -117,9 +117,9 @@ def test_reference_rows_are_deactivated_not_deleted(supervisor_client):
 
 def test_analyst_can_read_but_not_change_reference_data(analyst_client):
     mco = MCO.objects.get(short_name="Molina")
-    assert analyst_client.get("/admin/complaints/mco/").status_code == 200
+    assert analyst_client.get("/admin/accounts/mco/").status_code == 200
     response = analyst_client.post(
-        f"/admin/complaints/mco/{mco.pk}/change/",
+        f"/admin/accounts/mco/{mco.pk}/change/",
         {"name": "Renamed", "short_name": mco.short_name, "service_area": mco.service_area},
     )
     assert response.status_code == 403
@@ -134,14 +134,14 @@ def add_reference_rows(start: int, count: int) -> None:
         Category.objects.create(code=f"c{n}", name=f"Test category {n}")
 
 
-@pytest.mark.parametrize("model", ["mco", "providertype", "category"])
-def test_reference_changelist_queries_do_not_grow_with_rows(supervisor_client, model):
+@pytest.mark.parametrize("path", ["accounts/mco", "accounts/providertype", "complaints/category"])
+def test_reference_changelist_queries_do_not_grow_with_rows(supervisor_client, path):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
-            assert supervisor_client.get(f"/admin/complaints/{model}/").status_code == 200
+            assert supervisor_client.get(f"/admin/{path}/").status_code == 200
         return len(queries)
 
     few = count()
