@@ -1,14 +1,10 @@
 """Staff views of accounts. Users and organizations change through services, not admin forms; each list filters
 only through its own filters (accounts/admin_lookups.py)."""
 
-import functools
-
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+from django.http import HttpRequest
 
 from accounts.admin_lookups import AllowlistedLookupsMixin
 from accounts.forms import RejectionForm
@@ -22,7 +18,7 @@ from accounts.models import (
     UserManager,
 )
 from accounts.services.organizations import organization_approve, organization_reject, organization_reopen
-from portal.admin import GrowingListMixin, IndexedValuesListFilter, ReadOnlyAdmin
+from portal.admin import GrowingListMixin, IndexedValuesListFilter, ReadOnlyAdmin, service_action
 
 # Lists that grow with use (issue 17): each serves its first page from an index (see GrowingListMixin); columns
 # sort only where an index keeps the order. Searches by name stay "contains" (a name is found by any word in it,
@@ -53,6 +49,11 @@ class UserAdmin(AllowlistedLookupsMixin, EmailSearchMixin, GrowingListMixin, Rea
     fields = ["email", "full_name", "phone", "is_active", "is_staff", "groups", "date_joined", "last_login"]
 
 
+def _describe(organization: ProviderOrganization) -> str:
+    """A selected organization on an action's form page."""
+    return f"{organization.legal_name} (NPI {organization.npi})"
+
+
 @admin.register(ProviderOrganization)
 class ProviderOrganizationAdmin(AllowlistedLookupsMixin, GrowingListMixin, ReadOnlyAdmin):
     list_display = ["legal_name", "npi", "provider_type", "county", "status", "created_at"]
@@ -61,49 +62,29 @@ class ProviderOrganizationAdmin(AllowlistedLookupsMixin, GrowingListMixin, ReadO
     ordering = ["legal_name", "id"]
     sortable_by = ["legal_name"]
     search_fields = ["legal_name", "=npi", "=medicaid_provider_id"]
-    actions = ["approve", "reject", "reopen"]
+    actions = [
+        service_action(
+            "approve", "Approve the selected organizations", organization_approve,
+            "Approved {count}; their administrators are being emailed.",
+            argument="organization", describe=_describe, permissions=["decide"],
+        ),
+        service_action(
+            "reject", "Reject the selected organizations (asks for a reason)", organization_reject,
+            "Rejected {count}; their administrators are being emailed.",
+            argument="organization", describe=_describe, permissions=["decide"],
+            form=RejectionForm, title="Reject organizations", submit="Reject",
+            intro="The reason is emailed to each organization's administrator. Do not include member information.",
+        ),
+        service_action(
+            "reopen", "Return the selected rejected organizations to review", organization_reopen,
+            "Returned {count} to review.",
+            argument="organization", describe=_describe, permissions=["decide"],
+        ),
+    ]  # fmt: skip
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
         # Staff with this permission approve or reject through the actions; nobody edits the row by hand.
         return request.user.has_perm("accounts.change_providerorganization")
-
-    def _each(self, request: HttpRequest, queryset: QuerySet[ProviderOrganization], decide, done: str) -> None:  # type: ignore[no-untyped-def]
-        """Call a service for each selected organization; report refusals one by one and the count done."""
-        count = 0
-        for organization in queryset:
-            try:
-                decide(organization=organization, actor=request.user, request=request)
-                count += 1
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, " ".join(getattr(error, "messages", [str(error)])), messages.WARNING)
-        if count:
-            self.message_user(request, done.format(count=count))
-
-    @admin.action(description="Approve the selected organizations", permissions=["decide"])
-    def approve(self, request: HttpRequest, queryset: QuerySet[ProviderOrganization]) -> None:
-        self._each(request, queryset, organization_approve, "Approved {count}; their administrators are being emailed.")
-
-    @admin.action(description="Return the selected rejected organizations to review", permissions=["decide"])
-    def reopen(self, request: HttpRequest, queryset: QuerySet[ProviderOrganization]) -> None:
-        self._each(request, queryset, organization_reopen, "Returned {count} to review.")
-
-    @admin.action(description="Reject the selected organizations (asks for a reason)", permissions=["decide"])
-    def reject(self, request: HttpRequest, queryset: QuerySet[ProviderOrganization]) -> HttpResponse | None:
-        form = RejectionForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            reject = functools.partial(organization_reject, reason=reason)
-            self._each(request, queryset, reject, "Rejected {count}; their administrators are being emailed.")
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Reject organizations",
-            "organizations": queryset,
-            "form": form,
-            "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/accounts/providerorganization/reject.html", context)
 
 
 @admin.register(Representative)

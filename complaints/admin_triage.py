@@ -1,15 +1,13 @@
 """The HFS triage queue in the admin (DESIGN §4.4 and §4.5). Thin: every action calls a service."""
 
 import csv
+import functools
 import re
-from collections.abc import Callable
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -19,7 +17,7 @@ from accounts.models import ProviderOrganization
 from complaints import clock, selectors_staff, services
 from complaints.admin_queue import URGENCY, QueueChangeList, short_date
 from complaints.models import AffectedClaim, Attachment, Complaint, ComplaintEvent, ReportingGroup
-from portal.admin import QuickActionCheckboxMixin
+from portal.admin import QuickActionCheckboxMixin, service_action
 from portal.pagination import CappedPaginator
 
 REFERENCE = re.compile(r"^MCO-\d{4}-\d{6}$", re.IGNORECASE)
@@ -184,55 +182,16 @@ def _no_notice_address(complaint: Complaint) -> str | None:
     )
 
 
+def _describe(complaint: Complaint) -> str:
+    """A selected complaint on an action's form page."""
+    return f"{complaint.reference} · {complaint.mco.short_name} · {complaint.get_status_display()}"
+
+
 def complaint_admin_actions():  # type: ignore[no-untyped-def]
     """The triage actions; each calls one service per selected complaint and reports refusals one by one."""
 
-    def run(modeladmin, request, queryset, call: Callable[[Complaint], object], done: str, warn=None) -> None:  # type: ignore[no-untyped-def]
-        count = 0
-        for complaint in queryset:
-            try:
-                done_to = call(complaint)
-                count += 1
-            except (ValidationError, PermissionDenied) as error:
-                text = " ".join(getattr(error, "messages", [str(error)]))
-                modeladmin.message_user(request, f"{complaint.reference}: {text}", messages.WARNING)
-            else:
-                warning = warn(done_to) if warn is not None else None
-                if warning:
-                    modeladmin.message_user(request, warning, messages.WARNING)
-        if count:
-            modeladmin.message_user(request, done.format(count=count))
-
-    def with_form(modeladmin, request, queryset, form_class, title, call, done, warn=None):  # type: ignore[no-untyped-def]
-        form = form_class(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            run(modeladmin, request, queryset, lambda c: call(c, form.cleaned_data), done, warn)
-            return None
-        context = {
-            **modeladmin.admin_site.each_context(request),
-            "title": title,
-            "items": queryset,
-            "form": form,
-            "action": request.POST.get("action"),
-            "opts": modeladmin.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/complaints/complaint/action_form.html", context)
-
-    def triage(name: str, description: str, service, done: str, *, form=None, title: str = "", warn=None, **fixed):  # type: ignore[no-untyped-def]
-        """An admin action calling one service per complaint; with a form, its fields are the service's arguments."""
-
-        def action(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
-            def call(complaint: Complaint, data: dict | None = None) -> object:
-                # The request goes with every change: its event records the client's address and request id.
-                return service(complaint=complaint, actor=request.user, request=request, **fixed, **(data or {}))
-
-            if form is None:
-                return run(modeladmin, request, queryset, call, done, warn)
-            return with_form(modeladmin, request, queryset, form, title, call, done, warn)
-
-        action.__name__ = name
-        return admin.action(description=description, permissions=["change"])(action)
+    # portal.admin.service_action, each form page listing the complaints by reference, MCO and status.
+    triage = functools.partial(service_action, describe=_describe)
 
     actions = [
         triage("take", "Take (assign to me; start review)", services.complaint_take, "Took {count}."),

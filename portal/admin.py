@@ -6,15 +6,18 @@ filter and of each search is read from an index, and nothing reads the whole tab
 """
 
 import datetime
+from collections.abc import Callable, Sequence
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import ShowFacets, helpers
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.forms.utils import flatatt
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -38,6 +41,73 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+def service_action(
+    name: str,
+    description: str,
+    service: Callable[..., object],
+    done: str,
+    *,
+    argument: str | None = None,
+    form: type[forms.Form] | None = None,
+    title: str = "",
+    intro: str = "",
+    submit: str = "Apply",
+    describe: Callable[[Model], str] = str,
+    warn: Callable[[object], str | None] | None = None,
+    permissions: Sequence[str] = ("change",),
+    **fixed: object,
+) -> Callable[[admin.ModelAdmin, HttpRequest, QuerySet], HttpResponse | None]:
+    """An admin action that calls ``service`` once per selected row — the admin never changes rows itself.
+
+    Each call gets the row (as ``argument``, by default the model's name: ``complaint=``), ``actor=request.user``,
+    ``request`` (its event or audit row records the client's address and the request id), the ``fixed`` keywords
+    and, with a ``form``, the form's cleaned fields. A refusal (ValidationError, PermissionDenied) is reported on its
+    own row's label and the others go on; then how many were done (``done`` with ``{count}``). ``warn`` may return a
+    warning about a row done. With a ``form``, the first press shows admin/action_form.html: ``title``, ``intro``,
+    the selected rows (``describe``) and the form; its ``submit`` button applies it."""
+
+    def run(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, data: dict) -> None:
+        keyword = argument or modeladmin.model._meta.model_name
+        count = 0
+        for row in queryset:
+            try:
+                result = service(**{keyword: row}, actor=request.user, request=request, **fixed, **data)
+            except (ValidationError, PermissionDenied) as error:
+                text = " ".join(getattr(error, "messages", [str(error)]))
+                modeladmin.message_user(request, f"{row}: {text}", messages.WARNING)
+                continue
+            count += 1
+            warning = warn(result) if warn is not None else None
+            if warning:
+                modeladmin.message_user(request, warning, messages.WARNING)
+        if count:
+            modeladmin.message_user(request, done.format(count=count))
+
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        if form is None:
+            run(modeladmin, request, queryset, {})
+            return None
+        bound = form(request.POST if "apply" in request.POST else None)
+        if bound.is_bound and bound.is_valid():
+            run(modeladmin, request, queryset, bound.cleaned_data)
+            return None
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": title or description,
+            "intro": intro,
+            "rows": [(row.pk, describe(row)) for row in queryset],
+            "form": bound,
+            "action": name,
+            "submit": submit,
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/action_form.html", context)
+
+    action.__name__ = name
+    return admin.action(description=description, permissions=list(permissions))(action)
 
 
 def distinct_values(queryset: QuerySet, field_name: str, limit: int = MAX_FILTER_VALUES) -> list:

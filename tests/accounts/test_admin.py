@@ -87,3 +87,25 @@ def test_past_the_count_cap_every_admin_list_says_more_than_not_a_false_total(su
     assert "More than 3 results" in page and "More than 3 provider organizations" in page
     assert "Select all matching provider organizations (more than 3)" in page
     assert "Select all 3" not in page
+
+
+def test_organization_actions_run_through_the_shared_runner_and_name_each_refusal(superuser_client):
+    """The reason form lists every selected organization (portal.admin.service_action's one template); a refusal
+    names its organization, and the others are still done."""
+    from accounts.models import ProviderOrganization
+
+    pending = RepresentativeFactory(organization__status="pending", is_org_admin=True).organization
+    approved = RepresentativeFactory(organization__status="approved", is_org_admin=True).organization
+    url = "/admin/accounts/providerorganization/"
+    selected = {"action": "reject", "_selected_action": [pending.pk, approved.pk]}
+    form = superuser_client.post(url, selected)
+    assert form.templates[0].name == "admin/action_form.html"
+    page = form.content.decode()
+    for organization in (pending, approved):
+        assert f"{organization.legal_name} (NPI {organization.npi})" in page
+    assert "Do not include member information." in page and 'value="Reject"' in page
+    done = superuser_client.post(url, {**selected, "apply": "1", "reason": "NPI not enrolled."}, follow=True)
+    text = done.content.decode()
+    assert f"{approved.legal_name}: " in text and "Rejected 1;" in text
+    assert ProviderOrganization.objects.get(pk=pending.pk).status == ProviderOrganization.Status.REJECTED
+    assert ProviderOrganization.objects.get(pk=approved.pk).status == ProviderOrganization.Status.APPROVED

@@ -307,3 +307,15 @@ def test_due_today_is_not_overdue_in_the_queue_its_filter_or_the_digest_and_due_
     overdue_part, soon_part = mail.outbox[0].body.split("Due today or tomorrow")
     assert due_yesterday.reference in overdue_part and due_yesterday.reference not in soon_part
     assert due_today.reference in soon_part and due_today.reference not in overdue_part
+
+
+def test_a_triage_form_lists_the_selected_complaints_on_the_shared_action_page(staff_client):
+    rep = RepresentativeFactory().user
+    first, second = submit(rep), submit(rep)
+    form = staff_client.post(QUEUE, {"action": "request_info", "_selected_action": [first.pk, second.pk]})
+    assert form.templates[0].name == "admin/action_form.html"
+    page = form.content.decode()
+    for complaint in (first, second):
+        assert f"{complaint.reference} · {complaint.mco.short_name} · Received" in page
+        assert f'name="_selected_action" value="{complaint.pk}"' in page
+    assert 'name="action" value="request_info"' in page and "Question for the provider" in page
