@@ -145,6 +145,9 @@ class Complaint(models.Model):
     presented_at = models.DateTimeField("first presented to the MCO", null=True, blank=True, editable=False)
     # Each presentation to the MCO is a round with its own written proposal.
     mco_round = models.PositiveSmallIntegerField("MCO round", default=0, editable=False)
+    # The round whose "due in 5 days" / "overdue" notice the MCO's liaisons got (each once per round).
+    mco_due_soon_notice_round = models.PositiveSmallIntegerField(default=0, editable=False)
+    mco_overdue_notice_round = models.PositiveSmallIntegerField(default=0, editable=False)
     mco_answer_due = models.DateField(null=True, blank=True)
     mco_extension_granted = models.BooleanField(default=False)
     # A notice for a representative who no longer represents the organization is held (R6) until staff transfer
