@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from accounts.admin_lookups import AllowlistedLookupsMixin
-from complaints.models import MCO, Category, ProviderType
+from accounts.models import MCO, ProviderType
+from complaints.models import Category
 
 
 class ReferenceDataAdmin(AllowlistedLookupsMixin, admin.ModelAdmin):

@@ -13,10 +13,10 @@ from django.utils.html import format_html
 
 from accounts.admin_lookups import AllowlistedLookupsMixin
 from accounts.audit import audit_record
-from accounts.models import ProviderOrganization
+from accounts.models import ProviderOrganization, ReportingGroup
 from complaints import clock, selectors_staff, services
 from complaints.admin_queue import URGENCY, QueueChangeList, short_date
-from complaints.models import AffectedClaim, Attachment, Complaint, ComplaintEvent, ReportingGroup
+from complaints.models import AffectedClaim, Attachment, Complaint, ComplaintEvent
 from portal.admin import QuickActionCheckboxMixin, service_action
 from portal.pagination import CappedPaginator
 

@@ -13,11 +13,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.audit import audit_record
-from accounts.models import ProviderOrganization, Representative, User
+from accounts.models import MCO, ProviderOrganization, Representative, User
 from accounts.selectors import representative_forget, representative_get_active
 from complaints import clock, policy, rules, workflow
 from complaints.models import (
-    MCO,
     AffectedClaim,
     Attachment,
     Category,
