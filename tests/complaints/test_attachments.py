@@ -442,3 +442,25 @@ def test_files_sent_with_an_answer_nobody_asked_for_are_not_stored(client, filed
     )
     assert response.status_code == 302
     assert set(private_files.iterdir()) == before and not Attachment.objects.filter(original_name="extra.pdf").exists()
+
+
+def test_the_checks_and_the_store_serve_a_file_that_is_not_a_providers_draft(private_files):
+    """The steps every upload goes through, with no draft and no person: what the MCO's proposal files reuse."""
+    import hashlib
+
+    from complaints.services.attachments import file_check, file_store
+
+    upload = SimpleUploadedFile("proposal.pdf", PDF_BYTES)
+    checked = file_check(upload)
+    assert (checked.name, checked.size, checked.content_type) == ("proposal.pdf", len(PDF_BYTES), "application/pdf")
+    assert checked.scan_status == Attachment.ScanStatus.CLEAN
+    assert checked.sha256 == hashlib.sha256(PDF_BYTES).hexdigest()
+    with pytest.raises(ValidationError, match="a virus was found"):
+        file_check(SimpleUploadedFile("eicar.txt", eicar_bytes()))
+    with pytest.raises(RuntimeError), file_store(upload):
+        raise RuntimeError("the row could not be written")
+    assert list(private_files.iterdir()) == []  # no stored copy without its row
+    with file_store(upload) as stored, storages["attachments"].open(stored, "rb") as handle:
+        assert handle.read() == PDF_BYTES
+    assert [path.name for path in private_files.iterdir()] == [stored]
+    assert not Attachment.objects.exists()
