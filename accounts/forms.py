@@ -1,24 +1,14 @@
 """Forms of the accounts pages. They check shape; the services enforce the rules."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout, Submit
+from crispy_forms.layout import Fieldset
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from accounts.counties import COUNTY_CHOICES
-from accounts.models import User
+from accounts.models import ProviderType, User
 from accounts.validators import validate_npi
-from complaints.models import ProviderType
-from portal.forms import plain_length_messages
-
-
-def form_helper(submit_label: str, *layout: object) -> FormHelper:
-    helper = FormHelper()
-    if layout:
-        helper.layout = Layout(*layout)
-    helper.add_input(Submit("submit", submit_label))
-    return helper
+from portal.forms import form_helper, plain_length_messages
 
 
 class PasswordPairMixin(forms.Form):

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles
-from accounts.models import ProviderOrganization, User
+from accounts.models import ProviderOrganization, ProviderType, User
 from accounts.services import organizations, representatives, users
 from accounts.services.mfa import TOTP_DEVICE_NAME, recovery_codes_regenerate
 from accounts.validators import npi_with_check_digit
-from complaints.models import ProviderType
 
 DEMO_PASSWORD = "demo-portal-password"  # noqa: S105 - local demo accounts, printed on purpose  # nosec B105
 

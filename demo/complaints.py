@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from accounts.models import ProviderOrganization, User
+from accounts.models import MCO, ProviderOrganization, ProviderType, User
 from accounts.services import organizations, representatives, users
 from accounts.validators import npi_with_check_digit
 from complaints import clock, services
-from complaints.models import MCO, Category, Complaint, ComplaintEvent, ProviderType, ReferenceCounter
+from complaints.models import Category, Complaint, ComplaintEvent, ReferenceCounter
 from complaints.rules import ClaimLine
 
 COUNT = 40
