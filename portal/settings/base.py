@@ -174,6 +174,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.purge_stale_draft_attachments",
         "schedule": 3600.0,
     },
+    "mco-deadline-notices": {
+        "task": "complaints.tasks.send_mco_deadline_notices",
+        "schedule": crontab(hour=6, minute=30),  # before the MCO's working day in Illinois
+    },
 }
 
 # --- Email --------------------------------------------------------------------------------------
@@ -297,6 +301,10 @@ PORTAL_FIRST_RESPONSE_BUSINESS_DAYS = 15
 PORTAL_MCO_PRESENTATION_BUSINESS_DAYS = 10
 PORTAL_MCO_ANSWER_DAYS = 30
 PORTAL_MCO_EXTENSION_DAYS = 30
+# The MCO's liaisons are told this many calendar days before its answer is due (DESIGN §11).
+PORTAL_MCO_DUE_SOON_DAYS = 5
+# The filing representative accepts or disputes the MCO's proposal within this many business days of it.
+PORTAL_PROVIDER_REPLY_BUSINESS_DAYS = 10
 # Public reporting (DESIGN §7): no published count below this (0 may be shown).
 PORTAL_REPORT_SUPPRESSION_THRESHOLD = 11
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
