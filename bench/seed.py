@@ -132,7 +132,8 @@ WITH base AS (
         filing_window, concerns_members, access_to_care, access_to_care_explanation, expedited, status,
         closure_reason, outcome_code, outcome_text, submitted_at, updated_at, category_id, mco_id, organization_id,
         submitted_by_id, assignee_id, first_response_due, forwarded_on, mco_answer_due, mco_extension_granted,
-        mco_presentation_due, held_notice, provider_group
+        mco_presentation_due, held_notice, provider_group, presented_at, mco_round, mco_due_soon_notice_round,
+        mco_overdue_notice_round
     )
     SELECT gen_random_uuid(),
            'MCO-' || year || '-' || lpad(number::text, greatest(6, length(number::text)), '0'),
@@ -159,7 +160,8 @@ WITH base AS (
            org_id, user_id,
            CASE WHEN status = 'submitted' OR r_assignee >= 0.9 THEN NULL
                 ELSE (%(staff)s::bigint[])[1 + floor(r_assignee / 0.9 * cardinality(%(staff)s::bigint[]))::int] END,
-           first_response_due, forwarded_on, forwarded_on + %(answer_days)s, false, mco_presentation_due, '', grp
+           first_response_due, forwarded_on, forwarded_on + %(answer_days)s, false, mco_presentation_due, '', grp,
+           forwarded_on::timestamptz, CASE WHEN forwarded_on IS NULL THEN 0 ELSE 1 END, 0, 0
     FROM numbered
     RETURNING id, status, submitted_by_id, assignee_id, contact_email, submitted_at, updated_at, mco_filed_on, mco_id
 ), events AS (

@@ -276,7 +276,7 @@ def _on_time_so_far(done: datetime | None, due: date, waiting: bool, today: date
     (Something that moved on without a recorded event, from before events were kept, counts as on time.)"""
     if done is not None:
         return ON_TIME if timezone.localtime(done).date() <= due else LATE
-    return LATE if waiting and today > due else ON_TIME
+    return LATE if waiting and clock.is_overdue(due, today=today) else ON_TIME
 
 
 def _mco_answer(left: datetime | None, due: date | None, forwarded: date | None, waiting: bool, today: date) -> str:

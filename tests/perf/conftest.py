@@ -20,7 +20,8 @@ INSERT INTO complaints_complaint (
     mco_resolved_on, mco_resolution_summary, filing_window, concerns_members, access_to_care,
     access_to_care_explanation, expedited, provider_group, status, assignee_id, first_response_due,
     mco_presentation_due, forwarded_on, mco_answer_due, mco_extension_granted, held_notice, closure_reason,
-    outcome_code, outcome_text, submitted_at, updated_at
+    outcome_code, outcome_text, submitted_at, updated_at, presented_at, mco_round, mco_due_soon_notice_round,
+    mco_overdue_notice_round
 )
 SELECT
     gen_random_uuid(), 'MCO-' || (2100 + g / 1000000) || '-' || lpad((g %% 1000000)::text, 6, '0'),
@@ -39,7 +40,9 @@ SELECT
     CASE WHEN status = 'closed' THEN 'duplicate' ELSE '' END,
     CASE WHEN status = 'resolved' THEN 'paid' ELSE '' END,
     CASE WHEN status = 'resolved' THEN 'Seeded outcome.' ELSE '' END,
-    submitted, submitted
+    submitted, submitted,
+    CASE WHEN status IN ('awaiting_mco', 'resolved', 'closed') THEN (day + 10)::timestamptz END,
+    CASE WHEN status IN ('awaiting_mco', 'resolved', 'closed') THEN 1 ELSE 0 END, 0, 0
 FROM (
     SELECT g, slot, r_mco, r_cat, r_window, r_assign, r_held, status, expedited, submitted,
            (submitted AT TIME ZONE 'America/Chicago')::date AS day
