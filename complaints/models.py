@@ -61,6 +61,14 @@ class OutcomeCode(models.TextChoices):
     NO_ACTION = "no_action", "No further action needed"
 
 
+class MCOStage(models.IntegerChoices):
+    """Where a presented complaint stands, in the MCO's words (its queue's status column and filter)."""
+
+    AWAITING = 0, "Awaiting our answer"
+    WITH_HFS = 1, "Answered — with HFS"
+    SETTLED = 2, "Resolved or closed"
+
+
 class FilingWindow(models.TextChoices):
     OK = "ok", "Within the filing window"
     EARLY = "early", "Possibly premature (under 30 days after filing with the MCO)"
@@ -79,12 +87,16 @@ QUEUE_FILTER_COLUMNS = {
     "filing_window": "window",
     "organization": "org",
 }
+# The MCO's queue (complaints/selectors_mco.MCO_QUEUE_ORDER) as index columns: awaiting our answer first by the MCO's
+# due date, then the rest, newest first; only presented complaints (the MCO sees nothing else) are in its indexes.
+MCO_QUEUE_ORDER_FIELDS = ["mco_stage", "mco_due", "-submitted_at", "-id"]
 
 
 class Complaint(models.Model):
     """One topic about one MCO (R4), filed by a designated representative for their organization."""
 
     Status = ComplaintStatus
+    MCOStage = MCOStage
     ClosureReason = ClosureReason
     OutcomeCode = OutcomeCode
     FilingWindow = FilingWindow
@@ -194,6 +206,31 @@ class Complaint(models.Model):
         verbose_name="next due",
     )
 
+    # The MCO's queue (DESIGN §11), kept by the database like the triage queue's order: the stage in the MCO's words,
+    # and the MCO's due date only while the complaint waits for its answer.
+    mco_stage = models.GeneratedField(
+        expression=models.Case(
+            models.When(status=ComplaintStatus.AWAITING_MCO, then=models.Value(MCOStage.AWAITING.value)),
+            models.When(
+                status__in=[ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED],
+                then=models.Value(MCOStage.SETTLED.value),
+            ),
+            default=models.Value(MCOStage.WITH_HFS.value),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+        verbose_name="MCO stage",
+    )
+    mco_due = models.GeneratedField(
+        expression=models.Case(
+            models.When(status=ComplaintStatus.AWAITING_MCO, then=models.F("mco_answer_due")),
+            default=models.Value(None),
+        ),
+        output_field=models.DateField(null=True),
+        db_persist=True,
+        verbose_name="MCO's answer due (while awaited)",
+    )
+
     class Meta:
         ordering = ["-submitted_at", "-id"]
         indexes = [
@@ -218,6 +255,28 @@ class Complaint(models.Model):
                 fields=["submitted_by", "organization", "mco", "-submitted_at", "-id"], name="complaint_filer_mco_idx"
             ),
             models.Index(fields=["organization", "-submitted_at", "-id"], name="complaint_org_idx"),
+            # The MCO's queue: its order after the MCO, alone, by category and for expedited complaints; and the
+            # MCO's own tracking number searched exactly.
+            models.Index(
+                fields=["mco", *MCO_QUEUE_ORDER_FIELDS],
+                condition=models.Q(presented_at__isnull=False),
+                name="complaint_mco_queue_idx",
+            ),
+            models.Index(
+                fields=["mco", "category", *MCO_QUEUE_ORDER_FIELDS],
+                condition=models.Q(presented_at__isnull=False),
+                name="complaint_mco_queue_cat_idx",
+            ),
+            models.Index(
+                fields=["mco", *MCO_QUEUE_ORDER_FIELDS],
+                condition=models.Q(presented_at__isnull=False, expedited=True),
+                name="complaint_mco_queue_exp_idx",
+            ),
+            models.Index(
+                fields=["mco", "mco_reference"],
+                condition=models.Q(presented_at__isnull=False),
+                name="complaint_mco_queue_ref_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

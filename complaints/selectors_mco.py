@@ -1,0 +1,136 @@
+"""Reads for MCO users (DESIGN §11, "minimum necessary"): the wall, one selector per object kind, used by the
+queue, the complaint page, downloads and the export alike.
+
+An MCO user sees a complaint only when it is its MCO's and has been presented to it (``presented_at`` set, never
+cleared); everything else answers 404, like another tenant's page.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import MCOMembership, User
+from complaints import clock
+from complaints.models import Attachment, Complaint, ComplaintEvent, ExtensionRequest, MCOProposal
+
+# Awaiting our answer first by the MCO's due date, then answered (with HFS), then resolved or closed, each newest
+# first; the id makes the order total. Exactly the index complaint_mco_queue_idx after the MCO.
+MCO_QUEUE_ORDER = ["mco_stage", F("mco_due").asc(nulls_last=True), "-submitted_at", "-id"]
+
+# The events an MCO reads on its timeline besides those shared with the provider: its own answers (a misdirected
+# proposal's event goes to HFS only, but it is the MCO's own).
+_MCO_OWN_EVENTS = (ComplaintEvent.Kind.MCO_PROPOSAL, ComplaintEvent.Kind.MCO_INTERIM)
+
+
+def _membership(user: User) -> MCOMembership | None:
+    """The user's active MCO membership (at most one), if any."""
+    if not user.is_authenticated:
+        return None
+    return MCOMembership.objects.active().select_related("mco").filter(user=user).first()
+
+
+def mco_membership_for_pages(*, user: User) -> MCOMembership:
+    """The membership an MCO page is shown for; 404 for anyone who is not an active MCO user."""
+    membership = _membership(user) if user.is_authenticated else None
+    if membership is None:
+        raise Http404("No such page.")
+    return membership
+
+
+def _visible(membership: MCOMembership | None) -> QuerySet[Complaint]:
+    if membership is None:
+        return Complaint.objects.none()
+    return Complaint.objects.filter(mco_id=membership.mco_id, presented_at__isnull=False)
+
+
+def complaint_list_for_mco(*, user: User) -> QuerySet[Complaint]:
+    """The wall: the complaints presented to the user's MCO (none for anyone else), in the queue's order."""
+    return _visible(_membership(user)).select_related("category").order_by(*MCO_QUEUE_ORDER)
+
+
+def complaint_get_for_mco(*, user: User, public_id: object) -> Complaint:
+    """One complaint presented to the user's MCO; 404 for anything else (another MCO's, not yet presented)."""
+    complaint = (
+        _visible(_membership(user))
+        .select_related("mco", "category", "organization", "extension_request")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if complaint is None:
+        raise Http404("No such complaint.")
+    return complaint
+
+
+def attachment_get_for_mco(*, user: User, public_id: object) -> Attachment:
+    """A file an MCO user may download: the provider's files of a complaint it sees, or the files of its MCO's own
+    proposals (drafts included) on such a complaint; 404 for anything else."""
+    visible = _visible(_membership(user))
+    attachment = (
+        Attachment.objects.select_related("complaint", "proposal")
+        .filter(public_id=public_id)
+        .filter(Q(proposal__isnull=True, complaint__in=visible) | Q(proposal__complaint__in=visible))
+        .first()
+    )
+    if attachment is None:
+        raise Http404("No such file.")
+    return attachment
+
+
+def proposal_current_for_mco(*, complaint: Complaint) -> MCOProposal | None:
+    """This round's proposal (draft or submitted) of a complaint the caller already authorized, with its files."""
+    if not complaint.mco_round:
+        return None
+    return (
+        complaint.proposals.filter(round=complaint.mco_round)
+        .prefetch_related(Prefetch("files", queryset=Attachment.objects.order_by("uploaded_at", "id")))
+        .first()
+    )
+
+
+def proposal_list_for_mco(*, complaint: Complaint) -> list[MCOProposal]:
+    """Every round's proposal of a complaint the caller already authorized (its MCO's own), with their files."""
+    if not complaint.mco_round:
+        return []
+    files = Prefetch("files", queryset=Attachment.objects.order_by("uploaded_at", "id"))
+    return list(complaint.proposals.order_by("round").prefetch_related(files))
+
+
+def complaint_files_for_mco(*, complaint: Complaint) -> QuerySet[Attachment]:
+    """The provider's files of a complaint the caller already authorized (not the proposals' files)."""
+    return complaint.attachments.filter(proposal__isnull=True).order_by("uploaded_at", "id")
+
+
+def complaint_timeline_for_mco(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
+    """The shared timeline, plus the MCO's own answers; never HFS's internal notes."""
+    return complaint.events.filter(Q(shared_with_provider=True) | Q(kind__in=_MCO_OWN_EVENTS)).order_by(
+        "created_at", "id"
+    )
+
+
+@dataclass(frozen=True)
+class MCOClock:
+    """The MCO's clock on one complaint (DESIGN §4.5, §11)."""
+
+    due: date | None
+    calendar_days_left: int | None  # negative once overdue
+    business_days_left: int | None  # business days from today to the due date; 0 once due or overdue
+    overdue: bool
+    extension: str  # "not_asked", or an ExtensionRequest.Decision value
+    extension_request: ExtensionRequest | None
+
+
+def mco_days_left(complaint: Complaint, today: date) -> MCOClock:
+    """The MCO's due date, calendar and business days left (complaints.clock) and the extension's state; the due date
+    only while the complaint waits for the MCO's answer. Reads ``complaint.extension_request`` (select it along)."""
+    due = complaint.mco_answer_due if complaint.status == Complaint.Status.AWAITING_MCO else None
+    try:
+        extension = complaint.extension_request
+    except ExtensionRequest.DoesNotExist:
+        extension = None
+    state = extension.decision if extension is not None else "not_asked"
+    if due is None:
+        return MCOClock(None, None, None, False, state, extension)
+    business = clock.business_day_counter(today, due)(today, due) if due > today else 0
+    return MCOClock(due, (due - today).days, business, clock.is_overdue(due, today=today), state, extension)
