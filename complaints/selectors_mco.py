@@ -5,15 +5,16 @@ An MCO user sees a complaint only when it is its MCO's and has been presented to
 cleared); everything else answers 404, like another tenant's page.
 """
 
-from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import MCOMembership, User
+from accounts.selectors import mco_membership_get_active
 from complaints import clock
-from complaints.models import Attachment, Complaint, ComplaintEvent, ExtensionRequest, MCOProposal
+from complaints.models import Attachment, Complaint, ComplaintEvent, MCOProposal
 
 # Awaiting our answer first by the MCO's due date, then answered (with HFS), then resolved or closed, each newest
 # first; the id makes the order total. Exactly the index complaint_mco_queue_idx after the MCO.
@@ -25,10 +26,8 @@ _MCO_OWN_EVENTS = (ComplaintEvent.Kind.MCO_PROPOSAL, ComplaintEvent.Kind.MCO_INT
 
 
 def _membership(user: User) -> MCOMembership | None:
-    """The user's active MCO membership (at most one), if any."""
-    if not user.is_authenticated:
-        return None
-    return MCOMembership.objects.active().select_related("mco").filter(user=user).first()
+    """The user's active MCO membership (at most one), read once per request."""
+    return mco_membership_get_active(user=user)
 
 
 def mco_membership_for_pages(*, user: User) -> MCOMembership:
@@ -109,28 +108,34 @@ def complaint_timeline_for_mco(*, complaint: Complaint) -> QuerySet[ComplaintEve
     )
 
 
-@dataclass(frozen=True)
-class MCOClock:
-    """The MCO's clock on one complaint (DESIGN §4.5, §11)."""
-
-    due: date | None
-    calendar_days_left: int | None  # negative once overdue
-    business_days_left: int | None  # business days from today to the due date; 0 once due or overdue
-    overdue: bool
-    extension: str  # "not_asked", or an ExtensionRequest.Decision value
-    extension_request: ExtensionRequest | None
-
-
-def mco_days_left(complaint: Complaint, today: date) -> MCOClock:
-    """The MCO's due date, calendar and business days left (complaints.clock) and the extension's state; the due date
-    only while the complaint waits for the MCO's answer. Reads ``complaint.extension_request`` (select it along)."""
-    due = complaint.mco_answer_due if complaint.status == Complaint.Status.AWAITING_MCO else None
-    try:
-        extension = complaint.extension_request
-    except ExtensionRequest.DoesNotExist:
-        extension = None
-    state = extension.decision if extension is not None else "not_asked"
-    if due is None:
-        return MCOClock(None, None, None, False, state, extension)
-    business = clock.business_day_counter(today, due)(today, due) if due > today else 0
-    return MCOClock(due, (due - today).days, business, clock.is_overdue(due, today=today), state, extension)
+def complaint_queue_filter(
+    complaints: QuerySet[Complaint],
+    *,
+    today: date,
+    stage: int | None = None,
+    due: str = "",
+    expedited: bool = False,
+    category_id: int | None = None,
+    search: str = "",
+) -> QuerySet[Complaint]:
+    """The queue's filters, each served by one of its indexes: the stage (in the MCO's words); due within
+    PORTAL_MCO_DUE_SOON_DAYS ("soon", not yet overdue) or overdue (complaints.clock's one rule), both while the
+    complaint waits for the MCO; expedited; the category; and a search for a reference (stored in capitals) or the
+    MCO's own tracking number, each exact."""
+    if stage is not None:
+        complaints = complaints.filter(mco_stage=stage)
+    if due in ("soon", "overdue"):
+        complaints = complaints.filter(mco_stage=Complaint.MCOStage.AWAITING)
+        if due == "overdue":
+            complaints = complaints.filter(clock.overdue_q("mco_due", today=today))
+        else:
+            horizon = today + timedelta(days=settings.PORTAL_MCO_DUE_SOON_DAYS)
+            complaints = complaints.filter(clock.not_overdue_q("mco_due", today=today), mco_due__lte=horizon)
+    if expedited:
+        complaints = complaints.filter(expedited=True)
+    if category_id is not None:
+        complaints = complaints.filter(category_id=category_id)
+    search = search.strip()
+    if search:
+        complaints = complaints.filter(Q(reference=search.upper()) | Q(mco_reference=search))
+    return complaints
