@@ -37,6 +37,14 @@ def add_calendar_days(start: date, days: int) -> date:
     return start + timedelta(days=days)
 
 
+def business_days_until(today: date, due: date) -> int:
+    """Business days left from ``today`` to ``due`` (today not counted, the due day counted); once ``due`` has
+    passed, minus the business days since it (the due day not counted, today counted)."""
+    if due >= today:
+        return sum(is_business_day(today + timedelta(days=n)) for n in range(1, (due - today).days + 1))
+    return -business_days_until(due, today)
+
+
 def business_day_counter(first: date, last: date) -> Callable[[date, date], int]:
     """Business days from one date to a later one, both in [first, last] (the start day not counted), read from
     one running index — for counting many spans at once (the public statistics)."""

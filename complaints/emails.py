@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from complaints.models import Complaint
+from complaints.models import Complaint, ExtensionRequest, MCOProposal
 from portal.models import OutboundEmail
 from portal.outbox import Message, register
 
@@ -41,6 +41,8 @@ NEXT_STEPS = {
     "duplicate": "Follow the earlier complaint about the same issue in the portal.",
     "incomplete": "File a new complaint with the missing information.",
     "multiple_mcos_or_topics": "File one complaint for each MCO and each topic.",
+    "wrong_mco": "File a new complaint against the MCO that covers the member or the claim. The link below starts "
+    "one with this complaint's details filled in; choose the right MCO.",
 }
 
 
@@ -50,6 +52,8 @@ def closed(email: OutboundEmail) -> Message:
     complaint = Complaint.objects.get(pk=email.object_id)
     context["reason"] = complaint.get_closure_reason_display()
     context["next_step"] = NEXT_STEPS.get(complaint.closure_reason, "Sign in to read more.")
+    if complaint.closure_reason == Complaint.ClosureReason.WRONG_MCO:  # a complaint's MCO never changes: file anew
+        context["another_path"] = f"{reverse('complaints:another')}?from={complaint.public_id}"
     return Message(f"Complaint {context['reference']} is closed", "complaints/closed", context)
 
 
@@ -67,19 +71,122 @@ def resolved(email: OutboundEmail) -> Message:
     return Message(f"There is an outcome for complaint {context['reference']}", "complaints/resolved", context)
 
 
+def _mco_path(complaint: Complaint) -> str:
+    """The complaint's page on the MCO's side (DESIGN §9: /mco/ and below)."""
+    return f"/mco/{complaint.public_id}/"
+
+
+def _long_date(day) -> str:  # type: ignore[no-untyped-def]
+    return day.strftime("%B %-d, %Y") if day else ""
+
+
 @register("complaints.mco_notice")
 def mco_notice(email: OutboundEmail) -> Message:
-    """To the MCO's notice address: the reference and the representative's name (R5), no PHI."""
+    """To the MCO's users and notice address: the reference and the representative's name (R5), no PHI."""
     complaint = Complaint.objects.select_related("mco", "organization").get(pk=email.object_id)
     context = {
         "reference": complaint.reference,
         "mco": complaint.mco.name,
         "representative_name": complaint.representative_name,
         "organization": complaint.organization.legal_name,
+        "again": complaint.mco_round > 1,
         "answer_days": settings.PORTAL_MCO_ANSWER_DAYS,
-        "answer_due": complaint.mco_answer_due.strftime("%B %-d, %Y") if complaint.mco_answer_due else "",
+        "answer_due": _long_date(complaint.mco_answer_due),
+        "path": _mco_path(complaint),
     }
-    return Message(f"HFS provider complaint {complaint.reference}", "complaints/mco_notice", context)
+    subject = f"HFS provider complaint {complaint.reference}" + (" is sent back to you" if context["again"] else "")
+    return Message(subject, "complaints/mco_notice", context)
+
+
+def _mco_context(email: OutboundEmail) -> dict[str, object]:
+    complaint = Complaint.objects.select_related("mco").get(pk=email.object_id)
+    return {
+        "reference": complaint.reference,
+        "mco": complaint.mco.short_name,
+        "answer_due": _long_date(complaint.mco_answer_due),
+        "path": _mco_path(complaint),
+    }
+
+
+@register("complaints.mco_due_soon")
+def mco_due_soon(email: OutboundEmail) -> Message:
+    context = _mco_context(email)
+    return Message(f"Your answer to complaint {context['reference']} is due soon", "complaints/mco_due_soon", context)
+
+
+@register("complaints.mco_overdue")
+def mco_overdue(email: OutboundEmail) -> Message:
+    context = _mco_context(email)
+    return Message(f"Your answer to complaint {context['reference']} is overdue", "complaints/mco_overdue", context)
+
+
+def _extension_decided(email: OutboundEmail, *, path: str | None = None) -> Message:
+    context = _context(email)
+    extension = ExtensionRequest.objects.select_related("complaint__mco").get(complaint_id=email.object_id)
+    complaint = extension.complaint
+    context.update(
+        mco=complaint.mco.short_name,
+        granted=extension.decision == ExtensionRequest.Decision.GRANTED,
+        answer_due=_long_date(complaint.mco_answer_due),
+        path=path or context["path"],
+    )
+    return Message(
+        f"Extension {extension.decision} for complaint {complaint.reference}", "complaints/extension_decided", context
+    )
+
+
+@register("complaints.extension_decided")
+def extension_decided(email: OutboundEmail) -> Message:
+    """To the representative who asked (contact_email)."""
+    return _extension_decided(email)
+
+
+@register("complaints.mco_extension_decided")
+def mco_extension_decided(email: OutboundEmail) -> Message:
+    """To the MCO's users (they asked, or their answer date moved)."""
+    complaint = Complaint.objects.only("public_id").get(pk=email.object_id)
+    return _extension_decided(email, path=_mco_path(complaint))
+
+
+@register("complaints.proposal_arrived")
+def proposal_arrived(email: OutboundEmail) -> Message:
+    """To the representative who filed: the MCO's proposal is in the portal, and until when to answer it."""
+    from complaints.services.mco import proposal_reply_deadline
+
+    context = _context(email)
+    proposal = (
+        MCOProposal.objects.filter(complaint_id=email.object_id, submitted_at__isnull=False).order_by("-round").first()
+    )
+    context["reply_by"] = _long_date(proposal_reply_deadline(proposal)) if proposal else ""
+    context["reply_days"] = settings.PORTAL_PROVIDER_REPLY_BUSINESS_DAYS
+    return Message(f"The MCO answered complaint {context['reference']}", "complaints/proposal_arrived", context)
+
+
+# Notes to the assigned HFS staff member: what happened, and the complaint's page in the staff admin.
+STAFF_NOTES = {
+    "complaints.staff_mco_answered": "The MCO answered complaint {reference}",
+    "complaints.staff_extension_requested": "An extension is asked for on complaint {reference}",
+    "complaints.staff_provider_replied": "The provider answered the MCO's proposal on complaint {reference}",
+}
+
+
+def _staff_note(email: OutboundEmail) -> Message:
+    complaint = Complaint.objects.select_related("mco").get(pk=email.object_id)
+    proposal = complaint.proposals.filter(round=complaint.mco_round).first()
+    context = {
+        "reference": complaint.reference,
+        "mco": complaint.mco.short_name,
+        "what": STAFF_NOTES[email.kind].format(reference=complaint.reference),
+        "misdirected": bool(proposal and proposal.outcome == MCOProposal.Outcome.MISDIRECTED)
+        and email.kind == "complaints.staff_mco_answered",
+        "reply": proposal.get_reply_display().lower() if proposal and proposal.reply else "",
+        "path": reverse("admin:complaints_complaint_change", args=[complaint.pk]),
+    }
+    return Message(context["what"], "complaints/staff_note", context)
+
+
+for _kind in STAFF_NOTES:
+    register(_kind)(_staff_note)
 
 
 @register("complaints.staff_digest")
@@ -92,10 +199,16 @@ def staff_digest(email: OutboundEmail) -> Message:
     # The queue's own definitions of overdue and due (the same as its filter, complaints.clock), read from its index.
     today = timezone.localdate()
     queue = selectors_staff.complaint_queue()
-    columns = ("reference", "next_due", "expedited")
+    # Overdue answers of the MCO are in it (next_due is the MCO's answer date while HFS waits for it), marked so.
+    columns = ("reference", "next_due", "expedited", "status")
     overdue = list(selectors_staff.overdue(queue, today=today).values_list(*columns))
     tomorrow = today + timezone.timedelta(days=1)
     due_soon = list(selectors_staff.due_soon(queue, tomorrow, today=today).values_list(*columns))
-    context = {"overdue": overdue, "due_soon": due_soon, "path": "/admin/complaints/complaint/?due=overdue"}
+    context = {
+        "overdue": overdue,
+        "due_soon": due_soon,
+        "waiting_for_mco": Complaint.Status.AWAITING_MCO,
+        "path": "/admin/complaints/complaint/?due=overdue",
+    }
     subject = f"{len(overdue)} complaint(s) overdue, {len(due_soon)} due by tomorrow"
     return Message(subject, "complaints/staff_digest", context)

@@ -17,3 +17,9 @@ def send_staff_digest() -> int:
     from complaints.services.triage import staff_digest_send
 
     return staff_digest_send()
+
+
+@shared_task
+def send_mco_deadline_notices() -> int:
+    """Daily (beat): the MCO's users are told of answers due within 5 days and of overdue ones, once per round."""
+    return services.mco_deadline_notices_send()

@@ -1,5 +1,6 @@
-"""Writes of complaint state (DESIGN §4.4): intake (representatives), attachments, and triage (HFS staff), around
-one workflow core (services/workflow.py: events, the locked transition, the submitter's notices).
+"""Writes of complaint state (DESIGN §4.4, §11): intake (representatives), attachments, triage (HFS staff) and the
+MCO's part (its proposal, the one extension, the provider's reply), around one workflow core (services/workflow.py:
+events, the locked transition, the notices).
 
 Each service runs in one transaction, writes its ComplaintEvent in it, and emails through the outbox.
 """
@@ -19,6 +20,19 @@ from complaints.services.intake import (
     complaint_withdraw,
     filing_representative,
     window_rules,
+)
+from complaints.services.mco import (
+    extension_decide,
+    extension_request,
+    interim_post,
+    mco_days_left,
+    mco_deadline_notices_send,
+    proposal_file_add,
+    proposal_file_remove,
+    proposal_reply,
+    proposal_reply_deadline,
+    proposal_save_draft,
+    proposal_submit,
 )
 from complaints.services.triage import (
     complaint_assign,
@@ -54,6 +68,17 @@ __all__ = [
     "complaint_take",
     "complaint_transfer",
     "complaint_withdraw",
+    "extension_decide",
+    "extension_request",
     "filing_representative",
+    "interim_post",
+    "mco_days_left",
+    "mco_deadline_notices_send",
+    "proposal_file_add",
+    "proposal_file_remove",
+    "proposal_reply",
+    "proposal_reply_deadline",
+    "proposal_save_draft",
+    "proposal_submit",
     "window_rules",
 ]

@@ -10,15 +10,19 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import User
 from complaints import clock
-from complaints.models import Complaint, ComplaintEvent, ComplaintStatus
-from complaints.services.workflow import event_write, filer_still_represents, notify_submitter, transition
+from complaints.models import Complaint, ComplaintEvent, ComplaintStatus, ExtensionRequest, MCOProposal
+from complaints.services.workflow import (
+    answer_arrived,
+    ensure_staff,
+    event_write,
+    extension_grant,
+    extension_open,
+    filer_still_represents,
+    notify_mco,
+    notify_submitter,
+    transition,
+)
 from portal import outbox
-
-
-def _ensure_staff(actor: User) -> None:
-    # Staff who only read (the reporting group) do not act on complaints.
-    if not (actor.is_staff and actor.has_perm("complaints.change_complaint")):
-        raise PermissionDenied("Only HFS triage staff can do this.")
 
 
 def _note(
@@ -38,7 +42,7 @@ def _note(
 @transaction.atomic
 def complaint_take(*, complaint: Complaint, actor: User, request: HttpRequest | None = None) -> Complaint:
     """Assign to oneself; a complaint still waiting for triage moves into review (the first response)."""
-    _ensure_staff(actor)
+    ensure_staff(actor)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     complaint.assignee = actor
     complaint.save(update_fields=["assignee"])
@@ -55,7 +59,7 @@ def complaint_assign(
     *, complaint: Complaint, actor: User, assignee_email: str, request: HttpRequest | None = None
 ) -> Complaint:
     """Assign to a colleague in a triage group (recorded as an internal event)."""
-    _ensure_staff(actor)
+    ensure_staff(actor)
     assignee = User.objects.filter(
         email=User.objects.normalize_email(assignee_email),
         is_active=True,
@@ -76,7 +80,7 @@ def complaint_set_expedited(
     *, complaint: Complaint, actor: User, expedited: bool, note: str = "", request: HttpRequest | None = None
 ) -> Complaint:
     """Expedite (R3) or not; the first-response clock follows while the complaint waits for triage."""
-    _ensure_staff(actor)
+    ensure_staff(actor)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.expedited == expedited:
         return complaint
@@ -101,7 +105,7 @@ def complaint_close(
 ) -> Complaint:
     """Close with a reason (R2: "not first submitted to the MCO" is one click). Tells the submitter why, and
     what to do next."""
-    _ensure_staff(actor)
+    ensure_staff(actor)
     if reason not in Complaint.ClosureReason.values or reason == Complaint.ClosureReason.WITHDRAWN_BY_PROVIDER:
         raise ValidationError("Choose why the complaint is closed.")
     complaint, _ = transition(
@@ -120,61 +124,75 @@ def complaint_close(
 def complaint_forward_to_mco(
     *, complaint: Complaint, actor: User, note: str = "", request: HttpRequest | None = None
 ) -> Complaint:
-    """Present the complaint to the MCO: the MCO's clock starts; the MCO's notice names the representative (R5)."""
-    _ensure_staff(actor)
+    """Present the complaint to the MCO — the first time, or again after its answer (a new round with its own
+    proposal): the MCO's clock starts, and its users and notice address are told (the representative's name, R5;
+    no PHI). From the first presentation on, the MCO's users see the complaint."""
+    ensure_staff(actor)
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    today = timezone.localdate()
     complaint, _ = transition(
-        complaint=complaint,
+        complaint=locked,
         actor=actor,
         request=request,
         to_status=ComplaintStatus.AWAITING_MCO,
         note=note,
         shared=True,
+        also={
+            "presented_at": locked.presented_at or timezone.now(),
+            "mco_round": locked.mco_round + 1,
+            "forwarded_on": today,
+            "mco_answer_due": clock.add_calendar_days(today, settings.PORTAL_MCO_ANSWER_DAYS),
+        },
     )
-    today = timezone.localdate()
-    complaint.forwarded_on = today
-    complaint.mco_answer_due = clock.add_calendar_days(today, settings.PORTAL_MCO_ANSWER_DAYS)
-    complaint.save(update_fields=["forwarded_on", "mco_answer_due"])
-    if complaint.mco.notification_email:
-        outbox.enqueue(kind="complaints.mco_notice", object_id=complaint.pk, to_email=complaint.mco.notification_email)
-    else:
+    if not notify_mco(complaint=complaint, kind="complaints.mco_notice", also=complaint.mco.notification_email):
         _note(complaint, actor, "The MCO has no notice address on file: send the notice another way.", request=request)
     return complaint
 
 
 @transaction.atomic
 def complaint_record_mco_answer(
-    *, complaint: Complaint, actor: User, note: str, extension: bool = False, request: HttpRequest | None = None
+    *,
+    complaint: Complaint,
+    actor: User,
+    note: str,
+    outcome: str = "",
+    extension: bool = False,
+    request: HttpRequest | None = None,
 ) -> Complaint:
-    """The MCO answered (back to review), or asked for its one 30-day extension (the clock moves)."""
-    _ensure_staff(actor)
+    """The MCO's answer came outside the portal: staff record it as this round's proposal (``outcome``, and the text
+    the representative reads), marked as recorded by HFS — or its request for the one extension, granted at once.
+    Under the same row lock as the MCO's own submit: refused once the MCO has answered in the portal."""
+    ensure_staff(actor)
     if not note.strip():
-        raise ValidationError({"note": "Summarize the MCO's answer or request."})
+        raise ValidationError({"note": "Write the MCO's answer or request."})
+    if not extension and outcome not in MCOProposal.Outcome.values:
+        raise ValidationError({"outcome": "Choose what the MCO answered."})
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    proposal = MCOProposal.objects.filter(complaint_id=complaint.pk, round=complaint.mco_round).first()
+    if proposal is not None and proposal.is_submitted:
+        raise ValidationError("The MCO has already sent its answer for this round in the portal.")
     if complaint.status != ComplaintStatus.AWAITING_MCO:
         raise ValidationError("HFS is not waiting for this MCO's answer: forward the complaint to the MCO first.")
-    if not extension:
-        complaint, _ = transition(
-            complaint=complaint,
-            actor=actor,
-            request=request,
-            to_status=ComplaintStatus.IN_REVIEW,
-            note=note,
-            shared=False,
+    if extension:
+        request_row = extension_open(
+            complaint=complaint, party=ExtensionRequest.Party.MCO, reason=note, actor=actor, request=request
+        )
+        extension_grant(
+            complaint=complaint, extension=request_row, actor=actor, note="Recorded by HFS.", request=request
         )
         return complaint
-    if complaint.mco_extension_granted:
-        raise ValidationError("The MCO can have one extension, while HFS waits for its answer.")
-    complaint.mco_extension_granted = True
-    complaint.mco_answer_due = clock.add_calendar_days(complaint.mco_answer_due, settings.PORTAL_MCO_EXTENSION_DAYS)
-    complaint.save(update_fields=["mco_extension_granted", "mco_answer_due"])
-    _note(
-        complaint,
-        actor,
-        f"The MCO asked for an extension. {note}",
-        kind=ComplaintEvent.Kind.MCO_EXTENSION,
+    if proposal is None:
+        proposal = MCOProposal(complaint=complaint, round=complaint.mco_round, created_by=actor)
+    # A draft the MCO had started is replaced by the answer it sent by other means (its files stay with it).
+    proposal.outcome, proposal.text, proposal.recorded_by_hfs = outcome, note.strip(), True
+    label = MCOProposal.Outcome(outcome).label.lower()
+    return answer_arrived(
+        complaint=complaint,
+        proposal=proposal,
+        actor=actor,
+        note=f"HFS recorded the MCO's answer, which came outside the portal: {label}.",
         request=request,
     )
-    return complaint
 
 
 @transaction.atomic
@@ -182,7 +200,7 @@ def complaint_request_info(
     *, complaint: Complaint, actor: User, question: str, request: HttpRequest | None = None
 ) -> Complaint:
     """Ask the provider for information: a shared question; the submitter is emailed to sign in and answer."""
-    _ensure_staff(actor)
+    ensure_staff(actor)
     if not question.strip():
         raise ValidationError({"question": "Write the question for the provider."})
     complaint, _ = transition(
@@ -203,7 +221,7 @@ def complaint_resolve(
 ) -> Complaint:
     """Resolve with an outcome code and the text the submitter reads in the portal; the email only says there is
     one (R6). Triage staff only."""
-    _ensure_staff(actor)
+    ensure_staff(actor)
     if outcome_code not in Complaint.OutcomeCode.values:
         raise ValidationError({"outcome_code": "Choose the outcome."})
     if not outcome_text.strip():
@@ -257,7 +275,7 @@ def complaint_transfer(
     address becomes the contact (R6); a held notice is sent to them now. Recorded as an internal event."""
     from accounts.models import Representative
 
-    _ensure_staff(actor)
+    ensure_staff(actor)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if not complaint.held_notice and filer_still_represents(complaint):
         raise ValidationError("The representative who filed still represents the organization: R6 keeps it theirs.")

@@ -7,13 +7,15 @@ tasks call the public verbs, which check their actor and send their notices arou
 
 import uuid
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.audit import client_ip
-from accounts.models import Representative, User
-from complaints.models import Complaint, ComplaintEvent, ComplaintStatus
+from accounts.models import MCOMembership, Representative, User
+from complaints import clock
+from complaints.models import Complaint, ComplaintEvent, ComplaintStatus, ExtensionRequest, MCOProposal
 from complaints.workflow import ensure_allowed
 from portal import outbox
 
@@ -70,6 +72,121 @@ def transition(
         idempotency_key=idempotency_key,
     )
     return complaint, event
+
+
+def ensure_staff(actor: User) -> None:
+    """HFS triage staff only: the reporting group reads, it does not act on complaints."""
+    if not (actor.is_staff and actor.has_perm("complaints.change_complaint")):
+        raise PermissionDenied("Only HFS triage staff can do this.")
+
+
+def notify_mco(*, complaint: Complaint, kind: str, also: str = "") -> int:
+    """Email every active user of the complaint's MCO (its liaisons and administrators), and ``also`` (the MCO's
+    notice address) once. Returns how many addresses."""
+    addresses = list(
+        MCOMembership.objects.active()
+        .filter(mco_id=complaint.mco_id, user__is_active=True)
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+    if also and also not in addresses:
+        addresses.append(also)
+    for address in addresses:
+        outbox.enqueue(kind=kind, object_id=complaint.pk, to_email=address)
+    return len(addresses)
+
+
+def notify_assignee(*, complaint: Complaint, kind: str, actor: User | None = None) -> None:
+    """A staff note to the complaint's assignee (none while nobody is assigned, nor to the one who acted)."""
+    if complaint.assignee_id is None or complaint.assignee_id == getattr(actor, "pk", None):
+        return
+    assignee = User.objects.filter(pk=complaint.assignee_id, is_active=True).only("email").first()
+    if assignee is not None:
+        outbox.enqueue(kind=kind, object_id=complaint.pk, to_email=assignee.email)
+
+
+# The MCO's round (DESIGN §11), shared by the MCO's verbs (services/mco.py) and the staff's (services/triage.py):
+# the one extension and the answer's arrival, whoever brings them into the portal. The caller holds the row lock.
+
+ONE_EXTENSION = "The one extension has already been asked for on this complaint."
+
+
+def extension_open(
+    *, complaint: Complaint, party: str, reason: str, actor: User, request: HttpRequest | None
+) -> ExtensionRequest:
+    """Record the complaint's one request for an extension (refused if one was ever asked for) and its event."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why more time is needed."})
+    if complaint.mco_extension_granted or ExtensionRequest.objects.filter(complaint_id=complaint.pk).exists():
+        raise ValidationError(ONE_EXTENSION)
+    if complaint.status != ComplaintStatus.AWAITING_MCO:
+        raise ValidationError("An extension can be asked for only while HFS waits for the MCO's answer.")
+    extension = ExtensionRequest.objects.create(
+        complaint=complaint, party=party, reason=reason.strip(), requested_by=actor
+    )
+    event_write(
+        complaint=complaint,
+        actor=actor,
+        request=request,
+        kind=ComplaintEvent.Kind.EXTENSION_REQUESTED,
+        note=f"{ExtensionRequest.Party(party).label} asked for the one extension: {reason.strip()}",
+        shared_with_provider=True,
+    )
+    return extension
+
+
+def extension_grant(
+    *, complaint: Complaint, extension: ExtensionRequest, actor: User, note: str, request: HttpRequest | None
+) -> ExtensionRequest:
+    """Grant the one extension of a complaint waiting for the MCO: the answer is due PORTAL_MCO_EXTENSION_DAYS
+    calendar days later, the new date gets its own reminders, and the MCO_EXTENSION event is the one the
+    statistics count. The MCO's users are told."""
+    extension.decision = ExtensionRequest.Decision.GRANTED
+    extension.decided_by, extension.decided_at, extension.decision_note = actor, timezone.now(), note.strip()
+    extension.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+    complaint.mco_extension_granted = True
+    complaint.mco_answer_due = clock.add_calendar_days(complaint.mco_answer_due, settings.PORTAL_MCO_EXTENSION_DAYS)
+    # This round's reminders were about the old date: the new one gets its own (once each).
+    complaint.mco_due_soon_notice_round = complaint.mco_overdue_notice_round = max(complaint.mco_round - 1, 0)
+    rounds = ["mco_due_soon_notice_round", "mco_overdue_notice_round"]
+    complaint.save(update_fields=["mco_extension_granted", "mco_answer_due", *rounds])
+    event_write(
+        complaint=complaint,
+        actor=actor,
+        request=request,
+        kind=ComplaintEvent.Kind.MCO_EXTENSION,
+        note=f"Extension granted: the MCO's answer is now due {complaint.mco_answer_due:%B %-d, %Y}. {note}".strip(),
+        shared_with_provider=True,
+    )
+    notify_mco(complaint=complaint, kind="complaints.mco_extension_decided")
+    return extension
+
+
+def answer_arrived(
+    *, complaint: Complaint, proposal: MCOProposal, actor: User, note: str, request: HttpRequest | None
+) -> Complaint:
+    """This round's proposal (complete, not yet saved as submitted) reaches HFS, from the portal or recorded by
+    staff: awaiting_mco → in_review with an MCO_PROPOSAL event whose time is the MCO's answer date (clocks and
+    statistics). The filer is told unless the MCO says it is not its complaint (that goes back to HFS only); the
+    assignee gets a staff note."""
+    misdirected = proposal.outcome == MCOProposal.Outcome.MISDIRECTED
+    complaint, event = transition(
+        complaint=complaint,
+        actor=actor,
+        request=request,
+        to_status=ComplaintStatus.IN_REVIEW,
+        kind=ComplaintEvent.Kind.MCO_PROPOSAL,
+        note=note,
+        shared=not misdirected,
+    )
+    proposal.submitted_at = proposal.updated_at = event.created_at
+    proposal.submitted_by = actor
+    proposal.save()
+    proposal.files.update(event=event)
+    if not misdirected:
+        notify_submitter(complaint=complaint, kind="complaints.proposal_arrived", request=request)
+    notify_assignee(complaint=complaint, kind="complaints.staff_mco_answered", actor=actor)
+    return complaint
 
 
 def filer_still_represents(complaint: Complaint) -> bool:

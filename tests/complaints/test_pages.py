@@ -104,7 +104,10 @@ def test_the_detail_shows_lines_timeline_and_the_outcome_to_the_submitter(client
     staff = triage_analyst()
     complaint = services.complaint_take(complaint=complaint, actor=staff)
     complaint = services.complaint_forward_to_mco(complaint=complaint, actor=staff)
-    complaint = services.complaint_record_mco_answer(complaint=complaint, actor=staff, note="Internal: called the MCO.")
+    # The MCO's answer recorded by HFS is its proposal, which the filer reads; staff notes stay internal.
+    complaint = services.complaint_record_mco_answer(
+        complaint=complaint, actor=staff, note="We will reprocess the claims.", outcome="pay"
+    )
     services.complaint_resolve(
         complaint=complaint, actor=staff, outcome_code="paid", outcome_text="The MCO reprocessed the claims."
     )
@@ -112,7 +115,7 @@ def test_the_detail_shows_lines_timeline_and_the_outcome_to_the_submitter(client
     page = client.get(f"/complaints/{complaint.public_id}/").content.decode()
     assert "Pat Example" in page and "123456789" in page
     assert "The MCO reprocessed the claims." in page
-    assert "Internal: called the MCO." not in page
+    assert f"Assigned to {staff.full_name}." not in page
     assert "Withdraw this complaint" not in page  # resolved
 
 

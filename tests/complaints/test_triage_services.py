@@ -100,12 +100,26 @@ def test_one_extension_then_the_answer(complaint, analyst):
         complaint=complaint, actor=analyst, note="Needs time.", extension=True
     )
     assert complaint.mco_answer_due == due + timedelta(days=30) and complaint.status == "awaiting_mco"
+    assert complaint.extension_request.decision == "granted" and complaint.extension_request.party == "mco"
     with pytest.raises(ValidationError, match="one extension"):
         services.complaint_record_mco_answer(complaint=complaint, actor=analyst, note="Again.", extension=True)
-    complaint = services.complaint_record_mco_answer(complaint=complaint, actor=analyst, note="Reprocessed.")
+    with pytest.raises(ValidationError, match="Choose what the MCO answered"):
+        services.complaint_record_mco_answer(complaint=complaint, actor=analyst, note="Reprocessed.")
+    complaint = services.complaint_record_mco_answer(
+        complaint=complaint, actor=analyst, note="Reprocessed.", outcome="pay"
+    )
     assert complaint.status == "in_review"
-    internal = complaint.events.get(note="Reprocessed.")
-    assert not internal.shared_with_provider
+    # The answer that came outside the portal is this round's proposal, marked as recorded by HFS; the filer reads it.
+    (proposal,) = complaint.proposals.all()
+    assert (proposal.round, proposal.outcome, proposal.text, proposal.recorded_by_hfs) == (
+        1,
+        "pay",
+        "Reprocessed.",
+        True,
+    )
+    recorded = complaint.events.get(kind="mco_proposal")
+    assert recorded.to_status == "in_review" and recorded.shared_with_provider
+    assert proposal.submitted_at == recorded.created_at
 
 
 def test_information_request_and_outcome_notices_go_only_to_contact_email(
@@ -239,7 +253,7 @@ def test_assign_to_a_triage_colleague_only(complaint, analyst):
 
 def test_actions_only_from_the_states_they_belong_to(complaint, analyst):
     with pytest.raises(ValidationError, match="not waiting for this MCO"):
-        services.complaint_record_mco_answer(complaint=complaint, actor=analyst, note="x")
+        services.complaint_record_mco_answer(complaint=complaint, actor=analyst, note="x", outcome="pay")
     supervisor = staff_user_create(email="sup@hfs.example", full_name="Sup", password=None, group_name=roles.SUPERVISOR)
     with pytest.raises(ValidationError, match="Only a resolved complaint"):
         services.complaint_reopen(complaint=complaint, actor=supervisor, note="x")

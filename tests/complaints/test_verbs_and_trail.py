@@ -36,6 +36,10 @@ ARGUMENTS = {
     "assignee_email": "triage@hfs.example",
     "to_email": "someone@provider.example",
     "expedited": True,
+    "outcome": "pay",
+    "text": "We will reprocess the claims.",
+    "grant": True,
+    "accept": True,
 }
 
 

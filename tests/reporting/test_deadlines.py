@@ -62,9 +62,14 @@ def test_each_complaint_is_on_time_so_far_late_or_not_sent():
     )  # closing is a response
     forward(complaint(ON_TIME, ON_TIME))  # waiting for the MCO, within its time
     overdue_at_mco(complaint(LATE, LATE, submitted_at=long_ago))
-    services.complaint_record_mco_answer(complaint=forward(complaint(ON_TIME, ON_TIME)), actor=analyst, note="Paid.")
     services.complaint_record_mco_answer(
-        complaint=overdue_at_mco(complaint(LATE, LATE, submitted_at=long_ago)), actor=analyst, note="Paid, late."
+        complaint=forward(complaint(ON_TIME, ON_TIME)), actor=analyst, note="Paid.", outcome="pay"
+    )
+    services.complaint_record_mco_answer(
+        complaint=overdue_at_mco(complaint(LATE, LATE, submitted_at=long_ago)),
+        actor=analyst,
+        note="Paid, late.",
+        outcome="pay",
     )
     services.complaint_close(
         complaint=forward(complaint(ON_TIME, ON_TIME)), actor=analyst, reason=Complaint.ClosureReason.DUPLICATE
@@ -72,12 +77,12 @@ def test_each_complaint_is_on_time_so_far_late_or_not_sent():
 
     # Sent to the MCO again after an answer in time: measured by the last round, which came back late.
     c = complaint(LATE, LATE, submitted_at=long_ago)
-    c = services.complaint_record_mco_answer(complaint=forward(c), actor=analyst, note="No.")
+    c = services.complaint_record_mco_answer(complaint=forward(c), actor=analyst, note="No.", outcome="pay")
     c = services.complaint_forward_to_mco(complaint=c, actor=analyst)
     timeline(c, 80, 46, 45, 44, 40)  # the first answer came in time, 44 days ago; sent again 40 days ago
     forwarded = today - timedelta(days=40)
     Complaint.objects.filter(pk=c.pk).update(forwarded_on=forwarded, mco_answer_due=forwarded + timedelta(days=30))
-    services.complaint_record_mco_answer(complaint=c, actor=analyst, note="Paid on the second request.")
+    services.complaint_record_mco_answer(complaint=c, actor=analyst, note="Paid on the second request.", outcome="pay")
 
     # A due date stored earlier than the MCO's 30 days from forwarding does not make it late.
     c = forward(complaint(ON_TIME, ON_TIME))

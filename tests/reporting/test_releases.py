@@ -117,7 +117,9 @@ def test_the_mco_answer_counts_the_extension_it_had_by_the_release_day(rep, supe
 
     # Extended in time, answered on day 45 of 60, then sent again after the release day: on time in the release.
     first_round = extend(sent_to_the_mco(50), at=before(release, 40))
-    first_round = services.complaint_record_mco_answer(complaint=first_round, actor=supervisor, note="Paid.")
+    first_round = services.complaint_record_mco_answer(
+        complaint=first_round, actor=supervisor, note="Paid.", outcome="pay"
+    )
     with events_writable():
         first_round.events.filter(from_status="awaiting_mco").update(created_at=before(release, 5))
     services.complaint_forward_to_mco(complaint=first_round, actor=supervisor)
