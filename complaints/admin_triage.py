@@ -6,7 +6,7 @@ import re
 
 from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -15,8 +15,16 @@ from accounts.admin_lookups import AllowlistedLookupsMixin
 from accounts.audit import audit_record
 from accounts.models import ProviderOrganization, ReportingGroup
 from complaints import clock, selectors_staff, services
-from complaints.admin_queue import URGENCY, QueueChangeList, short_date
-from complaints.models import AffectedClaim, Attachment, Complaint, ComplaintEvent
+from complaints.admin_queue import (
+    URGENCY,
+    ExtensionFilter,
+    ProviderReplyFilter,
+    QueueChangeList,
+    mco_answer_words,
+    short_date,
+    with_mco_answer,
+)
+from complaints.models import AffectedClaim, Attachment, Complaint, ComplaintEvent, ExtensionRequest, MCOProposal
 from portal.admin import QuickActionCheckboxMixin, service_action
 from portal.pagination import CappedPaginator
 
@@ -114,16 +122,26 @@ class ClaimInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("complaint")
 
 
+def file_link(attachment: Attachment) -> str:
+    """A file for staff: its download link (the authorized, audited view) once the virus scan passed."""
+    if attachment.scan_status != Attachment.ScanStatus.CLEAN:
+        return f"{attachment.original_name} (waiting for the virus scan)"
+    return format_html('<a href="/complaints/files/{}/">{}</a>', attachment.public_id, attachment.original_name)
+
+
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
+    verbose_name_plural = "the provider's files"
     fields = ["download", "size", "content_type", "scan_status", "uploaded_at"]
     readonly_fields = fields
 
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        # The MCO's proposal files are shown with their proposal (a draft's, never).
+        return super().get_queryset(request).filter(proposal__isnull=True)
+
     @admin.display(description="file")
     def download(self, obj: Attachment) -> str:
-        if obj.scan_status != Attachment.ScanStatus.CLEAN:
-            return f"{obj.original_name} (waiting for the virus scan)"
-        return format_html('<a href="/complaints/files/{}/">{}</a>', obj.public_id, obj.original_name)
+        return file_link(obj)
 
 
 class TimelineInline(ReadOnlyInline):
@@ -151,8 +169,53 @@ class QuestionForm(forms.Form):
 
 
 class MCOAnswerForm(forms.Form):
-    note = forms.CharField(label="Summary of the MCO's answer (internal)", widget=forms.Textarea)
-    extension = forms.BooleanField(label="The MCO asks for its one 30-day extension", required=False)
+    outcome = forms.ChoiceField(
+        label="What the MCO answered",
+        choices=[("", "Choose the MCO's answer"), *MCOProposal.Outcome.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label="The MCO's answer, as the representative will read it (or why the MCO asks for more time)",
+        widget=forms.Textarea,
+    )
+    extension = forms.BooleanField(
+        label="Instead of answering, the MCO asks for its one 30-day extension (granted at once)", required=False
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("extension") and not data.get("outcome"):
+            self.add_error("outcome", "Choose what the MCO answered.")
+        return data
+
+
+MCO_ANSWER_INTRO = (
+    "Use this when the MCO answered outside the portal. The answer becomes this round's proposal, marked "
+    '"recorded by HFS"; the representative reads it, unless the MCO says it is not its member or not its complaint. '
+    "If the MCO has already answered in the portal, nothing is recorded."
+)
+
+
+class SendBackForm(forms.Form):
+    note = forms.CharField(
+        label="What the MCO should look at again (the MCO and the representative read it)", widget=forms.Textarea
+    )
+
+
+class ExtensionGrantForm(forms.Form):
+    note = forms.CharField(
+        label="Note (optional; the MCO and the representative read it)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class ExtensionRefuseForm(forms.Form):
+    note = forms.CharField(
+        label="Why the extension is refused (the MCO and the representative read it)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the extension is refused."},
+    )
 
 
 class AssignForm(forms.Form):
@@ -187,6 +250,25 @@ def _describe(complaint: Complaint) -> str:
     return f"{complaint.reference} · {complaint.mco.short_name} · {complaint.get_status_display()}"
 
 
+EXTENSION_ACTIONS = {"extension_grant", "extension_refuse"}
+
+
+def _extension_grant_action(triage):  # type: ignore[no-untyped-def]
+    """Granting is one click in the queue; the complaint page's button may send a note with it (its form comes
+    already applied)."""
+    service, done = services.extension_decide, "Granted {count} extensions; the MCO's answer is due 30 days later."
+    one_click = triage("extension_grant", "Grant the extension request", service, done, grant=True)
+    with_note = triage(
+        "extension_grant", "Grant the extension request", service, done, grant=True, form=ExtensionGrantForm
+    )
+
+    @admin.action(description="Grant the extension request", permissions=["change"])
+    def extension_grant(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
+        return (with_note if "apply" in request.POST else one_click)(modeladmin, request, queryset)
+
+    return extension_grant
+
+
 def complaint_admin_actions():  # type: ignore[no-untyped-def]
     """The triage actions; each calls one service per selected complaint and reports refusals one by one."""
 
@@ -219,7 +301,24 @@ def complaint_admin_actions():  # type: ignore[no-untyped-def]
         ),
         triage(
             "mco_answer", "Record the MCO's answer…", services.complaint_record_mco_answer, "Recorded {count}.",
-            form=MCOAnswerForm, title="The MCO's answer",
+            form=MCOAnswerForm, title="The MCO's answer (recorded by HFS)", intro=MCO_ANSWER_INTRO,
+        ),
+        _extension_grant_action(triage),
+        triage(
+            "extension_refuse", "Refuse the extension request…", services.extension_decide,
+            "Refused {count} extension requests; the MCO's answer dates stay.",
+            form=ExtensionRefuseForm, title="Refuse the extension", grant=False,
+        ),
+        triage(
+            "send_back", "Send back to the MCO (new round)…", services.complaint_forward_to_mco,
+            "Sent {count} back to the MCO; a new round started and the MCO clock restarted.",
+            form=SendBackForm, title="Send back to the MCO", warn=_no_notice_address,
+            intro="The MCO is asked for a new written proposal, with its own 30 days.",
+        ),
+        triage(
+            "close_wrong_mco", "Close: filed against the wrong MCO", services.complaint_close,
+            "Closed {count}; the representatives are offered a new complaint against the right MCO.",
+            reason="wrong_mco",
         ),
         triage(
             "request_info", "Ask the provider for information…", services.complaint_request_info, "Asked {count}.",
@@ -292,6 +391,7 @@ class ComplaintAdmin(AllowlistedLookupsMixin, QuickActionCheckboxMixin, admin.Mo
         "provider_group",
         "organization_name",
         "status",
+        "mco_answer",
         "expedited_marker",
         "due",
         "assigned",
@@ -304,6 +404,8 @@ class ComplaintAdmin(AllowlistedLookupsMixin, QuickActionCheckboxMixin, admin.Mo
         "category",
         "expedited",
         OverdueFilter,
+        ProviderReplyFilter,
+        ExtensionFilter,
         "filing_window",
         AssigneeFilter,
         HeldNoticeFilter,
@@ -330,7 +432,7 @@ class ComplaintAdmin(AllowlistedLookupsMixin, QuickActionCheckboxMixin, admin.Mo
         return list(selectors_staff.QUEUE_ORDER)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
-        return selectors_staff.complaint_queue()
+        return with_mco_answer(selectors_staff.complaint_queue())
 
     def get_changelist(self, request: HttpRequest, **kwargs: object) -> type[QueueChangeList]:
         return QueueChangeList
@@ -353,8 +455,15 @@ class ComplaintAdmin(AllowlistedLookupsMixin, QuickActionCheckboxMixin, admin.Mo
         return request.user.has_perm("complaints.view_affectedclaim")
 
     def get_fields(self, request: HttpRequest, obj: Complaint | None = None) -> list[str]:
-        # "settled" only orders the queue (the status says it).
-        hidden = {"id", "idempotency_key", "settled", *([] if self.sees_phi(request) else self.PHI_FIELDS)}
+        # "settled" and the MCO queue's stage and due date only order the queues (the status and dates say them).
+        hidden = {
+            "id",
+            "idempotency_key",
+            "settled",
+            "mco_stage",
+            "mco_due",
+            *([] if self.sees_phi(request) else self.PHI_FIELDS),
+        }
         return [field.name for field in Complaint._meta.fields if field.name not in hidden]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Complaint | None = None) -> list[str]:
@@ -406,7 +515,12 @@ class ComplaintAdmin(AllowlistedLookupsMixin, QuickActionCheckboxMixin, admin.Mo
 
     def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
         actions = [(name, description) for name, description in self.get_action_choices(request) if name]
-        extra_context = {**(extra_context or {}), "triage_actions": actions}
+        # The extension's two actions have their own buttons, with the request they decide (mco_part).
+        extra_context = {
+            **(extra_context or {}),
+            "triage_actions": [(name, label) for name, label in actions if name not in EXTENSION_ACTIONS],
+            "decides_extensions": {name for name, _ in actions} >= EXTENSION_ACTIONS,
+        }
         response = super().change_view(request, object_id, form_url, extra_context)
         # Recorded only when the page is shown: a refused or missing one showed nothing.
         # A page shown (200) is a complaint that exists; the audit row needs only its id, not a second read.
@@ -414,6 +528,51 @@ class ComplaintAdmin(AllowlistedLookupsMixin, QuickActionCheckboxMixin, admin.Mo
             complaint = Complaint(pk=int(object_id))
             services.complaint_record_view(complaint=complaint, user=request.user, request=request)
         return response
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):  # type: ignore[no-untyped-def]
+        if obj is not None:
+            context = {**context, **self.mco_part(request, obj, decides=context.get("decides_extensions", False))}
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def mco_part(self, request: HttpRequest, complaint: Complaint, *, decides: bool) -> dict:
+        """The MCO's part of the complaint page (DESIGN §11): the one extension and each round's submitted proposal
+        (a draft is the MCO's own). Read only once the complaint was presented: one statement for the extension,
+        one for the proposals and one for all their files, however many rounds. The reporting group sees who
+        asked, when and what was decided, and each answer's outcome, without the texts or files (PHI)."""
+        if not complaint.mco_round:
+            return {}
+        phi = self.sees_phi(request)
+        extension = (
+            ExtensionRequest.objects.select_related("requested_by", "decided_by")
+            .filter(complaint_id=complaint.pk)
+            .first()
+        )
+        proposals = MCOProposal.objects.filter(complaint_id=complaint.pk, submitted_at__isnull=False)
+        proposals = proposals.select_related("submitted_by", "replied_by").order_by("round")
+        if phi:
+            proposals = proposals.prefetch_related(
+                Prefetch("files", queryset=Attachment.objects.order_by("uploaded_at", "id"))
+            )
+        today = timezone.localdate()
+        rounds = []
+        for proposal in proposals:
+            reply_due = services.proposal_reply_deadline(proposal)
+            rounds.append(
+                {
+                    "proposal": proposal,
+                    "files": [file_link(attachment) for attachment in proposal.files.all()] if phi else [],
+                    "reply_due": reply_due,
+                    "reply_open": today <= reply_due,
+                }
+            )
+        pending = extension is not None and extension.decision == ExtensionRequest.Decision.PENDING
+        return {
+            "mco_part": True,
+            "sees_phi": phi,
+            "extension": extension,
+            "extension_decidable": decides and pending,
+            "rounds": rounds,
+        }
 
     @admin.display(description="received", ordering="submitted_at")
     def received(self, obj: Complaint) -> str:
@@ -448,6 +607,11 @@ class ComplaintAdmin(AllowlistedLookupsMixin, QuickActionCheckboxMixin, admin.Mo
         if clock.is_overdue(obj.next_due):
             return format_html("<strong>{} (overdue)</strong>", short_date(obj.next_due))
         return short_date(obj.next_due)
+
+    @admin.display(description="MCO answer")
+    def mco_answer(self, obj: Complaint) -> str:
+        """This round's answer from the MCO and the provider's reply (annotated by with_mco_answer)."""
+        return mco_answer_words(obj.mco_answer_outcome, obj.mco_answer_reply)  # type: ignore[attr-defined]
 
     @admin.display(description="possibly premature", boolean=True, ordering="filing_window")
     def premature_marker(self, obj: Complaint) -> bool:
