@@ -3,11 +3,11 @@
 import uuid
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import ProviderOrganization, Representative, User
-from complaints.models import MCO, AffectedClaim, Attachment, Complaint, ComplaintEvent
+from complaints.models import MCO, AffectedClaim, Attachment, Complaint, ComplaintEvent, MCOProposal
 
 
 def _still_represents(user: User) -> Q:
@@ -59,8 +59,9 @@ def complaint_list_for_organization_admin(*, user: User) -> QuerySet[Complaint]:
 
 def complaint_get_for_user(*, user: User, public_id: str) -> Complaint:
     """One complaint its submitter may open; 404 for everyone else."""
+    # The one extension request (a OneToOne, at most one row) comes in the same statement: the page states it.
     complaint = (
-        Complaint.objects.select_related("mco", "category", "organization")
+        Complaint.objects.select_related("mco", "category", "organization", "extension_request")
         .filter(_still_represents(user), public_id=public_id, submitted_by=user)
         .first()
     )
@@ -95,7 +96,25 @@ def complaint_claims(*, complaint: Complaint) -> QuerySet[AffectedClaim]:
 
 
 def complaint_attachments(*, complaint: Complaint) -> QuerySet[Attachment]:
-    return complaint.attachments.order_by("uploaded_at", "id")
+    """The provider's own files (the MCO's proposal files are shown with their proposal, to whom may see them)."""
+    return complaint.attachments.filter(proposal__isnull=True).order_by("uploaded_at", "id")
+
+
+def _shown_to_filer() -> Q:
+    """The MCO's proposals the filing representative reads (R6, DESIGN §11): submitted and not misdirected — never
+    a draft, never an answer that the complaint is not the MCO's (that goes back to HFS)."""
+    return Q(submitted_at__isnull=False) & ~Q(outcome=MCOProposal.Outcome.MISDIRECTED)
+
+
+def proposal_list_for_filer(*, complaint: Complaint) -> list[MCOProposal]:
+    """The MCO's answers the filer may read on the complaint's page, oldest round first, each with its files.
+
+    ``complaint`` is one the caller already authorized (complaint_get_for_user). Never presented to the MCO: no
+    proposal can exist, and nothing is read."""
+    if not complaint.mco_round:
+        return []
+    files = Prefetch("files", queryset=Attachment.objects.order_by("uploaded_at", "id"))
+    return list(complaint.proposals.filter(_shown_to_filer()).order_by("round").prefetch_related(files))
 
 
 def mco_list_for_filing(*, today: date) -> QuerySet[MCO]:
@@ -122,14 +141,20 @@ def answer_already_sent(*, complaint: Complaint, key: object) -> bool:
 
 
 def attachment_get_for_download(*, user: User, public_id: str) -> Attachment:
-    """A filed complaint's attachment for its submitter (still representing the organization), or for HFS staff
-    who passed the second factor and hold the permission; 404 for anyone else."""
-    attachments = Attachment.objects.select_related("complaint").filter(public_id=public_id, complaint__isnull=False)
+    """A file of a filed complaint for its submitter (still representing the organization), or for HFS staff who
+    passed the second factor and hold the permission; 404 for anyone else.
+
+    Two kinds of file: the provider's own (a filed complaint's, no proposal), and the files of the MCO's written
+    proposal — only once the proposal is submitted; for the submitter only when it is not misdirected (the
+    proposals the complaint's page shows them, proposal_list_for_filer). A draft proposal's file is the MCO's own."""
+    attachments = Attachment.objects.select_related("complaint").filter(public_id=public_id)
+    providers = Q(complaint__isnull=False, proposal__isnull=True)
     if user.is_staff and user.is_verified() and user.has_perm("complaints.view_attachment"):
-        attachment = attachments.first()
+        attachment = attachments.filter(providers | Q(proposal__submitted_at__isnull=False)).first()
     else:
-        complaint_filter = Complaint.objects.filter(_still_represents(user), submitted_by=user)
-        attachment = attachments.filter(complaint__in=complaint_filter).first()
+        mine = Complaint.objects.filter(_still_represents(user), submitted_by=user)
+        shown = MCOProposal.objects.filter(_shown_to_filer(), complaint__in=mine)
+        attachment = attachments.filter((providers & Q(complaint__in=mine)) | Q(proposal__in=shown)).first()
     if attachment is None:
         raise Http404("No such file.")
     return attachment
