@@ -367,3 +367,50 @@ class WithdrawForm(forms.Form):
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         plain_length_messages(self)
+
+
+class ProposalReplyForm(forms.Form):
+    """The filing representative's reply to the MCO's written proposal: accept it, or dispute it with a reason."""
+
+    reply = forms.ChoiceField(
+        label="Your reply to the MCO's proposal",
+        choices=[
+            ("accept", "I accept the MCO's proposal"),
+            ("dispute", "I dispute the MCO's proposal"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you accept or dispute the proposal."},
+    )
+    reason = LongTextField(
+        label="Your reason for disputing it",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Needed if you dispute the proposal. HFS reads it before it decides.",
+    )
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        plain_length_messages(self)
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        cleaned = super().clean()
+        if cleaned.get("reply") == "dispute" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "Write why you dispute the proposal.")
+        return cleaned
+
+
+class ExtensionRequestForm(forms.Form):
+    """The provider asks for the complaint's one 30-day extension of the MCO's answer, with a reason."""
+
+    reason = LongTextField(
+        label="Why should the MCO get more time?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: you are sending the MCO more records. HFS decides; only one extension is possible.",
+        error_messages={"required": "Write why you ask for more time."},
+    )
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        plain_length_messages(self)

@@ -16,4 +16,6 @@ urlpatterns = [
     path("<uuid:public_id>/submitted/", views.submitted_view, name="submitted"),
     path("<uuid:public_id>/withdraw/", views.withdraw_view, name="withdraw"),
     path("<uuid:public_id>/answer/", views.answer_view, name="answer"),
+    path("<uuid:public_id>/reply/", views.reply_view, name="reply"),
+    path("<uuid:public_id>/extension/", views.extension_view, name="extension"),
 ]

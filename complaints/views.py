@@ -23,12 +23,14 @@ from complaints.forms import (
     AnswerForm,
     ClaimLineFormSet,
     ComplaintForm,
+    ExtensionRequestForm,
+    ProposalReplyForm,
     ScreeningForm,
     WithdrawForm,
     parse_date,
     read_claims_csv,
 )
-from complaints.models import Complaint
+from complaints.models import Complaint, ExtensionRequest, MCOProposal
 from portal.forms import apply_validation_error
 from portal.pagination import CappedPaginator
 
@@ -415,10 +417,49 @@ def _detail(  # type: ignore[no-untyped-def]
         "file_errors": [],
         "drafts": [],
         "nav_current": "complaints",
+        **_mco_answer_context(complaint, reply_form=extra.pop("reply_form", None)),
         **extra,
     }
     context["session_rescuable"] = context["answer_form"] is not None  # the answer is kept after an idle sign-out
     return render(request, "complaints/detail.html", context, status=status)
+
+
+def _awaiting_reply(complaint: Complaint, proposals: list[MCOProposal]) -> MCOProposal | None:
+    """The proposal the filer can still answer (services.proposal_reply): this round's, submitted and not
+    misdirected, without a reply, while the complaint is open (once HFS sends it back to the MCO, a new round)."""
+    latest = proposals[-1] if proposals else None
+    if latest is None or latest.reply or latest.round != complaint.mco_round or not complaint.is_open:
+        return None
+    return latest
+
+
+def _extension(complaint: Complaint) -> ExtensionRequest | None:
+    return getattr(complaint, "extension_request", None)  # joined with the complaint (complaint_get_for_user)
+
+
+def _extension_offered(complaint: Complaint) -> bool:
+    """The one extension can be asked for while the MCO has the complaint, if no one asked yet (whatever HFS
+    decided then)."""
+    return complaint.status == Complaint.Status.AWAITING_MCO and _extension(complaint) is None
+
+
+def _mco_answer_context(complaint: Complaint, *, reply_form: ProposalReplyForm | None) -> dict[str, object]:
+    """The MCO's part on the filer's page (DESIGN §11, R6): its submitted answers with their files, the reply
+    window of the one that waits for a reply, and the one extension (asked, granted, refused, or still possible)."""
+    proposals = selectors.proposal_list_for_filer(complaint=complaint)
+    waiting = _awaiting_reply(complaint, proposals)
+    reply_due = services.proposal_reply_deadline(waiting) if waiting else None
+    reply_open = reply_due is not None and timezone.localdate() <= reply_due
+    return {
+        "proposals": proposals,
+        "reply_proposal": waiting,
+        "reply_due": reply_due,
+        "reply_form": (reply_form or ProposalReplyForm()) if reply_open else None,
+        "reply_days": settings.PORTAL_PROVIDER_REPLY_BUSINESS_DAYS,
+        "extension": _extension(complaint),
+        "extension_form": ExtensionRequestForm() if _extension_offered(complaint) else None,
+        "extension_days": settings.PORTAL_MCO_EXTENSION_DAYS,
+    }
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -503,6 +544,73 @@ def answer_view(request: HttpRequest, public_id: str) -> HttpResponse:
             return redirect("complaints:detail", public_id=complaint.public_id)
     drafts = selectors.attachment_list_draft(user=request.user, draft_key=str(key))
     return _detail(request, complaint, answer_key=key, answer_form=form, file_errors=file_errors, drafts=drafts)
+
+
+def _replied(complaint: Complaint) -> bool:
+    """Whether this round's proposal has the filer's reply (read afresh)."""
+    proposals = selectors.proposal_list_for_filer(complaint=complaint)
+    return bool(proposals and proposals[-1].round == complaint.mco_round and proposals[-1].reply)
+
+
+@require_http_methods(["POST"])
+def reply_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The filer accepts or disputes the MCO's written proposal, within the reply window (DESIGN §11)."""
+    complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
+    if _awaiting_reply(complaint, selectors.proposal_list_for_filer(complaint=complaint)) is None:
+        # Sent twice (a double click), or nothing to answer any more: the page says where things stand.
+        if _replied(complaint):
+            messages.info(request, "Your reply to the MCO's proposal is recorded.")
+        else:
+            messages.info(request, "There is no proposal from the MCO waiting for your reply on this complaint.")
+        return redirect("complaints:detail", public_id=complaint.public_id)
+    form = ProposalReplyForm(request.POST)
+    if form.is_valid():
+        accept = form.cleaned_data["reply"] == "accept"
+        try:
+            services.proposal_reply(
+                complaint=complaint,
+                actor=request.user,
+                accept=accept,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as error:
+            if _replied(complaint):  # the same reply sent twice at once: the first one counts
+                messages.info(request, "Your reply to the MCO's proposal is recorded.")
+                return redirect("complaints:detail", public_id=complaint.public_id)
+            if _mco_answer_context(complaint, reply_form=None)["reply_form"] is None:
+                # The window closed while the page was open: no form to show the reason on.
+                messages.error(request, " ".join(error.messages))
+                return redirect("complaints:detail", public_id=complaint.public_id)
+            apply_validation_error(form, error)
+        else:
+            done = "You accepted the MCO's proposal." if accept else "You disputed the MCO's proposal."
+            messages.success(request, f"{done} HFS has your reply.")
+            return redirect("complaints:detail", public_id=complaint.public_id)
+    return _detail(request, complaint, reply_form=form)
+
+
+@require_http_methods(["POST"])
+def extension_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The filer asks for the complaint's one 30-day extension of the MCO's answer (DESIGN §11)."""
+    complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
+    form = ExtensionRequestForm(request.POST)
+    # Not offered (already asked, or no longer with the MCO): whatever was typed, the service says why not.
+    if form.is_valid() or not _extension_offered(complaint):
+        try:
+            services.extension_request(
+                complaint=complaint,
+                actor=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+                request=request,
+            )
+        except ValidationError as error:
+            # Already asked (by either side), or the complaint is no longer with the MCO: the page says which.
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Your request for more time is sent to HFS. HFS decides whether to grant it.")
+        return redirect("complaints:detail", public_id=complaint.public_id)
+    return _detail(request, complaint, extension_form=form)
 
 
 @require_http_methods(["GET", "HEAD"])
