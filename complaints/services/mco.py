@@ -334,15 +334,17 @@ _NOTICE_ROUNDS = ("mco_due_soon_notice_round", "mco_overdue_notice_round")
 
 def mco_deadline_notices_send(*, today: date | None = None) -> int:
     """Tell the MCO's users about complaints waiting for its answer that are due within PORTAL_MCO_DUE_SOON_DAYS
-    calendar days, and those overdue: each notice once per round (claimed by a conditional update, so two runs at
-    once send it once). Read through the queue's status index. Returns how many complaints got a notice."""
+    calendar days, and those overdue: each notice once per round (marked under the row lock, so two runs at once
+    send it once). Read through the queue's status index. Returns how many complaints got a notice."""
     today = today or timezone.localdate()
     horizon = today + timedelta(days=settings.PORTAL_MCO_DUE_SOON_DAYS)
     waiting = Complaint.objects.filter(
         status=ComplaintStatus.AWAITING_MCO, settled=False, next_due__lte=horizon, presented_at__isnull=False
     )
-    owed = Q(mco_due_soon_notice_round__lt=F("mco_round")) | Q(mco_overdue_notice_round__lt=F("mco_round"))
-    candidates = list(waiting.filter(owed).values_list("pk", flat=True))
+    owed = (clock.not_overdue_q("next_due", today=today) & Q(mco_due_soon_notice_round__lt=F("mco_round"))) | (
+        clock.overdue_q("next_due", today=today) & Q(mco_overdue_notice_round__lt=F("mco_round"))
+    )
+    candidates = list(waiting.filter(owed).order_by().values_list("pk", flat=True))
     told = 0
     for pk in candidates:
         with transaction.atomic():
