@@ -101,8 +101,11 @@ class ProviderReplyFilter(admin.SimpleListFilter):
 
 
 class ExtensionFilter(admin.SimpleListFilter):
-    """The one extension of the MCO's answer (DESIGN §11). "Granted" is the complaint's own flag (also set by
-    extensions recorded before requests existed); the others ask the one request row of each complaint."""
+    """The one extension of the MCO's answer (DESIGN §11). A request waiting for HFS's decision is listed from every
+    open complaint (the open part of the queue's index); granted, refused or none asked describe the date the MCO
+    is held to, so they list the complaints waiting for its answer (the status's own part of the index). Each row's
+    request is one probe of its unique index; "granted" is the complaint's own flag (also set by extensions recorded
+    before requests existed)."""
 
     title = "extension"
     parameter_name = "extension"
@@ -110,19 +113,20 @@ class ExtensionFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
         return [
             ("waiting", "Asked, waiting for HFS"),
-            ("granted", "Granted"),
-            ("refused", "Refused"),
-            ("none", "None asked"),
+            ("granted", "Granted (with the MCO)"),
+            ("refused", "Refused (with the MCO)"),
+            ("none", "None asked (with the MCO)"),
         ]
 
     def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
         requests = ExtensionRequest.objects.filter(complaint_id=OuterRef("pk"))
         if self.value() == "waiting":
-            return queryset.filter(Exists(requests.filter(decision=ExtensionRequest.Decision.PENDING)))
+            return queryset.filter(Exists(requests.filter(decision=ExtensionRequest.Decision.PENDING)), settled=False)
+        with_the_mco = queryset.filter(status=Complaint.Status.AWAITING_MCO)
         if self.value() == "granted":
-            return queryset.filter(mco_extension_granted=True)
+            return with_the_mco.filter(mco_extension_granted=True)
         if self.value() == "refused":
-            return queryset.filter(Exists(requests.filter(decision=ExtensionRequest.Decision.REFUSED)))
+            return with_the_mco.filter(Exists(requests.filter(decision=ExtensionRequest.Decision.REFUSED)))
         if self.value() == "none":
-            return queryset.filter(~Exists(requests), mco_extension_granted=False)
+            return with_the_mco.filter(~Exists(requests), mco_extension_granted=False)
         return queryset

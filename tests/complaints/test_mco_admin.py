@@ -352,8 +352,22 @@ def test_the_extension_filter(staff_client, analyst, rep):
     services.extension_decide(complaint=granted, actor=analyst, grant=True)
     services.extension_decide(complaint=refused, actor=analyst, grant=False, note="No.")
     never_presented = submit(rep)
-    everyone = [waiting, granted, refused, none, never_presented]
-    expected = {"waiting": {waiting}, "granted": {granted}, "refused": {refused}, "none": {none, never_presented}}
+    # A request still waiting after the MCO answered is still HFS's to decide; a granted one that was answered no
+    # longer holds the MCO to a date.
+    answered_while_asked, answered_after_grant = (presented(submit(rep), analyst) for _ in range(2))
+    asked(answered_while_asked)
+    answered(answered_while_asked)
+    asked(answered_after_grant)
+    services.extension_decide(complaint=answered_after_grant, actor=analyst, grant=True)
+    answered(answered_after_grant)
+    everyone = [waiting, granted, refused, none, never_presented, answered_while_asked, answered_after_grant]
+    # Granted, refused and none describe the date the MCO is held to: complaints waiting for its answer.
+    expected = {
+        "waiting": {waiting, answered_while_asked},
+        "granted": {granted},
+        "refused": {refused},
+        "none": {none},
+    }
     for value, matching in expected.items():
         page = listed(staff_client, f"?extension={value}")
         assert {c for c in everyone if c.reference in page} == matching, value

@@ -197,3 +197,98 @@ def test_the_busy_filers_list_says_more_than_the_cap(world, settings):  # type: 
     page = sign_in(Client(), world["seeded"].agent).get("/complaints/").content.decode()
     assert "of more than 1,000 complaints" in page
     assert ProviderOrganization.objects.exists()
+
+
+# --- The MCO's part in the staff queue (issue 18): its answer column and the reply and extension filters -----------
+
+# Two thirds of the seeded complaints in review were presented once and answered; every presented complaint has this
+# round's proposal (submitted unless HFS still waits for it, a third of those with the MCO's draft), the provider's
+# reply drawn among accepted, disputed and none; a fifth asked for the one extension (pending, granted or refused).
+SEEDED_RANGE = {"low": "MCO-2100-", "high": "MCO-2200-"}  # the seeded complaints' references (conftest)
+
+ANSWERS_SQL = """
+UPDATE complaints_complaint SET mco_round = 1, presented_at = submitted_at + interval '10 days'
+WHERE reference >= %(low)s AND reference < %(high)s AND status = 'in_review' AND id %% 3 <> 0;
+INSERT INTO complaints_mcoproposal (
+    public_id, complaint_id, round, outcome, text, created_by_id, created_at, updated_at, submitted_at,
+    submitted_by_id, recorded_by_hfs, reply, reply_reason, replied_at, replied_by_id
+)
+SELECT gen_random_uuid(), id, 1, outcome, 'Seeded proposal.', %(staff)s, now(), now(),
+       CASE WHEN sent THEN now() END, CASE WHEN sent THEN %(staff)s END, false, reply,
+       CASE WHEN reply = 'disputed' THEN 'Seeded dispute.' ELSE '' END,
+       CASE WHEN reply <> '' THEN now() END, CASE WHEN reply <> '' THEN filer END
+FROM (
+    SELECT id, filer, sent, outcome,
+           CASE WHEN NOT sent OR outcome = 'misdirected' THEN ''
+                WHEN r_reply < 0.5 THEN 'accepted' WHEN r_reply < 0.8 THEN 'disputed' ELSE '' END AS reply
+    FROM (
+        SELECT id, submitted_by_id AS filer, status <> 'awaiting_mco' AS sent, random() AS r_reply,
+               (ARRAY['pay', 'pay', 'pay', 'partial', 'upheld', 'upheld', 'misdirected'])[1 + id %% 7] AS outcome
+        FROM complaints_complaint
+        WHERE reference >= %(low)s AND reference < %(high)s AND mco_round = 1
+              AND (status <> 'awaiting_mco' OR id %% 3 = 0)
+    ) AS drawn
+) AS answers;
+INSERT INTO complaints_extensionrequest (
+    complaint_id, party, reason, requested_by_id, requested_at, decision, decided_by_id, decided_at, decision_note
+)
+SELECT id, 'mco', 'Seeded reason.', %(staff)s, now(), decision,
+       CASE WHEN decision <> 'pending' THEN %(staff)s END, CASE WHEN decision <> 'pending' THEN now() END, ''
+FROM (
+    SELECT id, CASE WHEN status = 'awaiting_mco' THEN (ARRAY['pending', 'granted', 'refused'])[1 + id %% 3]
+                    WHEN id %% 2 = 0 THEN 'granted' ELSE 'refused' END AS decision
+    FROM complaints_complaint WHERE reference >= %(low)s AND reference < %(high)s AND mco_round = 1 AND id %% 5 = 0
+) AS asked;
+UPDATE complaints_complaint SET mco_extension_granted = true
+WHERE id IN (SELECT complaint_id FROM complaints_extensionrequest WHERE decision = 'granted');
+"""
+
+
+@pytest.fixture(scope="module")
+def mco_answers(seeded, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The MCO's answers and extensions on the seeded complaints, committed and analyzed like them; removed at the
+    module's end (before the seeded complaints)."""
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute(ANSWERS_SQL, {"staff": seeded.staff[0].pk, **SEEDED_RANGE})
+            if connection.get_autocommit():
+                cursor.execute("VACUUM ANALYZE complaints_complaint")
+                cursor.execute("VACUUM ANALYZE complaints_mcoproposal")
+                cursor.execute("VACUUM ANALYZE complaints_extensionrequest")
+            cursor.execute("ANALYZE")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                seeded_ids = "SELECT id FROM complaints_complaint WHERE reference >= %(low)s AND reference < %(high)s"
+                for table in ("complaints_extensionrequest", "complaints_mcoproposal"):
+                    cursor.execute(
+                        f"DELETE FROM {table} WHERE complaint_id IN ({seeded_ids})",  # noqa: S608  # nosec B608
+                        SEEDED_RANGE,
+                    )
+
+
+def test_the_mco_answer_column_and_the_reply_and_extension_filters_never_scan_the_complaints(world, mco_answers):  # type: ignore[no-untyped-def]
+    """The default page (with each row's answer and reply) and every reply and extension filter, alone and with the
+    status filter they are used with: no sequential scan of the complaints; the page in the queue's order from its
+    index, or (a filter matching few) a sort of at most about the count cap's rows."""
+    from complaints.models import ExtensionRequest, MCOProposal
+
+    assert MCOProposal.objects.filter(reply="disputed", complaint__status="in_review").exists()
+    assert ExtensionRequest.objects.filter(decision="pending").exists()
+    client = sign_in(Client(), world["analyst"])
+    views = [
+        "",
+        "?p=2",
+        *[f"?reply={value}" for value in ("accepted", "disputed", "none")],
+        *[f"?reply={value}&status__exact=in_review" for value in ("accepted", "disputed", "none")],
+        *[f"?extension={value}" for value in ("waiting", "granted", "refused", "none")],
+        "?extension=waiting&status__exact=awaiting_mco",
+        "?extension=none&expedited__exact=1",
+        "?extension=granted&due=overdue",
+    ]
+    bad = {}
+    for query in views:
+        if found := check_page(client, QUEUE + query, bounded_sort=True):
+            bad[query or "(default)"] = found
+    assert bad == {}, json.dumps(bad, indent=1)
