@@ -20,13 +20,13 @@ def verify_email(email: OutboundEmail) -> Message:
 
 @register("accounts.invitation")
 def invitation(email: OutboundEmail) -> Message:
-    invitation = Invitation.objects.select_related("organization", "invited_by").get(pk=email.object_id)
+    invitation = Invitation.objects.select_related("organization", "mco", "invited_by").get(pk=email.object_id)
     path = reverse("accounts:invitation", args=[tokens.invitation_token(invitation)])
-    return Message(
-        f"You are invited to file complaints for {invitation.organization.legal_name}",
-        "accounts/invitation",
-        {"invitation": invitation, "path": path},
-    )
+    if invitation.mco is not None:
+        subject = f"You are invited to answer provider complaints for {invitation.mco.name}"
+    else:
+        subject = f"You are invited to file complaints for {invitation.organization.legal_name}"
+    return Message(subject, "accounts/invitation", {"invitation": invitation, "path": path})
 
 
 @register("accounts.organization_approved")

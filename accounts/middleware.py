@@ -23,7 +23,7 @@ from django.utils.http import urlencode
 
 from accounts import rescue
 from accounts.auth import LOGIN_AT_KEY, TERMS_SESSION_KEY
-from accounts.selectors import request_memo_start, terms_accepted
+from accounts.selectors import request_memo_start, terms_accepted, terms_version_for, terms_versions_current
 from accounts.services import session_rescue
 from accounts.services.sign_in import sign_out
 
@@ -110,11 +110,13 @@ class AccountGateMiddleware:
             return redirect_to_login(request.get_full_path())
         if getattr(view_func, "terms_gate_exempt", False):
             return None
-        # Remembered in the session once seen, so the check costs a query only until the terms are accepted.
-        if request.session.get(TERMS_SESSION_KEY) != settings.PORTAL_TERMS_VERSION:
+        # Remembered in the session once seen, so the check costs a query only until the terms are accepted. Which
+        # terms depends on the person's place (MCO users have their own); a place taken while signed in (accepting
+        # an invitation) clears what the session remembers.
+        if request.session.get(TERMS_SESSION_KEY) not in terms_versions_current():
             if not terms_accepted(user=user):
                 return redirect(f"{reverse('accounts:terms_accept')}?{urlencode({'next': request.get_full_path()})}")
-            request.session[TERMS_SESSION_KEY] = settings.PORTAL_TERMS_VERSION
+            request.session[TERMS_SESSION_KEY] = terms_version_for(user=user)
         return None
 
 

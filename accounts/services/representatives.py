@@ -1,24 +1,17 @@
-"""Designated representatives: invitations, acceptance and revocation (DESIGN §5)."""
+"""Designated representatives and the invitations of both teams (an organization's, an MCO's): sending, acceptance
+and revocation (DESIGN §5, §11). The parts the two teams share live in accounts.services.places."""
 
-import secrets
-from datetime import timedelta
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.audit import audit_record
-from accounts.models import Invitation, ProviderOrganization, Representative, User
+from accounts.models import Invitation, MCOMembership, ProviderOrganization, Representative, User
 from accounts.selectors import representative_forget
-from accounts.services.users import user_create, user_end_sessions
-from portal import outbox
-
-
-def _ensure_admin_of(*, actor: User, organization: ProviderOrganization) -> None:
-    if not Representative.objects.active().filter(user=actor, organization=organization, is_org_admin=True).exists():
-        raise PermissionDenied("Only an administrator of this organization can do this.")
+from accounts.services import places
+from accounts.services.mco_users import mco_membership_add
+from accounts.services.users import user_create
 
 
 @transaction.atomic
@@ -31,9 +24,9 @@ def representative_designate(
     actor: User | None = None,
     request: HttpRequest | None = None,
 ) -> Representative:
-    """Designate ``user`` to file for ``organization``. Records ``representative.designated``."""
-    if Representative.objects.active().filter(user=user).exists():
-        raise ValidationError("This person already represents a provider organization in the portal.")
+    """Designate ``user`` to file for ``organization``; refused for a person with a place already (an organization,
+    an MCO, HFS staff). Records ``representative.designated``."""
+    places.place_ensure_free(user=user)
     representative = Representative.objects.create(
         organization=organization,
         user=user,
@@ -58,45 +51,28 @@ def invitation_create(
 ) -> Invitation:
     """Invite someone to represent ``organization`` (7-day single-use link by email). Records ``invitation.created``.
 
-    A newer invitation to the same address replaces an open one.
+    A newer invitation to the same address replaces an open one; a person with a place already is refused.
     """
     # Lock the organization: invitations to it are made one at a time (a double submit waits, then replaces).
     organization = ProviderOrganization.objects.select_for_update().get(pk=organization.pk)
-    _ensure_admin_of(actor=actor, organization=organization)
+    places.ensure_team_admin(team=places.ORGANIZATION, actor=actor, place_id=organization.pk)
     if organization.status != ProviderOrganization.Status.APPROVED:
         raise ValidationError("You can invite representatives once HFS has approved your organization.")
-    email = User.objects.normalize_email(email)
-    if Representative.objects.active().filter(user__email=email).exists():
-        # One message whatever the organization: an administrator learns nothing about other organizations.
-        raise ValidationError(
-            {
-                "email": "This person already represents a provider organization in the portal, "
-                "so they cannot be invited."
-            }
-        )
-    now = timezone.now()
-    Invitation.objects.filter(
-        organization=organization, email=email, accepted_at__isnull=True, cancelled_at__isnull=True
-    ).update(cancelled_at=now)
-    invitation = Invitation.objects.create(
+    return places.invitation_send(
         organization=organization,
         email=email,
+        actor=actor,
+        is_admin=is_org_admin,
         is_billing_agent=is_billing_agent,
-        is_org_admin=is_org_admin,
-        invited_by=actor,
-        nonce=secrets.token_hex(16),
-        created_at=now,
-        expires_at=now + timedelta(days=settings.PORTAL_INVITATION_DAYS),
+        request=request,
     )
-    audit_record(actor=actor, action="invitation.created", obj=invitation, request=request)
-    outbox.enqueue(kind="accounts.invitation", object_id=invitation.pk, to_email=email)
-    return invitation
 
 
 @transaction.atomic
 def invitation_cancel(*, invitation: Invitation, actor: User, request: HttpRequest | None = None) -> Invitation:
-    """Withdraw an open invitation. Records ``invitation.cancelled``."""
-    _ensure_admin_of(actor=actor, organization=invitation.organization)
+    """Withdraw an open invitation (an administrator of the place it invites to). Records ``invitation.cancelled``."""
+    team, place_id = places.team_of(invitation)
+    places.ensure_team_admin(team=team, actor=actor, place_id=place_id)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is None and invitation.cancelled_at is None:
         invitation.cancelled_at = timezone.now()
@@ -114,26 +90,24 @@ def invitation_accept(
     phone: str = "",
     password: str | None = None,
     request: HttpRequest | None = None,
-) -> Representative:
-    """Use an invitation once: designate the invited person (creating their account when they have none).
+) -> Representative | MCOMembership:
+    """Use an invitation once: designate the invited person, or make them a member of the MCO's team (creating
+    their account when they have none); a person with a place already is refused.
 
-    The new account's email counts as verified: the link reached that mailbox. Records
-    ``invitation.accepted`` and ``representative.designated``.
+    The new account's email counts as verified: the link reached that mailbox. Records ``invitation.accepted``
+    and ``representative.designated`` or ``mco_membership.added``.
     """
-    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("organization").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",)).select_related("organization", "mco").get(pk=invitation.pk)
+    )
     if invitation.accepted_at is not None:
         raise ValidationError("This invitation has already been used. Sign in instead.")
     if not invitation.is_open():
         raise ValidationError("This invitation has expired or was withdrawn. Ask your administrator for a new one.")
-    if (
-        not Representative.objects.active()
-        .filter(user_id=invitation.invited_by_id, organization_id=invitation.organization_id, is_org_admin=True)
-        .exists()
-    ):
+    if not places.inviter_still_entitled(invitation):
         # Whoever sent it is no longer an administrator there: their invitations die with their role.
-        raise ValidationError(
-            "This invitation is no longer valid. Ask your organization's administrator for a new one."
-        )
+        whom = "your MCO's portal administrator" if invitation.mco_id else "your organization's administrator"
+        raise ValidationError(f"This invitation is no longer valid. Ask {whom} for a new one.")
     if user is None:
         if User.objects.filter(email=invitation.email).exists():
             raise ValidationError("An account with this email address exists. Sign in to accept the invitation.")
@@ -147,19 +121,29 @@ def invitation_accept(
         )
     elif user.email != invitation.email:
         raise PermissionDenied("This invitation was sent to another email address.")
-    representative = representative_designate(
-        organization=invitation.organization,
-        user=user,
-        is_org_admin=invitation.is_org_admin,
-        is_billing_agent=invitation.is_billing_agent,
-        actor=invitation.invited_by,
-        request=request,
-    )
+    place: Representative | MCOMembership
+    if invitation.mco_id is not None:
+        place = mco_membership_add(
+            mco=invitation.mco,
+            user=user,
+            is_mco_admin=invitation.is_org_admin,
+            actor=invitation.invited_by,
+            request=request,
+        )
+    else:
+        place = representative_designate(
+            organization=invitation.organization,
+            user=user,
+            is_org_admin=invitation.is_org_admin,
+            is_billing_agent=invitation.is_billing_agent,
+            actor=invitation.invited_by,
+            request=request,
+        )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit_record(actor=user, action="invitation.accepted", obj=invitation, request=request)
-    return representative
+    return place
 
 
 @transaction.atomic
@@ -170,37 +154,4 @@ def representative_revoke(
 
     Records ``representative.revoked``.
     """
-    # Lock the organization's administrators first, always in the same order (no deadlock between two admins
-    # removing each other), then check the actor is still one of them and the target still active.
-    admins = list(
-        Representative.objects.active()
-        .select_for_update()
-        .filter(organization_id=representative.organization_id, is_org_admin=True)
-        .order_by("pk")
-    )
-    if not any(admin.user_id == actor.pk for admin in admins):
-        raise PermissionDenied("Only an administrator of this organization can do this.")
-    representative = Representative.objects.select_for_update().select_related("user").get(pk=representative.pk)
-    if representative.revoked_at is not None:
-        return representative
-    if representative.is_org_admin and len(admins) <= 1:
-        raise ValidationError(
-            "You are the only administrator of this organization, so you cannot be removed. "
-            "Invite another administrator first."
-        )
-    now = timezone.now()
-    representative.revoked_at = now
-    representative.revoked_by = actor
-    representative.save(update_fields=["revoked_at", "revoked_by"])
-    # Invitations they sent and nobody used yet go with them (they could otherwise invite themselves back).
-    Invitation.objects.filter(
-        invited_by=representative.user,
-        organization_id=representative.organization_id,
-        accepted_at__isnull=True,
-        cancelled_at__isnull=True,
-    ).update(cancelled_at=now)
-    user_end_sessions(user=representative.user)
-    if actor.pk == representative.user_id:
-        representative_forget(user=actor)  # an administrator who removed themselves files no more in this request
-    audit_record(actor=actor, action="representative.revoked", obj=representative, request=request)
-    return representative
+    return places.member_remove(team=places.ORGANIZATION, member=representative, actor=actor, request=request)  # type: ignore[return-value]

@@ -1,6 +1,5 @@
 """Writes of user state. Each runs in one transaction and records its audit row in it."""
 
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import F
@@ -10,6 +9,7 @@ from django.utils import timezone
 from accounts.audit import audit_record, client_ip
 from accounts.models import TermsAcceptance, User
 from accounts.roles import STAFF_GROUPS
+from accounts.selectors import terms_version_for
 from accounts.services.session_rescue import rescue_forget
 from portal import outbox
 
@@ -106,10 +106,11 @@ def user_end_sessions(*, user: User) -> None:
 
 @transaction.atomic
 def user_accept_terms(*, user: User, request: HttpRequest | None = None) -> TermsAcceptance:
-    """Record that ``user`` accepted the current terms of use (R7). Records ``terms.accepted``."""
+    """Record that ``user`` accepted the current terms of use of their place (R7; MCO users have their own).
+    Records ``terms.accepted``."""
     acceptance, created = TermsAcceptance.objects.get_or_create(
         user=user,
-        version=settings.PORTAL_TERMS_VERSION,
+        version=terms_version_for(user=user),
         defaults={"ip_address": client_ip(request)},
     )
     if created:

@@ -15,7 +15,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
@@ -29,6 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import auth, rescue
 from accounts.forms import CodeForm, SignInForm
 from accounts.models import User
+from accounts.selectors import user_landing_url
 from accounts.services import mfa, session_rescue
 from accounts.services.sign_in import sign_in_code_failed, sign_in_complete, sign_in_failed, sign_out
 from portal.decorators import terms_gate_exempt
@@ -67,7 +67,7 @@ def _after_sign_in(request: HttpRequest) -> str:
     target = request.session.pop(NEXT_KEY, "")
     if target:
         return target
-    return reverse("admin:index") if request.user.is_staff else reverse(settings.LOGIN_REDIRECT_URL)
+    return user_landing_url(user=request.user)
 
 
 @login_not_required
@@ -243,7 +243,7 @@ def authenticator_view(request: HttpRequest) -> HttpResponse:
         if response:
             return response
     context = _setup_context(form, device, user)
-    context["continue_url"] = request.session.get(NEXT_AFTER_SETUP_KEY) or reverse(settings.LOGIN_REDIRECT_URL)
+    context["continue_url"] = request.session.get(NEXT_AFTER_SETUP_KEY) or user_landing_url(user=user)
     return render(request, "accounts/authenticator.html", context)
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, tokens
+from accounts.auth import TERMS_SESSION_KEY
 from accounts.forms import InvitationAcceptForm, InvitationForm
 from accounts.models import User
 from accounts.services.representatives import (
@@ -25,7 +26,8 @@ from portal.forms import apply_validation_error
 @require_http_methods(["GET", "HEAD"])
 def account_home_view(request: HttpRequest) -> HttpResponse:
     designation = selectors.representative_get_active(user=request.user)
-    return render(request, "accounts/home.html", {"designation": designation})
+    membership = None if designation else selectors.mco_membership_get_active(user=request.user)
+    return render(request, "accounts/home.html", {"designation": designation, "mco_membership": membership})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -69,7 +71,15 @@ def representative_revoke_view(request: HttpRequest, public_id: str) -> HttpResp
         else:
             messages.success(request, f"{representative.user.full_name} can no longer use the portal for you.")
             return redirect("accounts:organization")
-    return render(request, "accounts/revoke_confirm.html", {"representative": representative, "error": error})
+    context = {
+        "member": representative.user,
+        "place_name": representative.organization.legal_name,
+        "back_url": "accounts:organization",
+        "consequence": "can no longer file or see complaints for",
+        "after": "Complaints they already filed stay open.",
+        "error": error,
+    }
+    return render(request, "accounts/revoke_confirm.html", context)
 
 
 @require_POST
@@ -121,6 +131,11 @@ def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
             apply_validation_error(form, error)
         else:
             if user:
+                # A new place may come with other terms of use (MCO users have their own): asked on the next page.
+                request.session.pop(TERMS_SESSION_KEY, None)
+                if invitation.mco is not None:
+                    messages.success(request, f"You are now on the portal team of {invitation.mco.name}.")
+                    return redirect(selectors.user_landing_url(user=user))
                 messages.success(request, f"You now represent {invitation.organization.legal_name}.")
                 return redirect("accounts:home")
             messages.success(

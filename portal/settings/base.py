@@ -281,6 +281,8 @@ PORTAL_ENVIRONMENT = "base"
 # Accounts (DESIGN §5): the current terms-of-use version (its text: templates/accounts/terms/<version>.html),
 # how long an invitation and an email-verification link stay good.
 PORTAL_TERMS_VERSION = "2026-11-01"
+# The terms MCO users accept (the MCO's own HIPAA duties, DESIGN §11): templates/accounts/terms/mco-<version>.html.
+PORTAL_MCO_TERMS_VERSION = "2026-12-07"
 PORTAL_INVITATION_DAYS = 7
 
 # Complaints (DESIGN §4.5, §6.3): the filing window, and attachment limits.
