@@ -100,10 +100,11 @@ def complaint_attachments(*, complaint: Complaint) -> QuerySet[Attachment]:
     return complaint.attachments.filter(proposal__isnull=True).order_by("uploaded_at", "id")
 
 
-def _shown_to_filer() -> Q:
+def _shown_to_filer(via: str = "") -> Q:
     """The MCO's proposals the filing representative reads (R6, DESIGN §11): submitted and not misdirected — never
-    a draft, never an answer that the complaint is not the MCO's (that goes back to HFS)."""
-    return Q(submitted_at__isnull=False) & ~Q(outcome=MCOProposal.Outcome.MISDIRECTED)
+    a draft, never an answer that the complaint is not the MCO's (that goes back to HFS). ``via``: the path to the
+    proposal from the rows filtered (``"proposal__"`` for its files)."""
+    return Q(**{f"{via}submitted_at__isnull": False}) & ~Q(**{f"{via}outcome": MCOProposal.Outcome.MISDIRECTED})
 
 
 def proposal_list_for_filer(*, complaint: Complaint) -> list[MCOProposal]:
@@ -152,9 +153,10 @@ def attachment_get_for_download(*, user: User, public_id: str) -> Attachment:
     if user.is_staff and user.is_verified() and user.has_perm("complaints.view_attachment"):
         attachment = attachments.filter(providers | Q(proposal__submitted_at__isnull=False)).first()
     else:
+        # The file's own proposal is joined (by its key) and checked, not every proposal the person may read.
         mine = Complaint.objects.filter(_still_represents(user), submitted_by=user)
-        shown = MCOProposal.objects.filter(_shown_to_filer(), complaint__in=mine)
-        attachment = attachments.filter((providers & Q(complaint__in=mine)) | Q(proposal__in=shown)).first()
+        proposals = _shown_to_filer(via="proposal__") & Q(proposal__complaint__in=mine)
+        attachment = attachments.filter((providers & Q(complaint__in=mine)) | proposals).first()
     if attachment is None:
         raise Http404("No such file.")
     return attachment
