@@ -177,6 +177,27 @@ class InvitationForm(forms.Form):
         self.helper = form_helper("Send invitation")
 
 
+class MCOAdminInvitationForm(forms.Form):
+    """An HFS supervisor invites an MCO's administrator (the admin's action form)."""
+
+    email = forms.EmailField(label="Work email address of the MCO's administrator")
+
+
+class MCOInvitationForm(forms.Form):
+    """An MCO's administrator invites a liaison to the MCO's team (/mco/team/)."""
+
+    email = forms.EmailField(label="Their work email address")
+    is_mco_admin = forms.BooleanField(
+        label="Also an administrator",
+        required=False,
+        help_text="Can invite and remove the MCO's liaisons.",
+    )
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper("Send invitation")
+
+
 class InvitationAcceptForm(PasswordPairMixin, forms.Form):
     full_name = forms.CharField(label="Your full name", max_length=200)
     phone = forms.CharField(label="Your work phone number", max_length=30)

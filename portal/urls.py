@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("complaints/", include("complaints.urls")),
     path("reports/", include("reporting.urls")),
+    path("mco/team/", include("accounts.urls_mco")),
     path("mco/", include("complaints.urls_mco")),
     path("admin/", admin.site.urls),
 ]
