@@ -7,17 +7,22 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.admin_lookups import AllowlistedLookupsMixin
-from accounts.forms import RejectionForm
+from accounts.forms import MCOAdminInvitationForm, RejectionForm
 from accounts.models import (
+    MCO,
     AuditEvent,
     Invitation,
+    MCOMembership,
     ProviderOrganization,
+    ProviderType,
     Representative,
     TermsAcceptance,
     User,
     UserManager,
 )
+from accounts.services.mco_users import mco_admin_invite
 from accounts.services.organizations import organization_approve, organization_reject, organization_reopen
+from accounts.services.places import is_supervisor
 from portal.admin import GrowingListMixin, IndexedValuesListFilter, ReadOnlyAdmin, service_action
 
 # Lists that grow with use (issue 17): each serves its first page from an index (see GrowingListMixin); columns
@@ -100,14 +105,75 @@ class RepresentativeAdmin(AllowlistedLookupsMixin, EmailSearchMixin, GrowingList
     email_search_field = "user__email"
 
 
+class ReferenceDataAdmin(AllowlistedLookupsMixin, admin.ModelAdmin):
+    """Reference data, edited by HFS supervisors. Rows are deactivated, never deleted (complaints point at them)."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(MCO)
+class MCOAdmin(ReferenceDataAdmin):
+    list_display = ["name", "short_name", "service_area", "active_from", "active_to", "notification_email"]
+    list_filter = ["service_area"]
+    search_fields = ["name", "short_name"]
+    # The change page has the invitation as a button too (it runs the action below on that one MCO).
+    change_form_template = "accounts/admin/mco_change_form.html"
+    actions = [
+        service_action(
+            "invite_mco_admin", "Invite the MCO's administrator (asks for the email)", mco_admin_invite,
+            "Invitation sent for {count} MCO(s). The link works once, for 7 days.",
+            argument="mco", permissions=["invite"], form=MCOAdminInvitationForm,
+            title="Invite the MCO's administrator", submit="Send invitation",
+            intro="We email them a link that works once, for 7 days. As the MCO's administrator they invite and "
+            "remove its liaisons. Invite someone who works for the MCO.",
+        ),
+    ]  # fmt: skip
+
+    def has_invite_permission(self, request: HttpRequest) -> bool:
+        # HFS supervisors manage users (DESIGN §5); the service checks it again.
+        return is_supervisor(request.user)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):  # type: ignore[no-untyped-def]
+        extra = {"can_invite_mco_admin": self.has_invite_permission(request), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra)
+
+
+@admin.register(ProviderType)
+class ProviderTypeAdmin(ReferenceDataAdmin):
+    list_display = ["name", "code", "reporting_group", "is_active"]
+    list_filter = ["reporting_group", "is_active"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(MCOMembership)
+class MCOMembershipAdmin(AllowlistedLookupsMixin, EmailSearchMixin, GrowingListMixin, ReadOnlyAdmin):
+    """Who works for which MCO in the portal. Members are added by invitation and removed by the MCO's
+    administrators (/mco/team/), through the services."""
+
+    list_display = ["user", "mco", "is_mco_admin", "added_at", "removed_at"]
+    list_filter = ["mco"]
+    list_select_related = ["user", "mco"]
+    ordering = ["-added_at", "-id"]
+    sortable_by = ["added_at"]
+    search_fields = ["user__email"]
+    search_help_text = "The start of a person's email address (with its @)."
+    email_search_field = "user__email"
+    exclude = ["public_id"]
+
+
 @admin.register(Invitation)
 class InvitationAdmin(AllowlistedLookupsMixin, GrowingListMixin, ReadOnlyAdmin):
-    list_display = ["email", "organization", "invited_by", "created_at", "expires_at", "accepted_at", "cancelled_at"]
-    list_select_related = ["organization", "invited_by"]
+    list_display = ["email", "place", "invited_by", "created_at", "expires_at", "accepted_at", "cancelled_at"]
+    list_select_related = ["organization", "mco", "invited_by"]
     ordering = ["-created_at", "-id"]
     sortable_by = ["created_at"]
-    search_fields = ["email", "organization__legal_name"]
+    search_fields = ["email", "organization__legal_name", "mco__name"]
     exclude = ["nonce"]
+
+    @admin.display(description="organization or MCO")
+    def place(self, invitation: Invitation) -> str:
+        return str(invitation.organization or invitation.mco)
 
 
 @admin.register(TermsAcceptance)

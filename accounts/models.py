@@ -352,7 +352,12 @@ class MCOMembership(models.Model):
     class Meta:
         verbose_name = "MCO membership"
         ordering = ["mco", "user"]
-        indexes = [models.Index(fields=["mco", "removed_at", "added_at"], name="accounts_mco_member_list")]
+        indexes = [
+            models.Index(fields=["mco", "removed_at", "added_at"], name="accounts_mco_member_list"),
+            # The admin list: latest first, alone or by MCO.
+            models.Index(fields=["added_at", "id"], name="accounts_mco_member_added"),
+            models.Index(fields=["mco", "added_at", "id"], name="accounts_mco_member_mco_added"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user"], condition=models.Q(removed_at__isnull=True), name="accounts_one_active_mco_membership"

@@ -1,30 +1,10 @@
-"""Reference data, edited by HFS supervisors. Rows are deactivated, never deleted (complaints point at them)."""
+"""Complaints' reference data, edited by HFS supervisors (MCOs and provider types are accounts', in accounts/admin.py).
+Rows are deactivated, never deleted (complaints point at them)."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from accounts.admin_lookups import AllowlistedLookupsMixin
-from accounts.models import MCO, ProviderType
+from accounts.admin import ReferenceDataAdmin
 from complaints.models import Category
-
-
-class ReferenceDataAdmin(AllowlistedLookupsMixin, admin.ModelAdmin):
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-@admin.register(MCO)
-class MCOAdmin(ReferenceDataAdmin):
-    list_display = ["name", "short_name", "service_area", "active_from", "active_to", "notification_email"]
-    list_filter = ["service_area"]
-    search_fields = ["name", "short_name"]
-
-
-@admin.register(ProviderType)
-class ProviderTypeAdmin(ReferenceDataAdmin):
-    list_display = ["name", "code", "reporting_group", "is_active"]
-    list_filter = ["reporting_group", "is_active"]
-    search_fields = ["name", "code"]
 
 
 @admin.register(Category)
