@@ -420,7 +420,8 @@ def _detail(  # type: ignore[no-untyped-def]
         **_mco_answer_context(complaint, reply_form=extra.pop("reply_form", None)),
         **extra,
     }
-    context["session_rescuable"] = context["answer_form"] is not None  # the answer is kept after an idle sign-out
+    # The answer to HFS, the reply to the MCO's proposal and the extension request are kept after an idle sign-out.
+    context["session_rescuable"] = any(context[form] is not None for form in ("answer_form", *MCO_FORM_KEYS))
     return render(request, "complaints/detail.html", context, status=status)
 
 
@@ -483,7 +484,27 @@ def detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
         form = AnswerForm(initial={"note": rescued.data.get("note", "")})
         drafts = selectors.attachment_list_draft(user=request.user, draft_key=str(key))
         return _detail(request, complaint, answer_key=key, answer_form=form, file_errors=rescued.notes, drafts=drafts)
+    for name in MCO_FORMS:
+        rescued = rescue_take(request=request, form=name)
+        if rescued is not None:
+            return _rescued_mco_form(request, complaint, name, rescued)
     return _detail(request, complaint)
+
+
+# The filer's forms about the MCO's part, kept after an idle sign-out (accounts.rescue) like the answer to HFS.
+MCO_FORMS = {"reply": ProposalReplyForm, "extension": ExtensionRequestForm}
+MCO_FORM_KEYS = [f"{name}_form" for name in MCO_FORMS]
+
+
+def _rescued_mco_form(request: HttpRequest, complaint: Complaint, name: str, rescued: Rescued) -> HttpResponse:
+    """Back after an idle sign-out: the reply or the extension request as it was sent, to check and send — or, if
+    it can no longer be sent (the window passed, someone asked first, HFS moved on), what was written, to copy."""
+    form = MCO_FORMS[name](initial=rescued.data.dict())
+    if _mco_answer_context(complaint, reply_form=None)[f"{name}_form"] is None:
+        messages.warning(request, "This can no longer be sent, so it was not. Here is what you wrote, to copy.")
+        return _detail(request, complaint, unsent_mco=rescued.data.get("reason", ""))
+    messages.success(request, "Welcome back. What you wrote is as you left it. Check it, then send it.")
+    return _detail(request, complaint, **{f"{name}_form": form})
 
 
 def _rescued_answer_uploads(request: HttpRequest, user: User) -> list[str]:
@@ -552,6 +573,7 @@ def _replied(complaint: Complaint) -> bool:
     return bool(proposals and proposals[-1].round == complaint.mco_round and proposals[-1].reply)
 
 
+@session_rescue(form="reply", back_to="complaints:detail", allowed=_may_file)
 @require_http_methods(["POST"])
 def reply_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """The filer accepts or disputes the MCO's written proposal, within the reply window (DESIGN §11)."""
@@ -590,6 +612,7 @@ def reply_view(request: HttpRequest, public_id: str) -> HttpResponse:
     return _detail(request, complaint, reply_form=form)
 
 
+@session_rescue(form="extension", back_to="complaints:detail", allowed=_may_file)
 @require_http_methods(["POST"])
 def extension_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """The filer asks for the complaint's one 30-day extension of the MCO's answer (DESIGN §11)."""

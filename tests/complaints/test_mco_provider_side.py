@@ -336,3 +336,44 @@ def test_an_answer_recorded_by_hfs_is_shown_as_such_and_can_be_answered(client, 
     shown = page(client, complaint)
     assert "Recorded by HFS" in shown and "By fax: we will reprocess part of the claims." in shown
     assert "The MCO will pay or reprocess part of the claims." in shown and "You have until" in shown
+
+
+def test_a_reply_sent_after_an_idle_sign_out_waits_on_the_complaint_page():
+    from tests.accounts.test_session_rescue import idle_out, post, rep_user
+    from tests.accounts.test_session_rescue import sign_in as sign_in_with_code
+
+    browser = Client(enforce_csrf_checks=True)
+    user = rep_user()
+    proposal = answered(submit(user))
+    url = f"/complaints/{proposal.complaint.public_id}/"
+    sign_in_with_code(browser, user)
+    assert "what you typed is kept until you sign in again" in text(browser.get(url))  # the dialog's promise
+    idle_out(browser)
+    response = post(browser, f"{url}reply/", {"reply": "dispute", "reason": "The member was eligible on 09/14."})
+    assert response["Location"] == "/accounts/login/"
+    assert sign_in_with_code(browser, user) == url
+    shown = text(browser.get(url))
+    assert "Welcome back. What you wrote is as you left it." in shown
+    assert "The member was eligible on 09/14.</textarea>" in shown
+    assert re.search(r'<input[^>]*value="dispute"[^>]*checked', shown)
+    proposal.refresh_from_db()
+    assert proposal.reply == ""  # nothing sent until the person checks it and sends it
+
+
+def test_an_extension_request_that_can_no_longer_be_sent_is_shown_to_copy():
+    from tests.accounts.test_session_rescue import idle_out, post, rep_user
+    from tests.accounts.test_session_rescue import sign_in as sign_in_with_code
+
+    browser = Client(enforce_csrf_checks=True)
+    user = rep_user()
+    complaint = presented(submit(user))
+    url = f"/complaints/{complaint.public_id}/"
+    sign_in_with_code(browser, user)
+    idle_out(browser)
+    post(browser, f"{url}extension/", {"reason": "We are sending the operative report."})
+    mco.extension_request(complaint=complaint, actor=liaison(complaint), reason="Records requested.")  # meanwhile
+    assert sign_in_with_code(browser, user) == url
+    shown = text(browser.get(url))
+    assert "This can no longer be sent, so it was not." in shown and "The MCO asked" in shown
+    assert re.search(r"<textarea[^>]*readonly[^>]*>We are sending the operative report.</textarea>", shown)
+    assert ExtensionRequest.objects.get().party == "mco"
