@@ -455,13 +455,16 @@ class ComplaintAdmin(AllowlistedLookupsMixin, QuickActionCheckboxMixin, admin.Mo
         return request.user.has_perm("complaints.view_affectedclaim")
 
     def get_fields(self, request: HttpRequest, obj: Complaint | None = None) -> list[str]:
-        # "settled" and the MCO queue's stage and due date only order the queues (the status and dates say them).
+        # "settled" and the MCO queue's stage and due date only order the queues (the status and dates say them);
+        # the reminder rounds are the reminders' own bookkeeping.
         hidden = {
             "id",
             "idempotency_key",
             "settled",
             "mco_stage",
             "mco_due",
+            "mco_due_soon_notice_round",
+            "mco_overdue_notice_round",
             *([] if self.sees_phi(request) else self.PHI_FIELDS),
         }
         return [field.name for field in Complaint._meta.fields if field.name not in hidden]
