@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles
-from accounts.models import ProviderOrganization, ProviderType, User
-from accounts.services import organizations, representatives, users
+from accounts.models import MCO, ProviderOrganization, ProviderType, User
+from accounts.services import mco_users, organizations, representatives, users
 from accounts.services.mfa import TOTP_DEVICE_NAME, recovery_codes_regenerate
 from accounts.validators import npi_with_check_digit
 
@@ -30,10 +30,11 @@ class DemoOrganization:
 
 @dataclass(frozen=True)
 class DemoAccount:
-    role: str  # stable values read by tooling: representative, org_admin, staff, supervisor
+    role: str  # stable values read by tooling: representative, org_admin, staff, supervisor, mco_admin, mco_liaison
     email: str
     full_name: str
     organization: DemoOrganization | None = None  # the provider organization a representative belongs to
+    mco: str = ""  # the short name of the MCO an MCO user belongs to
 
 
 PRAIRIE = DemoOrganization("Prairie Family Health Center", "123456789", "IL0001234", "fqhc", "Sangamon")
@@ -45,7 +46,13 @@ ACCOUNTS = [
     DemoAccount("representative", "rep@prairie-health.demo.example", "Jordan Lee", organization=PRAIRIE),
     DemoAccount("staff", "analyst@hfs.demo.example", "Sam Patel"),
     DemoAccount("supervisor", "supervisor@hfs.demo.example", "Morgan Chen"),
+    # Two MCOs answer in the portal (DESIGN §11): each has its administrator and a liaison.
+    DemoAccount("mco_admin", "admin@meridian.demo.example", "Pat Morgan", mco="Meridian"),
+    DemoAccount("mco_liaison", "liaison@meridian.demo.example", "Chris Owens", mco="Meridian"),
+    DemoAccount("mco_admin", "admin@molina.demo.example", "Dana Brooks", mco="Molina"),
+    DemoAccount("mco_liaison", "liaison@molina.demo.example", "Lee Harper", mco="Molina"),
 ]
+DEMO_MCOS = ["Meridian", "Molina"]
 
 
 def seed() -> dict[str, str]:
@@ -63,6 +70,11 @@ def seed() -> dict[str, str]:
 def account_user(role: str) -> User:
     """The first demo user with this role."""
     return User.objects.get(email=next(account.email for account in ACCOUNTS if account.role == role))
+
+
+def mco_liaison(short_name: str) -> User:
+    """The demo liaison of this MCO."""
+    return User.objects.get(email=next(a.email for a in ACCOUNTS if a.role == "mco_liaison" and a.mco == short_name))
 
 
 def account_users(*role_names: str) -> list[User]:
@@ -117,6 +129,15 @@ def _staff_user(spec: DemoAccount) -> User:
     )
 
 
+def _mco_user(spec: DemoAccount) -> User:
+    """An MCO administrator or liaison of their demo MCO."""
+    user = users.user_create(email=spec.email, full_name=spec.full_name, password=DEMO_PASSWORD, email_verified=True)
+    mco_users.mco_membership_add(
+        mco=MCO.objects.get(short_name=spec.mco), user=user, is_mco_admin=spec.role == "mco_admin"
+    )
+    return user
+
+
 STAFF_GROUPS = {"staff": roles.TRIAGE_ANALYST, "supervisor": roles.SUPERVISOR}
 
 ACCOUNT_CREATORS: dict[str, Callable[[DemoAccount], User]] = {
@@ -124,4 +145,6 @@ ACCOUNT_CREATORS: dict[str, Callable[[DemoAccount], User]] = {
     "representative": _provider_user,
     "staff": _staff_user,
     "supervisor": _staff_user,
+    "mco_admin": _mco_user,
+    "mco_liaison": _mco_user,
 }

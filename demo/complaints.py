@@ -5,7 +5,7 @@ Filed and moved through the workflow by the real services, so they look exactly 
 
 import random
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -86,7 +86,7 @@ def _move(complaint: Complaint, *, to_status: str, staff: User) -> Complaint:
         return services.complaint_take(complaint=complaint, actor=staff)
     if to_status == status.IN_REVIEW:  # back from the MCO
         return services.complaint_record_mco_answer(
-            complaint=complaint, actor=staff, note="The MCO reprocessed the claims."
+            complaint=complaint, actor=staff, note="The MCO reprocessed the claims.", outcome="pay"
         )
     if to_status == status.AWAITING_PROVIDER:
         return services.complaint_request_info(complaint=complaint, actor=staff, question=QUESTION)
@@ -102,6 +102,102 @@ def _move(complaint: Complaint, *, to_status: str, staff: User) -> Complaint:
     return services.complaint_close(
         complaint=complaint, actor=staff, reason=Complaint.ClosureReason.NOT_SUBMITTED_TO_MCO_FIRST
     )
+
+
+# The MCO's part (DESIGN §11): for each demo MCO, one complaint in each state its liaison can meet.
+MCO_STATES = [
+    "not presented yet",
+    "presented",
+    "due in 3 days",
+    "overdue",
+    "draft proposal",
+    "progress update",
+    "extension asked",
+    "extension granted",
+    "proposal sent",
+    "disputed, back for round 2",
+    "accepted and resolved",
+    "misdirected",
+]
+PROPOSAL_TEXT = "We reviewed the claims and will reprocess them within 15 days; the remittance will follow."
+
+
+def seed_mco(*, filer: User, staff: User, liaisons: dict[str, User]) -> int:
+    """File, for each demo MCO, one complaint per state of the MCO's part, moved there by the real services (the
+    liaison drafts, updates, asks and answers; staff forward, decide and resolve; the filer replies). Returns how
+    many were filed; none when they exist already."""
+    if Complaint.objects.filter(mco_reference__startswith="MCODEMO-").exists():
+        return 0
+    today = timezone.localdate()
+    category = Category.objects.active().first()
+    filed = 0
+    for short_name, liaison in liaisons.items():
+        mco = MCO.objects.get(short_name=short_name)
+        for number, state in enumerate(MCO_STATES):
+            draft = services.ComplaintDraft(
+                mco=mco,
+                category=category,
+                subject=f"Claims denied for missing authorization ({state})",
+                description="Demo complaint. The MCO denied the claims and did not resolve it through its own process.",
+                mco_reference=f"MCODEMO-{short_name[:3].upper()}-{number:02d}",
+                mco_filed_on=today - timedelta(days=35),
+                concerns_members=True,
+                lines=[
+                    ClaimLine(
+                        member_name="Avery Demo",
+                        rin=f"{100000000 + number:09d}",
+                        service_from=today - timedelta(days=60),
+                        claim_number=f"CLM-{number:06d}",
+                    )
+                ],
+            )
+            complaint = services.complaint_submit(user=filer, draft=draft, idempotency_key=uuid.uuid4())
+            _mco_state(complaint, state=state, filer=filer, staff=staff, liaison=liaison, today=today)
+            filed += 1
+    return filed
+
+
+def _mco_state(complaint: Complaint, *, state: str, filer: User, staff: User, liaison: User, today: date) -> None:
+    complaint = services.complaint_take(complaint=complaint, actor=staff)
+    if state == "not presented yet":
+        return
+    complaint = services.complaint_forward_to_mco(complaint=complaint, actor=staff)
+    if state in ("due in 3 days", "overdue"):
+        # Demo only: age the presentation so the queue shows a complaint due soon and one overdue.
+        due = today + timedelta(days=3 if state == "due in 3 days" else -2)
+        Complaint.objects.filter(pk=complaint.pk).update(forwarded_on=due - timedelta(days=30), mco_answer_due=due)
+    elif state == "draft proposal":
+        services.proposal_save_draft(complaint=complaint, actor=liaison, outcome="pay", text=PROPOSAL_TEXT)
+    elif state == "progress update":
+        services.interim_post(
+            complaint=complaint, actor=liaison, text="We asked our claims team to review the denials this week."
+        )
+    elif state in ("extension asked", "extension granted"):
+        services.extension_request(
+            complaint=complaint, actor=liaison, reason="We need the medical records from the provider's billing office."
+        )
+        if state == "extension granted":
+            services.extension_decide(complaint=complaint, actor=staff, grant=True, note="Granted once.")
+    elif state != "presented":
+        outcome = {"misdirected": "misdirected", "disputed, back for round 2": "upheld"}.get(state, "pay")
+        text = "This member is enrolled with another MCO." if outcome == "misdirected" else PROPOSAL_TEXT
+        services.proposal_save_draft(complaint=complaint, actor=liaison, outcome=outcome, text=text)
+        complaint = services.proposal_submit(complaint=complaint, actor=liaison).complaint
+        if state == "disputed, back for round 2":
+            services.proposal_reply(
+                complaint=complaint, actor=filer, accept=False, reason="The authorization was on file before the visit."
+            )
+            services.complaint_forward_to_mco(
+                complaint=complaint, actor=staff, note="The provider disputes the proposal: please look again."
+            )
+        elif state == "accepted and resolved":
+            services.proposal_reply(complaint=complaint, actor=filer, accept=True)
+            services.complaint_resolve(
+                complaint=complaint,
+                actor=staff,
+                outcome_code=Complaint.OutcomeCode.PAID,
+                outcome_text="The MCO reprocessed and paid the claims.",
+            )
 
 
 BULK_COUNT = 3000
@@ -208,6 +304,7 @@ def seed_bulk(*, staff: User, count: int = BULK_COUNT) -> int:
             event(complaint, staff, "status_changed", "in_review", "awaiting_mco", sent)
             complaint.forwarded_on = timezone.localtime(sent).date()
             complaint.mco_answer_due = complaint.forwarded_on + timedelta(days=30)
+            complaint.presented_at, complaint.mco_round = sent, 1
             forwarded.append(complaint)
             last = sent
             if complaint.status == "resolved":
@@ -220,6 +317,8 @@ def seed_bulk(*, staff: User, count: int = BULK_COUNT) -> int:
         if complaint.status == "closed":
             closed_at = min(now, last + timedelta(days=rng.randrange(0, 5)))
             event(complaint, staff, "status_changed", "in_review", "closed", closed_at)
-    Complaint.objects.bulk_update(forwarded, ["forwarded_on", "mco_answer_due"], batch_size=500)
+    Complaint.objects.bulk_update(
+        forwarded, ["forwarded_on", "mco_answer_due", "presented_at", "mco_round"], batch_size=500
+    )
     ComplaintEvent.objects.bulk_create(events, batch_size=1000)
     return count

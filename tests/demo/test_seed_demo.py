@@ -2,10 +2,12 @@
 
 import base64
 import re
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from django_otp.oath import TOTP
 
 from accounts import roles
@@ -13,7 +15,7 @@ from accounts.models import AuditEvent, ProviderOrganization, Representative, Us
 
 pytestmark = pytest.mark.django_db
 LINE = re.compile(
-    r"^demo account: role=(?P<role>representative|org_admin|staff|supervisor) "
+    r"^demo account: role=(?P<role>representative|org_admin|staff|supervisor|mco_admin|mco_liaison) "
     r"email=(?P<email>\S+@\S+) password=(?P<password>\S+) totp=(?P<totp>[A-Z2-7]+)$"
 )
 
@@ -29,14 +31,25 @@ def seed() -> list[dict[str, str]]:
 
 def test_prints_one_line_per_role_that_signs_in_with_password_and_totp_secret(client):
     accounts = seed()
-    assert sorted(a["role"] for a in accounts) == ["org_admin", "representative", "staff", "supervisor"]
+    assert sorted(a["role"] for a in accounts) == [
+        "mco_admin",
+        "mco_admin",
+        "mco_liaison",
+        "mco_liaison",
+        "org_admin",
+        "representative",
+        "staff",
+        "supervisor",
+    ]
     for account in accounts:
         client.logout()
         response = client.post("/accounts/login/", {"username": account["email"], "password": account["password"]})
         assert response.status_code == 302 and response["Location"] == "/accounts/login/code/"
         code = TOTP(base64.b32decode(account["totp"])).token()
         response = client.post("/accounts/login/code/", {"code": f"{code:06d}"})
-        expected = "/admin/" if account["role"] in ("staff", "supervisor") else "/complaints/"
+        expected = {"staff": "/admin/", "supervisor": "/admin/", "mco_admin": "/mco/", "mco_liaison": "/mco/"}.get(
+            account["role"], "/complaints/"
+        )
         assert response.status_code == 302 and response["Location"] == expected, account["role"]
         assert client.get(expected).status_code == 200
 
@@ -81,8 +94,9 @@ def test_demo_complaints_cover_mcos_topics_statuses_and_expedited():
     from complaints.models import Complaint
 
     seed()
-    complaints = Complaint.objects.all()
+    complaints = Complaint.objects.exclude(mco_reference__startswith="MCODEMO-")  # the MCO's part: tested below
     assert complaints.count() == 40
+    assert Complaint.objects.filter(mco_reference__startswith="MCODEMO-").count() == 2 * 12
     assert complaints.values("mco").distinct().count() == 5
     assert complaints.values("category").distinct().count() >= 6
     assert set(complaints.values_list("status", flat=True)) == {
@@ -96,7 +110,7 @@ def test_demo_complaints_cover_mcos_topics_statuses_and_expedited():
     assert complaints.filter(expedited=True).exists() and complaints.filter(expedited=False).exists()
     assert all(c.claims.exists() for c in complaints)
     seed()
-    assert Complaint.objects.count() == 40  # running it again files nothing more
+    assert Complaint.objects.count() == 40 + 2 * 12  # running it again files nothing more
 
 
 def test_each_demo_filer_sees_every_status_and_questions_to_answer():
@@ -137,3 +151,41 @@ def test_the_statistics_demo_has_shown_and_suppressed_numbers():
     assert all(value is not None for value in timeliness["cells"][-1])  # all MCOs: every measure shown
     call_command("seed_demo", stdout=StringIO())
     assert Complaint.objects.count() < 6000  # running it again adds no second batch
+
+
+def test_each_demo_mco_has_an_administrator_and_a_liaison_who_see_its_complaints_in_every_state(client):
+    from accounts.models import MCOMembership
+    from complaints.models import Complaint, ExtensionRequest, MCOProposal
+    from tests.helpers import sign_in
+
+    accounts = seed()
+    memberships = {
+        a["email"]: MCOMembership.objects.active().select_related("mco").get(user__email=a["email"])
+        for a in accounts
+        if a["role"].startswith("mco_")
+    }
+    assert sorted((m.mco.short_name, m.is_mco_admin) for m in memberships.values()) == [
+        ("Meridian", False),
+        ("Meridian", True),
+        ("Molina", False),
+        ("Molina", True),
+    ]
+    for short_name in ("Meridian", "Molina"):
+        demo = Complaint.objects.filter(mco__short_name=short_name, mco_reference__startswith="MCODEMO-")
+        today = timezone.localdate()
+        assert demo.filter(presented_at__isnull=True).count() == 1  # not presented yet: the wall hides it
+        waiting = demo.filter(status="awaiting_mco")
+        assert waiting.filter(mco_answer_due__lt=today).exists()  # overdue
+        assert waiting.filter(mco_answer_due__gte=today, mco_answer_due__lte=today + timedelta(days=5)).exists()
+        assert MCOProposal.objects.filter(complaint__in=demo, submitted_at__isnull=True).exists()  # a draft
+        assert MCOProposal.objects.filter(complaint__in=demo, outcome="misdirected").exists()
+        assert MCOProposal.objects.filter(complaint__in=demo, reply="disputed").exists()
+        assert demo.filter(mco_round=2, status="awaiting_mco").exists()
+        assert demo.filter(status="resolved", proposals__reply="accepted").exists()
+        decisions = set(ExtensionRequest.objects.filter(complaint__in=demo).values_list("decision", flat=True))
+        assert decisions == {"pending", "granted"}
+        assert demo.filter(events__kind="mco_interim").exists()
+    liaison = next(a for a in accounts if a["role"] == "mco_liaison" and "meridian" in a["email"])
+    page = sign_in(client, User.objects.get(email=liaison["email"])).get("/mco/")
+    assert page.status_code == 200
+    assert "MCODEMO-MER-01" in page.content.decode() and "MCODEMO-MOL-01" not in page.content.decode()

@@ -35,6 +35,11 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             staff = demo_accounts.account_user("staff")
             filed = demo_complaints.seed(filers=demo_accounts.account_users("representative", "org_admin"), staff=staff)
+            filed += demo_complaints.seed_mco(
+                filer=demo_accounts.account_user("representative"),
+                staff=staff,
+                liaisons={name: demo_accounts.mco_liaison(name) for name in demo_accounts.DEMO_MCOS},
+            )
             bulk = demo_complaints.seed_bulk(staff=staff) if options.get("statistics", True) else 0
         if filed:
             self.stdout.write(f"Filed {filed} demo complaints.")
