@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import MCOMembership, User
+from accounts.selectors import mco_membership_get_active
 from complaints import clock
 from complaints.models import (
     Attachment,
@@ -45,7 +46,8 @@ NOT_WAITING = "HFS is not waiting for the MCO's answer on this complaint."
 
 
 def _membership(actor: User) -> MCOMembership | None:
-    return MCOMembership.objects.active().filter(user_id=actor.pk, user__is_active=True).first()
+    """The actor's active place at an MCO (read once per request), while their account is active."""
+    return mco_membership_get_active(user=actor) if actor.is_active else None
 
 
 def _ensure_mco_user(*, complaint: Complaint, actor: User) -> MCOMembership:
