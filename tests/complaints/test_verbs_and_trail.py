@@ -13,7 +13,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.test import Client
 
 from accounts import roles
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, MCOMembership
 from accounts.services.organizations import organization_approve
 from accounts.services.users import staff_user_create
 from complaints import services
@@ -181,7 +181,11 @@ ACTION_DATA = {
     "expedite": {},
     "unexpedite": {},
     "forward": {},
-    "mco_answer": {"note": "The MCO paid."},
+    "mco_answer": {"note": "The MCO paid.", "outcome": "pay"},
+    "extension_grant": {"note": "Fair."},
+    "extension_refuse": {"note": "Not needed."},
+    "send_back": {"note": "Look at claim 2 again."},
+    "close_wrong_mco": {},
     "resolve": {"outcome_code": "paid", "outcome_text": "Paid."},
     "reopen": {"note": "The MCO took the payment back."},
     "request_info": {"question": "Send the remittance advice."},
@@ -214,8 +218,20 @@ def test_every_admin_action_records_the_address_and_request_id_on_its_events(cli
     walked, premature, left_behind = (submit(leaving.user) for _ in range(3))
     representative_revoke(representative=leaving, actor=admin.user)
     data = {**ACTION_DATA, "transfer": {"to_email": admin.user.email}}
-    plan = [(walked, name) for name in ACTION_DATA if name not in ("close_not_first", "transfer")]
-    plan += [(premature, "close_not_first"), (left_behind, "transfer")]
+    # The MCO's part: complaints presented to the MCO (an extension asked for, an answer recorded) first.
+    liaison = MCOMembership.objects.create(user=UserFactory(), mco=mco).user
+    at_mco = {
+        name: services.complaint_forward_to_mco(
+            complaint=services.complaint_take(complaint=submit(admin.user), actor=supervisor), actor=supervisor
+        )
+        for name in ("extension_grant", "extension_refuse", "send_back", "close_wrong_mco")
+    }
+    for name in ("extension_grant", "extension_refuse"):
+        services.extension_request(complaint=at_mco[name], actor=liaison, reason="The records are archived.")
+    services.complaint_record_mco_answer(complaint=at_mco["send_back"], actor=supervisor, note="Paid.", outcome="pay")
+    singles = {"close_not_first": premature, "transfer": left_behind, **at_mco}
+    plan = [(walked, name) for name in ACTION_DATA if name not in singles]
+    plan += [(complaint, name) for name, complaint in singles.items()]
     assert {name for _, name in plan} == set(ACTION_DATA)
     for complaint, name in plan:
         before = complaint.events.count()
