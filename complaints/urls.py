@@ -19,3 +19,5 @@ urlpatterns = [
     path("<uuid:public_id>/reply/", views.reply_view, name="reply"),
     path("<uuid:public_id>/extension/", views.extension_view, name="extension"),
 ]
+# MCO users get 404 on every provider page (complaints.views.provider_pages).
+urlpatterns = views.provider_pages(urlpatterns)

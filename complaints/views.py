@@ -1,21 +1,27 @@
 """The representative's pages: screening, the complaint form, the confirmation, the list and the detail."""
 
 import contextlib
+import functools
 import time
 import uuid
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import URLPattern
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods
 
+from accounts.auth import TERMS_SESSION_KEY
 from accounts.models import User
 from accounts.rescue import session_rescue
+from accounts.selectors import mco_membership_for_navigation
 from accounts.services.session_rescue import Rescued, rescue_take
 from complaints import form_keys, policy, selectors, services
 from complaints.forms import (
@@ -36,6 +42,26 @@ from portal.pagination import CappedPaginator
 
 SCREENED_KEY = "complaints.screened_at"
 SCREENING_SECONDS = 2 * 60 * 60
+
+
+def provider_pages(patterns: list[URLPattern]) -> list[URLPattern]:
+    """Every page of this module answers MCO users 404 (DESIGN §11: their pages are under /mco/); applied to the
+    whole URLconf (complaints/urls.py), so a new provider page cannot miss it. The membership is read only when the
+    session already points to an MCO user (the terms it accepted), so a provider's page costs no query for it."""
+
+    def guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)  # keeps the markers the middleware reads (session_rescue, login_required)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            terms = request.session.get(TERMS_SESSION_KEY) if hasattr(request, "session") else None
+            if mco_membership_for_navigation(user=request.user, terms_version=terms) is not None:
+                raise Http404("No such page.")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    for pattern in patterns:
+        pattern.callback = guarded(pattern.callback)
+    return patterns
 
 
 def _cannot_file(request: HttpRequest) -> HttpResponse | None:
