@@ -174,6 +174,7 @@ def test_every_view_download_and_export_is_audited_with_ip_and_request_id(world)
     client = sign_in(Client(), world["liaison"])
     complaint = world["complaint"]
     before = AuditEvent.objects.count()
+    client.get("/mco/?status=awaiting", REMOTE_ADDR="203.0.113.9")
     client.get(f"/mco/{complaint.public_id}/", REMOTE_ADDR="203.0.113.9")
     response = client.get(f"/mco/files/{world['file'].public_id}/", REMOTE_ADDR="203.0.113.9")
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF_BYTES
@@ -182,11 +183,12 @@ def test_every_view_download_and_export_is_audited_with_ip_and_request_id(world)
     b"".join(client.get("/mco/export.csv?status=awaiting&q=MOL-555-0101", REMOTE_ADDR="203.0.113.9").streaming_content)
     rows = list(AuditEvent.objects.order_by("id")[before:].values("action", "object_id", "ip_address", "request_id"))
     actions = [row["action"] for row in rows]
-    assert actions == ["complaint.viewed", "attachment.downloaded", "mco.queue_exported"]
+    assert actions == ["mco.queue_viewed", "complaint.viewed", "attachment.downloaded", "mco.queue_exported"]
     assert all(row["ip_address"] == "203.0.113.9" and len(row["request_id"]) >= 8 for row in rows)
-    assert rows[0]["object_id"] == str(complaint.pk) and rows[1]["object_id"] == str(world["file"].pk)
+    assert rows[0]["object_id"] == str(complaint.mco_id)
+    assert rows[1]["object_id"] == str(complaint.pk) and rows[2]["object_id"] == str(world["file"].pk)
     # The export's row says which filters, never the search term itself.
-    assert rows[2]["object_id"] == "status=awaiting;search" and "MOL-555" not in str(rows)
+    assert rows[3]["object_id"] == "status=awaiting;search" and "MOL-555" not in str(rows)
 
 
 def test_the_mco_pages_are_never_stored_by_a_browser(world):
