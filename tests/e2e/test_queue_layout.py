@@ -19,7 +19,7 @@ from tests.helpers import PASSWORD, totp_device
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 QUEUE = "/admin/complaints/complaint/"
-COLUMNS = ["Reference", "Received", "MCO", "Category", "Provider group", "Organization", "Status", "Expedited",
+COLUMNS = ["Reference", "Received", "MCO", "Category", "Provider group", "Organization", "Status", "MCO answer", "Expedited",
            "Next due", "Assigned to", "Possibly premature"]  # fmt: skip
 SORT_STATEMENT = "Sorted by urgency: expedited first, then the next due date."
 

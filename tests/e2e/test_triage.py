@@ -78,7 +78,10 @@ def test_staff_forward_record_and_resolve_and_the_filer_reads_the_outcome(web, a
         web,
         complaint.reference,
         "Record the MCO's answer…",
-        **{"Summary of the MCO's answer (internal)": "Molina will reprocess."},
+        **{
+            "What the MCO answered": "We will pay or reprocess the claims",
+            "The MCO's answer, as the representative will read it": "Molina will reprocess.",
+        },
     )
     press(
         web,
