@@ -90,6 +90,17 @@ def mco_membership_for_navigation(*, user: User, terms_version: str | None) -> M
     return None
 
 
+def mco_user_emails(*, mco_id: int) -> QuerySet[MCOMembership]:
+    """The sign-in addresses of the MCO's active users (liaisons and administrators), by email: who the MCO's
+    notices go to."""
+    return (
+        MCOMembership.objects.active()
+        .filter(mco_id=mco_id, user__is_active=True)
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+
+
 def mco_get_for_admin(*, user: User) -> MCO:
     """The MCO ``user`` administers; 404 for anyone else (a liaison, a representative, HFS staff)."""
     membership = mco_membership_get_active(user=user)

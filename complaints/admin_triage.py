@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from accounts.admin_lookups import AllowlistedLookupsMixin
 from accounts.audit import audit_record
 from accounts.models import ProviderOrganization, ReportingGroup
+from accounts.selectors import mco_user_emails
 from complaints import clock, selectors_staff, services
 from complaints.admin_queue import (
     URGENCY,
@@ -237,11 +238,12 @@ class ResolveForm(forms.Form):
 
 def _no_notice_address(complaint: Complaint) -> str | None:
     """Said on the page after forwarding: the MCO was not told, so the staff member must tell it another way."""
-    if complaint.mco.notification_email:
+    if complaint.mco.notification_email or mco_user_emails(mco_id=complaint.mco_id).exists():
         return None
     return (
-        f"{complaint.reference}: {complaint.mco.name} has no notice address on file, so the portal could not tell "
-        "the MCO. Send the MCO the notice another way today, and ask a supervisor to add the address under MCOs."
+        f"{complaint.reference}: {complaint.mco.name} has no notice address on file and no one at the MCO uses the "
+        "portal, so the portal could not tell the MCO. Send the MCO the notice another way today, and ask a "
+        "supervisor to add the address under MCOs."
     )
 
 

@@ -231,6 +231,8 @@ def extension_decide(
     extension = ExtensionRequest.objects.select_for_update().filter(complaint_id=complaint.pk).first()
     if extension is None or extension.decision != ExtensionRequest.Decision.PENDING:
         raise ValidationError("There is no request for an extension waiting for a decision on this complaint.")
+    if not grant and not note.strip():
+        raise ValidationError({"note": "Say why the extension is refused."})
     if grant:
         if complaint.status != ComplaintStatus.AWAITING_MCO:
             raise ValidationError(f"{NOT_WAITING} There is no answer date to move: refuse the request instead.")

@@ -13,7 +13,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.audit import client_ip
-from accounts.models import MCOMembership, Representative, User
+from accounts.models import Representative, User
+from accounts.selectors import mco_user_emails
 from complaints import clock
 from complaints.models import Complaint, ComplaintEvent, ComplaintStatus, ExtensionRequest, MCOProposal
 from complaints.workflow import ensure_allowed
@@ -83,12 +84,7 @@ def ensure_staff(actor: User) -> None:
 def notify_mco(*, complaint: Complaint, kind: str, also: str = "") -> int:
     """Email every active user of the complaint's MCO (its liaisons and administrators), and ``also`` (the MCO's
     notice address) once. Returns how many addresses."""
-    addresses = list(
-        MCOMembership.objects.active()
-        .filter(mco_id=complaint.mco_id, user__is_active=True)
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
-    )
+    addresses = list(mco_user_emails(mco_id=complaint.mco_id))
     if also and also not in addresses:
         addresses.append(also)
     for address in addresses:

@@ -375,6 +375,14 @@ def test_a_refused_extension_leaves_the_date_and_still_counts_as_the_one(
         services.extension_request(complaint=complaint, actor=liaison, reason="Now we need it.")
 
 
+def test_a_refusal_needs_its_reason_whoever_calls_the_service(complaint, liaison, analyst):
+    services.extension_request(complaint=complaint, actor=liaison, reason="We need the records.")
+    with pytest.raises(ValidationError, match="Say why the extension is refused"):
+        services.extension_decide(complaint=complaint, actor=analyst, grant=False, note="  ")
+    complaint.extension_request.refresh_from_db()
+    assert complaint.extension_request.decision == "pending"
+
+
 def test_staff_recording_an_extension_by_letter_uses_the_one_request(complaint, liaison, analyst):
     services.complaint_record_mco_answer(complaint=complaint, actor=analyst, note="Asked by letter.", extension=True)
     assert complaint.extension_request.party == "mco" and complaint.extension_request.decision == "granted"

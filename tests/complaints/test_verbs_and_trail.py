@@ -269,6 +269,18 @@ def test_forwarding_to_an_mco_without_a_notice_address_warns_on_the_page(staff_c
     assert "Send the MCO the notice another way today" in text
 
 
+def test_forwarding_to_an_mco_whose_users_were_told_does_not_warn(staff_client):
+    mco = MCO.objects.get(short_name="Molina")
+    mco.notification_email = ""
+    mco.save()
+    MCOMembership.objects.create(mco=mco, user=UserFactory())
+    complaint = submit(RepresentativeFactory().user)
+    staff_client.post(QUEUE, {"action": "take", "_selected_action": [complaint.pk]})
+    page = staff_client.post(QUEUE, {"action": "forward", "_selected_action": [complaint.pk]}, follow=True)
+    assert "has no notice address on file" not in page.content.decode()
+    assert "Forwarded 1" in page.content.decode()
+
+
 def test_organization_decisions_check_the_actor():
     organization = ProviderOrganizationFactory(status="pending")
     reporting = staff_user_create(email="r@hfs.example", full_name="R", password=None, group_name=roles.REPORTING)
