@@ -219,3 +219,15 @@ def test_a_file_the_checks_refuse_is_said_next_to_the_file_field(client_, rep, p
     ).content.decode()
     assert "There is a problem" in page and 'href="#id_proposal_file"' in page and "Kept." in page
     assert not MCOProposal.objects.get(complaint=complaint).files.exists()
+
+
+def test_remove_a_file_from_the_draft_keeps_the_text(client_, rep, private_files):
+    complaint = presented(submit(rep))
+    address = f"/mco/{complaint.public_id}/proposal/"
+    upload = SimpleUploadedFile("wrong.pdf", PDF_BYTES)
+    client_.post(address, {"action": "add_file", "outcome": "upheld", "text": "Denied.", "file": upload})
+    attached = MCOProposal.objects.get(complaint=complaint).files.get()
+    response = client_.post(address, {"remove_file": str(attached.public_id), "outcome": "upheld", "text": "Denied."})
+    assert response.status_code == 302
+    proposal = MCOProposal.objects.get(complaint=complaint)
+    assert not proposal.files.exists() and (proposal.outcome, proposal.text) == ("upheld", "Denied.")
