@@ -3,7 +3,6 @@
 import os
 import time
 
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -12,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.auth import LOGIN_AT_KEY, TERMS_SESSION_KEY
 from accounts.models import User
+from accounts.selectors import terms_version_for
 from accounts.services.users import user_accept_terms
 
 PASSWORD = "a-long-test-password"
@@ -55,7 +55,7 @@ def sign_in(client: Client, user: User, *, accept_terms: bool = True) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[LOGIN_AT_KEY] = time.time()
     if accept_terms:
-        session[TERMS_SESSION_KEY] = settings.PORTAL_TERMS_VERSION
+        session[TERMS_SESSION_KEY] = terms_version_for(user=user)  # the terms of the user's place
     session.save()
     return client
 
