@@ -7,6 +7,7 @@ import random
 import uuid
 from datetime import date, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import MCO, ProviderOrganization, ProviderType, User
@@ -114,11 +115,15 @@ MCO_STATES = [
     "progress update",
     "extension asked",
     "extension granted",
+    "extension refused",
     "proposal sent",
     "disputed, back for round 2",
     "accepted and resolved",
     "misdirected",
+    "closed: filed against the wrong MCO",
 ]
+# The smallest PDF the portal accepts (header and end-of-file marker): the demo's "remittance advice".
+DEMO_PDF = b"%PDF-1.4\n% Demo remittance advice\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PROPOSAL_TEXT = "We reviewed the claims and will reprocess them within 15 days; the remittance will follow."
 
 
@@ -151,7 +156,15 @@ def seed_mco(*, filer: User, staff: User, liaisons: dict[str, User]) -> int:
                     )
                 ],
             )
-            complaint = services.complaint_submit(user=filer, draft=draft, idempotency_key=uuid.uuid4())
+            # Each has the provider's file for the liaison to download (without a scanner configured, as under
+            # `make run` by default, it waits for the virus scan and cannot be downloaded).
+            key = uuid.uuid4()
+            services.attachment_add_draft(
+                user=filer,
+                draft_key=key,
+                upload=SimpleUploadedFile("remittance-advice.pdf", DEMO_PDF, content_type="application/pdf"),
+            )
+            complaint = services.complaint_submit(user=filer, draft=draft, idempotency_key=key)
             _mco_state(complaint, state=state, filer=filer, staff=staff, liaison=liaison, today=today)
             filed += 1
     return filed
@@ -172,14 +185,17 @@ def _mco_state(complaint: Complaint, *, state: str, filer: User, staff: User, li
         services.interim_post(
             complaint=complaint, actor=liaison, text="We asked our claims team to review the denials this week."
         )
-    elif state in ("extension asked", "extension granted"):
+    elif state.startswith("extension"):
         services.extension_request(
             complaint=complaint, actor=liaison, reason="We need the medical records from the provider's billing office."
         )
-        if state == "extension granted":
-            services.extension_decide(complaint=complaint, actor=staff, grant=True, note="Granted once.")
+        if state != "extension asked":
+            granted = state == "extension granted"
+            note = "Granted once." if granted else "The records are attached to the complaint already."
+            services.extension_decide(complaint=complaint, actor=staff, grant=granted, note=note)
     elif state != "presented":
-        outcome = {"misdirected": "misdirected", "disputed, back for round 2": "upheld"}.get(state, "pay")
+        outcome = "misdirected" if "misdirected" in state or "wrong MCO" in state else "pay"
+        outcome = "upheld" if state == "disputed, back for round 2" else outcome
         text = "This member is enrolled with another MCO." if outcome == "misdirected" else PROPOSAL_TEXT
         services.proposal_save_draft(complaint=complaint, actor=liaison, outcome=outcome, text=text)
         complaint = services.proposal_submit(complaint=complaint, actor=liaison).complaint
@@ -190,6 +206,8 @@ def _mco_state(complaint: Complaint, *, state: str, filer: User, staff: User, li
             services.complaint_forward_to_mco(
                 complaint=complaint, actor=staff, note="The provider disputes the proposal: please look again."
             )
+        elif state == "closed: filed against the wrong MCO":
+            services.complaint_close(complaint=complaint, actor=staff, reason=Complaint.ClosureReason.WRONG_MCO)
         elif state == "accepted and resolved":
             services.proposal_reply(complaint=complaint, actor=filer, accept=True)
             services.complaint_resolve(

@@ -12,6 +12,7 @@ from django_otp.oath import TOTP
 
 from accounts import roles
 from accounts.models import AuditEvent, ProviderOrganization, Representative, User
+from demo.complaints import MCO_STATES
 
 pytestmark = pytest.mark.django_db
 LINE = re.compile(
@@ -96,7 +97,7 @@ def test_demo_complaints_cover_mcos_topics_statuses_and_expedited():
     seed()
     complaints = Complaint.objects.exclude(mco_reference__startswith="MCODEMO-")  # the MCO's part: tested below
     assert complaints.count() == 40
-    assert Complaint.objects.filter(mco_reference__startswith="MCODEMO-").count() == 2 * 12
+    assert Complaint.objects.filter(mco_reference__startswith="MCODEMO-").count() == 2 * len(MCO_STATES)
     assert complaints.values("mco").distinct().count() == 5
     assert complaints.values("category").distinct().count() >= 6
     assert set(complaints.values_list("status", flat=True)) == {
@@ -110,7 +111,7 @@ def test_demo_complaints_cover_mcos_topics_statuses_and_expedited():
     assert complaints.filter(expedited=True).exists() and complaints.filter(expedited=False).exists()
     assert all(c.claims.exists() for c in complaints)
     seed()
-    assert Complaint.objects.count() == 40 + 2 * 12  # running it again files nothing more
+    assert Complaint.objects.count() == 40 + 2 * len(MCO_STATES)  # running it again files nothing more
 
 
 def test_each_demo_filer_sees_every_status_and_questions_to_answer():
@@ -183,7 +184,9 @@ def test_each_demo_mco_has_an_administrator_and_a_liaison_who_see_its_complaints
         assert demo.filter(mco_round=2, status="awaiting_mco").exists()
         assert demo.filter(status="resolved", proposals__reply="accepted").exists()
         decisions = set(ExtensionRequest.objects.filter(complaint__in=demo).values_list("decision", flat=True))
-        assert decisions == {"pending", "granted"}
+        assert decisions == {"pending", "granted", "refused"}
+        assert demo.filter(status="closed", closure_reason="wrong_mco").exists()
+        assert all(c.attachments.filter(proposal__isnull=True).exists() for c in demo)  # a file to download
         assert demo.filter(events__kind="mco_interim").exists()
     liaison = next(a for a in accounts if a["role"] == "mco_liaison" and "meridian" in a["email"])
     page = sign_in(client, User.objects.get(email=liaison["email"])).get("/mco/")
