@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 
+from accounts import roles
 from accounts.audit import audit_record
 from accounts.models import MCO, Invitation, MCOMembership, User
 from accounts.selectors import mco_membership_forget
@@ -16,11 +17,11 @@ from accounts.services import places
 @transaction.atomic
 def mco_admin_invite(*, mco: MCO, email: str, actor: User, request: HttpRequest | None = None) -> Invitation:
     """An HFS supervisor invites ``email`` to be an administrator of ``mco``'s team (7-day single-use link by
-    email); a person with a place already is refused. Records ``invitation.created``."""
-    if not places.is_supervisor(actor):
+    email); a person with a place already is refused, and HFS is told why. Records ``invitation.created``."""
+    if not roles.is_supervisor(actor):
         raise PermissionDenied("Only an HFS supervisor can invite an MCO's administrator.")
     mco = MCO.objects.select_for_update().get(pk=mco.pk)  # invitations to one MCO are made one at a time
-    return places.invitation_send(mco=mco, email=email, actor=actor, is_admin=True, request=request)
+    return places.invitation_send(mco=mco, email=email, actor=actor, is_admin=True, tell_why=True, request=request)
 
 
 @transaction.atomic
@@ -28,7 +29,8 @@ def mco_liaison_invite(
     *, mco: MCO, email: str, actor: User, is_mco_admin: bool = False, request: HttpRequest | None = None
 ) -> Invitation:
     """An administrator of ``mco``'s team invites a liaison (or, with ``is_mco_admin``, another administrator);
-    a person with a place already is refused. Records ``invitation.created``."""
+    a person with a place already is refused without saying which (places.invitation_send). Records
+    ``invitation.created``."""
     mco = MCO.objects.select_for_update().get(pk=mco.pk)
     places.ensure_team_admin(team=places.MCO_TEAM, actor=actor, place_id=mco.pk)
     return places.invitation_send(mco=mco, email=email, actor=actor, is_admin=is_mco_admin, request=request)

@@ -10,13 +10,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, Model, OuterRef, Subquery
+from django.db.models import Model, OuterRef, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts import roles
 from accounts.audit import audit_record
 from accounts.models import MCO, Invitation, MCOMembership, ProviderOrganization, Representative, User
+from accounts.roles import is_supervisor
 from accounts.selectors import mco_membership_forget, representative_forget
 from accounts.services.users import user_end_sessions
 from portal import outbox
@@ -63,28 +63,38 @@ MCO_TEAM = Team(
 )
 
 
-def place_taken(*, email: str, mco: MCO | None = None) -> str | None:
+ON_THIS_MCO_TEAM = "is already on this MCO's team"
+ON_THIS_ORGANIZATION = "already represents this organization in the portal"
+NOT_INVITABLE = "This address cannot be invited to your team. If this person should be on it, contact HFS."
+
+
+def place_taken(*, email: str, mco: MCO | None = None, organization: ProviderOrganization | None = None) -> str | None:
     """Why the person with ``email`` cannot take a new place, as the end of a sentence ("This person …"), or None.
 
-    ``mco``: the MCO they would join (its own members are told apart from other MCOs' members). One statement."""
+    ``mco`` or ``organization``: the place they would join (its own members are told apart from other places'
+    members: ON_THIS_MCO_TEAM, ON_THIS_ORGANIZATION). One statement."""
     row = (
         User.objects.filter(email=User.objects.normalize_email(email))
         .annotate(
-            represents=Exists(Representative.objects.active().filter(user=OuterRef("pk"))),
+            organization_id=Subquery(
+                Representative.objects.active().filter(user=OuterRef("pk")).values("organization_id")[:1]
+            ),
             mco_id=Subquery(MCOMembership.objects.active().filter(user=OuterRef("pk")).values("mco_id")[:1]),
         )
-        .values("is_staff", "represents", "mco_id")
+        .values("is_staff", "organization_id", "mco_id")
         .first()
     )
     if row is None:
         return None
     if row["is_staff"]:
         return "is HFS staff in the portal"
-    if row["represents"]:
+    if row["organization_id"] is not None:
+        if organization is not None and row["organization_id"] == organization.pk:
+            return ON_THIS_ORGANIZATION
         return "already represents a provider organization in the portal"
     if row["mco_id"] is not None:
         if mco is not None and row["mco_id"] == mco.pk:
-            return "is already on this MCO's team"
+            return ON_THIS_MCO_TEAM
         return "already works for an MCO in the portal"
     return None
 
@@ -106,14 +116,22 @@ def invitation_send(
     organization: ProviderOrganization | None = None,
     mco: MCO | None = None,
     is_billing_agent: bool = False,
+    tell_why: bool = False,
     request: HttpRequest | None = None,
 ) -> Invitation:
     """Invite ``email`` to one place (the caller has locked it and checked ``actor``); a newer invitation to the
-    same address replaces an open one. Records ``invitation.created``; the email goes after commit."""
+    same address replaces an open one. Records ``invitation.created``; the email goes after commit.
+
+    A person with a place already is refused. Only HFS (``tell_why``: a supervisor inviting an MCO's
+    administrator) is told which place: a team's administrator hears one neutral answer, so inviting addresses
+    cannot find out who is HFS staff, another organization's representative or an MCO's member. That a person is
+    already on the administrator's own team is said (their team page lists them)."""
     email = User.objects.normalize_email(email)
-    reason = place_taken(email=email, mco=mco)
-    if reason is not None:
+    reason = place_taken(email=email, mco=mco, organization=organization)
+    if reason in (ON_THIS_MCO_TEAM, ON_THIS_ORGANIZATION) or (reason is not None and tell_why):
         raise ValidationError({"email": f"This person {reason}, so they cannot be invited."})
+    if reason is not None:
+        raise ValidationError({"email": NOT_INVITABLE})
     now = timezone.now()
     Invitation.objects.filter(
         organization=organization, mco=mco, email=email, accepted_at__isnull=True, cancelled_at__isnull=True
@@ -147,11 +165,6 @@ def is_team_admin(*, team: Team, user_id: int | None, place_id: int | None) -> b
         .filter(**{"user_id": user_id, f"{team.place}_id": place_id, team.admin_flag: True})
         .exists()
     )
-
-
-def is_supervisor(user: User) -> bool:
-    """An active HFS supervisor (the staff group that manages users, DESIGN §5)."""
-    return user.is_active and user.is_staff and user.groups.filter(name=roles.SUPERVISOR).exists()
 
 
 def ensure_team_admin(*, team: Team, actor: User, place_id: int | None) -> None:

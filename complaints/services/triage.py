@@ -240,7 +240,7 @@ def complaint_resolve(
 @transaction.atomic
 def complaint_reopen(*, complaint: Complaint, actor: User, note: str, request: HttpRequest | None = None) -> Complaint:
     """Supervisors only: a resolved complaint goes back into review."""
-    if not actor.groups.filter(name=roles.SUPERVISOR).exists() and not actor.is_superuser:
+    if not roles.is_supervisor(actor):
         raise PermissionDenied("Only an HFS supervisor can reopen a complaint.")
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if not note.strip():

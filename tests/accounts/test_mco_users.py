@@ -299,7 +299,28 @@ def test_the_navigation_shows_mco_users_their_mcos_links(admin_client, molina, r
 # --- One place per person ---------------------------------------------------------------------------------------
 
 
-def test_one_place_per_person_when_an_mco_administrator_invites(admin_client, molina, aetna, representative):
+NEUTRAL = "This address cannot be invited to your team. If this person should be on it, contact HFS."
+
+
+def test_one_place_per_person_when_an_mco_administrator_invites_without_saying_where_they_are(
+    admin_client, molina, aetna, representative
+):
+    # An MCO's administrator learns nothing about who uses the portal: a representative, HFS staff and another
+    # MCO's member are refused alike. Only their own team's member is named as such (their team page lists them).
+    cases = {
+        representative.user.email: NEUTRAL,
+        staff(roles.TRIAGE_ANALYST, "analyst@hfs.example").email: NEUTRAL,
+        member(aetna).user.email: NEUTRAL,
+        member(molina).user.email: "This person is already on this MCO's team, so they cannot be invited.",
+    }
+    for email, message in cases.items():
+        errors = admin_client.post("/mco/team/", {"email": email}).context["form"].errors["email"]
+        assert errors == [message]
+    assert not Invitation.objects.exists()
+
+
+def test_a_supervisor_inviting_an_mcos_administrator_is_told_why_a_person_cannot_be(supervisor, molina, aetna):
+    representative = RepresentativeFactory()
     cases = {
         representative.user.email: "already represents a provider organization in the portal",
         staff(roles.TRIAGE_ANALYST, "analyst@hfs.example").email: "is HFS staff in the portal",
@@ -307,15 +328,17 @@ def test_one_place_per_person_when_an_mco_administrator_invites(admin_client, mo
         member(molina).user.email: "is already on this MCO's team",
     }
     for email, reason in cases.items():
-        errors = admin_client.post("/mco/team/", {"email": email}).context["form"].errors["email"]
-        assert errors == [f"This person {reason}, so they cannot be invited."]
+        with pytest.raises(ValidationError) as refused:
+            mco_admin_invite(mco=molina, email=email, actor=supervisor)
+        assert refused.value.message_dict == {"email": [f"This person {reason}, so they cannot be invited."]}
     assert not Invitation.objects.exists()
 
 
 def test_one_place_per_person_for_organizations_too(org_admin, molina):
     liaison = member(molina)
-    with pytest.raises(ValidationError, match="already works for an MCO"):
+    with pytest.raises(ValidationError) as refused:
         invitation_create(organization=org_admin.organization, email=liaison.user.email, actor=org_admin.user)
+    assert refused.value.message_dict == {"email": [NEUTRAL]}  # the organization is not told it is an MCO's
     with pytest.raises(ValidationError, match="already works for an MCO"):
         representative_designate(organization=org_admin.organization, user=liaison.user)
     with pytest.raises(ValidationError, match="already represents a provider organization"):
@@ -339,3 +362,25 @@ def test_a_removed_administrators_invitations_die_with_their_role(admin_client, 
     admin_client.post(f"/mco/team/members/{other_admin.public_id}/remove/")
     invitation.refresh_from_db()
     assert invitation.cancelled_at is not None
+
+
+# --- Who is a supervisor: one rule for every supervisor-only action ---------------------------------------------
+
+
+def test_one_supervisor_rule_a_break_glass_superuser_counts_a_deactivated_supervisor_does_not(molina):
+    # accounts.roles.is_supervisor, which reopening a complaint (complaints.services.triage) asks too.
+    supervisor = staff(roles.SUPERVISOR, "sup@hfs.example")
+    break_glass = User.objects.create_superuser(email="root@hfs.example", password=PASSWORD, full_name="Root")
+    left = staff(roles.SUPERVISOR, "left@hfs.example")
+    User.objects.filter(pk=left.pk).update(is_active=False)
+    left.refresh_from_db()
+    analyst = staff(roles.TRIAGE_ANALYST, "analyst@hfs.example")
+    assert [roles.is_supervisor(user) for user in (supervisor, break_glass, left, analyst)] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    mco_admin_invite(mco=molina, email="boss@molina.example", actor=break_glass)
+    with pytest.raises(PermissionDenied):
+        mco_admin_invite(mco=molina, email="boss@molina.example", actor=left)

@@ -8,7 +8,9 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from accounts import roles
 from accounts.models import AuditEvent, Invitation, Representative, User
+from accounts.services.users import staff_user_create
 from tests.factories import ProviderOrganizationFactory, RepresentativeFactory
 from tests.helpers import sign_in
 
@@ -113,16 +115,18 @@ def test_accept_form_mistakes_are_explained(client, admin_client, django_capture
 
 def test_someone_who_already_represents_an_organization_cannot_be_invited(admin_client, org_admin, representative):
     colleague = RepresentativeFactory(organization=org_admin.organization)
-    messages = []
-    for email in (representative.user.email, colleague.user.email):
+    analyst = staff_user_create(email="a@hfs.example", full_name="A", password=None, group_name=roles.TRIAGE_ANALYST)
+    messages = {}
+    for email in (representative.user.email, analyst.email, colleague.user.email):
         response = admin_client.post("/accounts/organization/", {"email": email})
-        messages.append(response.context["form"].errors["email"])
-    # The same answer for another organization's member as for one's own: nothing leaks across organizations.
-    assert (
-        messages[0]
-        == messages[1]
-        == ["This person already represents a provider organization in the portal, so they cannot be invited."]
-    )
+        messages[email] = response.context["form"].errors["email"]
+    # Another organization's representative and HFS staff get one neutral answer: nothing leaks about who uses
+    # the portal. One's own colleague is named as such (the organization's page lists them).
+    neutral = ["This address cannot be invited to your team. If this person should be on it, contact HFS."]
+    assert messages[representative.user.email] == messages[analyst.email] == neutral
+    assert messages[colleague.user.email] == [
+        "This person already represents this organization in the portal, so they cannot be invited."
+    ]
     assert not Invitation.objects.exists()
 
 
