@@ -1,12 +1,11 @@
 """The HFS triage queue in the admin (DESIGN §4.4 and §4.5). Thin: every action calls a service."""
 
-import csv
 import functools
 import re
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -27,6 +26,7 @@ from complaints.admin_queue import (
 )
 from complaints.models import AffectedClaim, Attachment, Complaint, ComplaintEvent, ExtensionRequest, MCOProposal
 from portal.admin import QuickActionCheckboxMixin, service_action
+from portal.csv import csv_cell, csv_response
 from portal.pagination import CappedPaginator
 
 REFERENCE = re.compile(r"^MCO-\d{4}-\d{6}$", re.IGNORECASE)
@@ -353,34 +353,22 @@ def complaint_admin_actions():  # type: ignore[no-untyped-def]
 EXPORT_COLUMNS = ["reference", "received", "mco", "category", "provider_type_group", "status", "expedited", "next_due"]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def export_queue_csv(queryset: QuerySet[Complaint]) -> StreamingHttpResponse:
     """The queue as CSV, streamed row by row; no member data and no descriptions."""
-    writer = csv.writer(_Echo())
-
-    def rows():  # type: ignore[no-untyped-def]
-        yield writer.writerow(EXPORT_COLUMNS)
-        for complaint in queryset.iterator(chunk_size=500):
-            yield writer.writerow(
-                [
-                    complaint.reference,
-                    timezone.localtime(complaint.submitted_at).date().isoformat(),
-                    complaint.mco.short_name,
-                    complaint.category.name,
-                    complaint.get_provider_group_display(),
-                    complaint.get_status_display(),
-                    "yes" if complaint.expedited else "no",
-                    complaint.next_due.isoformat() if complaint.next_due else "",
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="complaint-queue.csv"'
-    return response
+    rows = (
+        [
+            complaint.reference,
+            timezone.localtime(complaint.submitted_at).date().isoformat(),
+            csv_cell(complaint.mco.short_name),
+            csv_cell(complaint.category.name),
+            complaint.get_provider_group_display(),
+            complaint.get_status_display(),
+            "yes" if complaint.expedited else "no",
+            complaint.next_due.isoformat() if complaint.next_due else "",
+        ]
+        for complaint in queryset.iterator(chunk_size=500)
+    )
+    return csv_response(header=EXPORT_COLUMNS, rows=rows, filename="complaint-queue.csv")
 
 
 class ComplaintAdmin(AllowlistedLookupsMixin, QuickActionCheckboxMixin, admin.ModelAdmin):
@@ -547,17 +535,8 @@ class ComplaintAdmin(AllowlistedLookupsMixin, QuickActionCheckboxMixin, admin.Mo
         if not complaint.mco_round:
             return {}
         phi = self.sees_phi(request)
-        extension = (
-            ExtensionRequest.objects.select_related("requested_by", "decided_by")
-            .filter(complaint_id=complaint.pk)
-            .first()
-        )
-        proposals = MCOProposal.objects.filter(complaint_id=complaint.pk, submitted_at__isnull=False)
-        proposals = proposals.select_related("submitted_by", "replied_by").order_by("round")
-        if phi:
-            proposals = proposals.prefetch_related(
-                Prefetch("files", queryset=Attachment.objects.order_by("uploaded_at", "id"))
-            )
+        extension = selectors_staff.extension_for_staff(complaint=complaint)
+        proposals = selectors_staff.proposal_list_for_staff(complaint=complaint, with_files=phi)
         today = timezone.localdate()
         rounds = []
         for proposal in proposals:

@@ -14,11 +14,22 @@ from django.http import Http404
 from accounts.models import MCOMembership, User
 from accounts.selectors import mco_membership_get_active
 from complaints import clock
-from complaints.models import Attachment, Complaint, ComplaintEvent, MCOProposal
+from complaints.models import MCO_QUEUE_ORDER_FIELDS, Attachment, Category, Complaint, ComplaintEvent, MCOProposal
+
+
+def _nullable(name: str) -> bool:
+    """Whether the complaint's column ``name`` may be empty (a generated column says so on its output field)."""
+    field = Complaint._meta.get_field(name)
+    return bool(field.null or getattr(getattr(field, "output_field", None), "null", False))
+
 
 # Awaiting our answer first by the MCO's due date, then answered (with HFS), then resolved or closed, each newest
-# first; the id makes the order total. Exactly the index complaint_mco_queue_idx after the MCO.
-MCO_QUEUE_ORDER = ["mco_stage", F("mco_due").asc(nulls_last=True), "-submitted_at", "-id"]
+# first; the id makes the order total. Exactly the index complaint_mco_queue_idx after the MCO (its columns are
+# MCO_QUEUE_ORDER_FIELDS): an ascending index column keeps empty values last, as a nullable column must say here.
+MCO_QUEUE_ORDER = [
+    F(name).asc(nulls_last=True) if not name.startswith("-") and _nullable(name) else name
+    for name in MCO_QUEUE_ORDER_FIELDS
+]
 
 # The events an MCO reads on its timeline besides those shared with the provider: its own answers (a misdirected
 # proposal's event goes to HFS only, but it is the MCO's own).
@@ -47,6 +58,11 @@ def _visible(membership: MCOMembership | None) -> QuerySet[Complaint]:
 def complaint_list_for_mco(*, user: User) -> QuerySet[Complaint]:
     """The wall: the complaints presented to the user's MCO (none for anyone else), in the queue's order."""
     return _visible(_membership(user)).select_related("category").order_by(*MCO_QUEUE_ORDER)
+
+
+def category_list_for_filter() -> QuerySet[Category]:
+    """Every category, retired ones too (the MCO's older complaints have them), in the order the form lists them."""
+    return Category.objects.order_by("sort_order", "name")
 
 
 def complaint_get_for_mco(*, user: User, public_id: object) -> Complaint:

@@ -6,10 +6,10 @@ The queue's order is kept in two columns the database computes on every write (`
 
 from datetime import date
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from complaints import clock
-from complaints.models import Complaint
+from complaints.models import Attachment, Complaint, ExtensionRequest, MCOProposal
 
 # Open before settled, expedited first, the next due date (none last), the oldest received first; the id makes the
 # order total, so the admin adds nothing and the order is exactly the index complaint_queue_idx.
@@ -35,3 +35,22 @@ def due_by(queryset: QuerySet[Complaint], day: date) -> QuerySet[Complaint]:
 def due_soon(queryset: QuerySet[Complaint], day: date, *, today: date | None = None) -> QuerySet[Complaint]:
     """Open complaints due on or before ``day`` and not overdue (clock.not_overdue_q)."""
     return due_by(queryset, day).filter(clock.not_overdue_q("next_due", today=today))
+
+
+def extension_for_staff(*, complaint: Complaint) -> ExtensionRequest | None:
+    """The complaint's one extension request (asked once, ever) with who asked and who decided; None if never."""
+    return (
+        ExtensionRequest.objects.select_related("requested_by", "decided_by").filter(complaint_id=complaint.pk).first()
+    )
+
+
+def proposal_list_for_staff(*, complaint: Complaint, with_files: bool) -> QuerySet[MCOProposal]:
+    """Each round's submitted proposal (a draft is the MCO's own), oldest round first, with who submitted and who
+    replied; with their files (one more statement, however many rounds) only when ``with_files``."""
+    proposals = MCOProposal.objects.filter(complaint_id=complaint.pk, submitted_at__isnull=False)
+    proposals = proposals.select_related("submitted_by", "replied_by").order_by("round")
+    if with_files:
+        proposals = proposals.prefetch_related(
+            Prefetch("files", queryset=Attachment.objects.order_by("uploaded_at", "id"))
+        )
+    return proposals

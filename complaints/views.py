@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from accounts.auth import TERMS_SESSION_KEY
@@ -37,7 +38,7 @@ from complaints.forms import (
     read_claims_csv,
 )
 from complaints.models import Complaint, ExtensionRequest, MCOProposal
-from portal.forms import apply_validation_error
+from portal.forms import apply_validation_error, small_int
 from portal.pagination import CappedPaginator
 
 SCREENED_KEY = "complaints.screened_at"
@@ -102,13 +103,6 @@ def _line_initial(data, total: int) -> list[dict[str, str]]:  # type: ignore[no-
         if any(values.values()):
             lines.append(values)
     return lines
-
-
-def _small_int(value: str | None) -> int | None:
-    """A plain ASCII number from a form or the address, or None (never an exception)."""
-    if value and value.isascii() and value.isdecimal() and len(value) <= 9:
-        return int(value)
-    return None
 
 
 def issue_form_key(request: HttpRequest, key: uuid.UUID | None = None) -> uuid.UUID:
@@ -211,7 +205,7 @@ def _rescued_form(request: HttpRequest, rescued: Rescued) -> HttpResponse:
     """Back after an idle sign-out: the complaint form as it was sent, with its files, to check and send."""
     data = rescued.data
     key = issue_form_key(request, form_keys.complaint_key(data.get("idempotency_key", ""), user_pk=request.user.pk))
-    lines = _line_initial(data, _small_int(data.get("lines-TOTAL_FORMS")) or 0)
+    lines = _line_initial(data, small_int(data.get("lines-TOTAL_FORMS")) or 0)
     form = ComplaintForm(initial=data.dict())
     formset = ClaimLineFormSet(prefix="lines", initial=lines)
     messages.success(request, "Welcome back. Your complaint is as you left it. Check it, then select Send complaint.")
@@ -260,14 +254,14 @@ def _form_expired(request: HttpRequest) -> HttpResponse:
     """A form whose key was not given to this person (changed, made up, or someone else's): file nothing, and show
     everything typed again under a fresh key, to check and send (files are not kept: they must be attached again)."""
     key = issue_form_key(request)
-    lines = _line_initial(request.POST, _small_int(request.POST.get("lines-TOTAL_FORMS")) or 0)
+    lines = _line_initial(request.POST, small_int(request.POST.get("lines-TOTAL_FORMS")) or 0)
     form = ComplaintForm(initial=request.POST.dict())
     formset = ClaimLineFormSet(prefix="lines", initial=lines)
     return _render_form(request, key, form, formset, status=400, form_expired=True)
 
 
 def _redisplay(request: HttpRequest, key: uuid.UUID, action: str, file_errors: list[str]) -> HttpResponse:
-    lines = _line_initial(request.POST, _small_int(request.POST.get("lines-TOTAL_FORMS")) or 0)
+    lines = _line_initial(request.POST, small_int(request.POST.get("lines-TOTAL_FORMS")) or 0)
     csv_errors: list[str] = []
     added_line = None
     if action == "remove_file":
@@ -402,13 +396,14 @@ def list_view(request: HttpRequest) -> HttpResponse:
     """The complaints this representative filed, with status and MCO filters, 25 to a page."""
     status = request.GET.get("status", "")
     status = status if status in Complaint.Status.values else ""
-    mco_id = _small_int(request.GET.get("mco"))
+    mco_id = small_int(request.GET.get("mco"))
     complaints = selectors.complaint_list_for_representative(user=request.user, status=status, mco_id=mco_id)
     page = CappedPaginator(complaints, 25).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "status": status,
         "mco_id": mco_id,
+        "query": urlencode([(name, value) for name, value in (("status", status), ("mco", mco_id)) if value]),
         "statuses": Complaint.Status.choices,
         "mcos": selectors.mco_list_for_filter(),
         "is_org_admin": selectors.user_is_organization_admin(user=request.user),

@@ -4,7 +4,6 @@ Every page is for active MCO users only (anyone else signed in: 404; anonymous: 
 reads through complaints.selectors_mco (the wall) and is audited with the client's IP and the request id.
 """
 
-import csv
 import functools
 import uuid
 from collections.abc import Callable, Iterator
@@ -25,8 +24,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.audit import audit_record
 from complaints import clock, selectors, selectors_mco, services
 from complaints.forms_mco import ExtensionForm, InterimForm, ProposalForm
-from complaints.models import Category, Complaint, ExtensionRequest, MCOProposal
-from portal.forms import apply_validation_error
+from complaints.models import Complaint, ExtensionRequest, MCOProposal
+from portal.csv import csv_cell, csv_response
+from portal.forms import apply_validation_error, small_int
 from portal.pagination import CappedPaginator
 
 STAGES = {
@@ -49,12 +49,6 @@ def mco_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapper
 
 
-def _small_int(value: str | None) -> int | None:
-    if value and value.isascii() and value.isdecimal() and len(value) <= 9:
-        return int(value)
-    return None
-
-
 @dataclass(frozen=True)
 class QueueFilters:
     """The queue's filters as the address gives them (anything unknown is ignored)."""
@@ -73,7 +67,7 @@ class QueueFilters:
             status=status if status in STAGES else "",
             due=due if due in DUE_FILTERS else "",
             expedited=request.GET.get("expedited") == "yes",
-            category_id=_small_int(request.GET.get("category")),
+            category_id=small_int(request.GET.get("category")),
             search=request.GET.get("q", "").strip()[:64],
         )
 
@@ -153,7 +147,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         "due_filters": [
             (name, label.format(days=settings.PORTAL_MCO_DUE_SOON_DAYS)) for name, label in DUE_FILTERS.items()
         ],
-        "categories": Category.objects.order_by("sort_order", "name"),
+        "categories": selectors_mco.category_list_for_filter(),
         "query": filters.query(),
         "nav_current": "mco",
     }
@@ -171,20 +165,6 @@ EXPORT_COLUMNS = [
     "days left",
     "MCO tracking number",
 ]
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula (= + - @, or a tab or carriage return
-    before one) gets a leading apostrophe (CSV injection)."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @mco_page
 @require_http_methods(["GET", "HEAD"])
 def export_view(request: HttpRequest) -> StreamingHttpResponse:
@@ -197,30 +177,23 @@ def export_view(request: HttpRequest) -> StreamingHttpResponse:
         object_id=filters.summary(),
         request=request,
     )
-    writer = csv.writer(_Echo())
 
-    def lines() -> Iterator[str]:
-        yield writer.writerow(EXPORT_COLUMNS)
+    def rows() -> Iterator[list[str]]:
         for complaint in complaints.iterator(chunk_size=500):
             row = _row(complaint, today)
-            yield writer.writerow(
-                [
-                    complaint.reference,
-                    timezone.localtime(complaint.submitted_at).date().isoformat(),
-                    complaint.category.name,
-                    csv_cell(complaint.subject),
-                    row["stage"],
-                    "yes" if complaint.expedited else "no",
-                    row["due"].isoformat() if row["due"] else "",
-                    "" if row["days_left"] is None else str(row["days_left"]),
-                    csv_cell(complaint.mco_reference),
-                ]
-            )
+            yield [
+                complaint.reference,
+                timezone.localtime(complaint.submitted_at).date().isoformat(),
+                csv_cell(complaint.category.name),
+                csv_cell(complaint.subject),
+                row["stage"],
+                "yes" if complaint.expedited else "no",
+                row["due"].isoformat() if row["due"] else "",
+                "" if row["days_left"] is None else str(row["days_left"]),
+                csv_cell(complaint.mco_reference),
+            ]
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="mco-complaints.csv"'
-    add_never_cache_headers(response)
-    return response
+    return csv_response(header=EXPORT_COLUMNS, rows=rows(), filename="mco-complaints.csv")
 
 
 def _detail(request: HttpRequest, complaint: Complaint, status: int = 200, **forms: Any) -> HttpResponse:

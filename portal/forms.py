@@ -1,5 +1,5 @@
 """Form helpers shared by every app: the crispy helper with its submit button, a service's ValidationError shown
-on the form, and plain-language length messages."""
+on the form, plain-language length messages, and small numbers read from a form or an address."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
@@ -14,6 +14,13 @@ def form_helper(submit_label: str, *layout: object) -> FormHelper:
         helper.layout = Layout(*layout)
     helper.add_input(Submit("submit", submit_label))
     return helper
+
+
+def small_int(value: str | None) -> int | None:
+    """A plain ASCII number from a form or the address, or None (never an exception)."""
+    if value and value.isascii() and value.isdecimal() and len(value) <= 9:
+        return int(value)
+    return None
 
 
 def apply_validation_error(form: forms.Form, error: ValidationError) -> None:

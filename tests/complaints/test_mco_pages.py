@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import MCO
 from complaints import services
 from complaints.models import Category, Complaint, ComplaintEvent, ExtensionRequest, MCOProposal
-from complaints.views_mco import csv_cell
+from portal.csv import csv_cell
 from tests.complaints.factories import submit
 from tests.complaints.test_mco_walls import mco_user, presented
 from tests.factories import RepresentativeFactory
@@ -231,3 +231,13 @@ def test_remove_a_file_from_the_draft_keeps_the_text(client_, rep, private_files
     assert response.status_code == 302
     proposal = MCOProposal.objects.get(complaint=complaint)
     assert not proposal.files.exists() and (proposal.outcome, proposal.text) == ("upheld", "Denied.")
+
+
+def test_the_queues_pages_keep_the_filters_and_say_plainly_when_capped(client_, queue, monkeypatch, settings):
+    """One pagination template for the provider's list and the MCO's queue: the next page keeps the filters; past
+    the count cap the caption says what the pages show without a number said twice."""
+    monkeypatch.setattr("complaints.views_mco.PAGE_SIZE", 1)
+    settings.PORTAL_LIST_COUNT_CAP = 2
+    page = client_.get("/mco/", {"status": "awaiting", "expedited": ""}).content.decode()
+    assert 'href="?status=awaiting&amp;page=2"' in page
+    assert "they show the first 2 in this order" in page and "2 of more than 2" not in page

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from complaints import services
 from complaints.models import MCO, Complaint
+from portal.pagination import CappedPaginator
 from tests.complaints.factories import asked, submit, triage_analyst
 from tests.complaints.test_intake_views import key_of
 from tests.factories import RepresentativeFactory
@@ -169,3 +170,12 @@ def test_a_representative_no_longer_designated_sees_none_of_their_complaints(cli
     type(rep).objects.filter(pk=rep.pk).update(revoked_at=timezone.now())
     response = client.get("/complaints/")
     assert response.status_code == 200 and complaint.reference not in response.content.decode()
+
+
+def test_the_lists_next_page_keeps_the_status_and_mco_filters(client, rep, monkeypatch):
+    complaint = submit(rep.user)
+    submit(rep.user)
+    monkeypatch.setattr("complaints.views.CappedPaginator", lambda rows, _size: CappedPaginator(rows, 1))
+    sign_in(client, rep.user)
+    page = client.get("/complaints/", {"status": "submitted", "mco": complaint.mco_id}).content.decode()
+    assert f'href="?status=submitted&amp;mco={complaint.mco_id}&amp;page=2"' in page

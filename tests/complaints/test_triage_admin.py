@@ -1,5 +1,7 @@
 """The triage queue in the admin: columns, order, filters, searches, actions, audit and a flat query count."""
 
+import csv
+import io
 import uuid
 
 import pytest
@@ -219,6 +221,21 @@ def test_exporting_the_queue_is_streamed_without_phi_and_audited(staff_client):
     assert lines[1].startswith(complaint.reference + ",")
     assert "Canary" not in body and "Pat Example" not in body and "123456789" not in body
     assert AuditEvent.objects.filter(action="complaint.queue_exported", actor=staff_client.analyst).exists()
+
+
+def test_the_staff_export_neutralises_cells_that_would_start_a_formula(staff_client):
+    """Names set in the admin (a category, an MCO's short name) are typed by people too: a spreadsheet opening the
+    export must show them as text, never run them (CSV injection), as the MCO's export does."""
+    complaint = submit(RepresentativeFactory().user)
+    complaint.category.name = '=HYPERLINK("http://bad.example","Claims")'
+    complaint.category.save(update_fields=["name"])
+    complaint.mco.short_name = "@SUM(1+1)"
+    complaint.mco.save(update_fields=["short_name"])
+    response = staff_client.post(QUEUE, {"action": "export_csv", "_selected_action": [complaint.pk]})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[1][2] == "'@SUM(1+1)"
+    assert rows[1][3] == '\'=HYPERLINK("http://bad.example","Claims")'
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_waiting_for_triage_is_due_at_the_earlier_deadline_and_settled_ones_sink(staff_client):
