@@ -1,10 +1,13 @@
 """Staff views of accounts. Users and organizations change through services, not admin forms; each list filters
 only through its own filters (accounts/admin_lookups.py)."""
 
+import functools
+from collections.abc import Callable
+
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from accounts.admin_lookups import AllowlistedLookupsMixin
 from accounts.forms import MCOAdminInvitationForm, RejectionForm
@@ -112,6 +115,25 @@ class ReferenceDataAdmin(AllowlistedLookupsMixin, admin.ModelAdmin):
         return False
 
 
+def _one_mco_only(action: Callable[..., HttpResponse | None]) -> Callable[..., HttpResponse | None]:
+    """The invitation makes its one address the administrator of one MCO (a person works for one MCO only): with
+    several MCOs selected, nothing is asked or sent and the page says to choose one."""
+
+    @functools.wraps(action)
+    def one(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        if len(queryset[:2]) > 1:
+            modeladmin.message_user(
+                request,
+                "Choose one MCO: an invitation makes one person the administrator of one MCO. "
+                "Invite each MCO's administrator separately.",
+                messages.ERROR,
+            )
+            return None
+        return action(modeladmin, request, queryset)
+
+    return one
+
+
 @admin.register(MCO)
 class MCOAdmin(ReferenceDataAdmin):
     list_display = ["name", "short_name", "service_area", "active_from", "active_to", "notification_email"]
@@ -120,14 +142,14 @@ class MCOAdmin(ReferenceDataAdmin):
     # The change page has the invitation as a button too (it runs the action below on that one MCO).
     change_form_template = "accounts/admin/mco_change_form.html"
     actions = [
-        service_action(
+        _one_mco_only(service_action(
             "invite_mco_admin", "Invite the MCO's administrator (asks for the email)", mco_admin_invite,
             "Invitation sent for {count} MCO(s). The link works once, for 7 days.",
             argument="mco", permissions=["invite"], form=MCOAdminInvitationForm,
             title="Invite the MCO's administrator", submit="Send invitation",
             intro="We email them a link that works once, for 7 days. As the MCO's administrator they invite and "
             "remove its liaisons. Invite someone who works for the MCO.",
-        ),
+        )),
     ]  # fmt: skip
 
     def has_invite_permission(self, request: HttpRequest) -> bool:

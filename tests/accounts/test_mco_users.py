@@ -384,3 +384,16 @@ def test_one_supervisor_rule_a_break_glass_superuser_counts_a_deactivated_superv
     mco_admin_invite(mco=molina, email="boss@molina.example", actor=break_glass)
     with pytest.raises(PermissionDenied):
         mco_admin_invite(mco=molina, email="boss@molina.example", actor=left)
+
+
+def test_the_invitation_is_for_one_mco_at_a_time(client, supervisor, molina, aetna):
+    """One address, one MCO: inviting with several MCOs selected would leave open invitations of which only one can
+    be accepted, so the action refuses plainly before asking for the email, and sends nothing."""
+    sign_in(client, supervisor)
+    chosen = {"action": "invite_mco_admin", "_selected_action": [molina.pk, aetna.pk]}
+    for data in (chosen, {**chosen, "apply": "1", "email": "boss@molina.example"}):
+        response = client.post("/admin/accounts/mco/", data, follow=True)
+        assert "Choose one MCO: an invitation makes one person the administrator of one MCO." in (
+            response.content.decode()
+        )
+    assert not Invitation.objects.exists() and mail.outbox == []
