@@ -13,7 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from portal.models import OutboundEmail
@@ -82,6 +83,12 @@ def sweep(*, older_than_seconds: int = 900) -> int:
     return queued
 
 
+def render_text(template_name: str, context: dict[str, Any]) -> str:
+    """A plain-text part: the template without HTML escaping (a name like "O'Brien & Sons" reads as typed, not
+    "O&#x27;Brien &amp; Sons"); the HTML part stays escaped."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def deliver(email_id: int) -> bool:
     """Send one pending email (row-locked, so it is sent once). False only when it should be tried again."""
     with transaction.atomic():
@@ -93,7 +100,7 @@ def deliver(email_id: int) -> bool:
             context = {"portal_base_url": settings.PORTAL_BASE_URL, **message.context}
             mail = EmailMultiAlternatives(
                 subject=settings.EMAIL_SUBJECT_PREFIX + message.subject,
-                body=render_to_string(f"emails/{message.template}.txt", context),
+                body=render_text(f"emails/{message.template}.txt", context),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[email.to_email],
             )
