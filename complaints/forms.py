@@ -2,12 +2,15 @@
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 
 from complaints import rules
@@ -41,9 +44,31 @@ def date_field(label: str, *, required: bool = True, help_text: str = DATE_HINT)
     )
 
 
+# Characters nobody types in a letter: control characters (but tab, line feed and carriage return) and the marks that
+# reverse the direction of text, which make what staff, the MCO or the provider read differ from what was sent.
+_HIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+HIDDEN_CHARACTERS_MESSAGE = (
+    "This text has a hidden formatting character, often copied along with text from another program. "
+    "Type that part again, or paste it as plain text."
+)
+
+
+def no_hidden_characters(value: str) -> None:
+    """Refuse control and direction-override characters (the text would not read as it was sent)."""
+    if _HIDDEN_CHARACTERS.search(value):
+        raise ValidationError(HIDDEN_CHARACTERS_MESSAGE, code="hidden_characters")
+
+
 class LongTextField(forms.CharField):
     """A textarea's text. Browsers count a line break as one character against maxlength but send it as two
-    (CR LF); counting it as one here means text the browser accepted is never "too long" on the server."""
+    (CR LF); counting it as one here means text the browser accepted is never "too long" on the server. Hidden
+    control and direction-override characters are refused with one plain message (no_hidden_characters)."""
+
+    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(**kwargs)
+        # The null character is one of them: one message for all, not Django's "Null characters are not allowed."
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+        self.validators.append(no_hidden_characters)
 
     def to_python(self, value):  # type: ignore[no-untyped-def]
         value = super().to_python(value)
@@ -395,7 +420,8 @@ class ProposalReplyForm(forms.Form):
 
     def clean(self):  # type: ignore[no-untyped-def]
         cleaned = super().clean()
-        if cleaned.get("reply") == "dispute" and not (cleaned.get("reason") or "").strip():
+        # A reason refused by its field (too long, a hidden character) already says what to change.
+        if cleaned.get("reply") == "dispute" and "reason" not in self.errors and not cleaned.get("reason", "").strip():
             self.add_error("reason", "Write why you dispute the proposal.")
         return cleaned
 
