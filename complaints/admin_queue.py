@@ -9,6 +9,7 @@ from django.contrib.admin.views.main import ORDER_VAR
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from complaints.models import Complaint, ExtensionRequest, MCOProposal
+from complaints.wording import OUTCOME_FOR_STAFF_QUEUE
 from portal.admin import SortableOnlyChangeList
 
 URGENCY = "Sorted by urgency: expedited first, then the next due date."
@@ -39,12 +40,7 @@ def short_date(day: date) -> str:
 # --- The MCO's part in the queue (DESIGN §11) ---------------------------------------------------------------------
 
 # Short words for the queue's narrow "MCO's answer" column; the change page spells each outcome out.
-ANSWER_WORDS = {
-    MCOProposal.Outcome.PAY: "pays",
-    MCOProposal.Outcome.PARTIAL: "pays in part",
-    MCOProposal.Outcome.UPHELD: "upheld",
-    MCOProposal.Outcome.MISDIRECTED: "not its complaint",
-}
+ANSWER_WORDS = OUTCOME_FOR_STAFF_QUEUE
 
 
 def _this_rounds_answer() -> QuerySet[MCOProposal]:

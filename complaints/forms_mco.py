@@ -3,15 +3,15 @@
 from django import forms
 
 from complaints.forms import LongTextField
-from complaints.models import MCOProposal
+from complaints.wording import OUTCOME_FOR_MCO, Outcome
 from portal.forms import plain_length_messages
 
-# The outcome in plain words, as the MCO liaison reads it on the form.
+# What choosing an outcome entails, said next to it on the form only.
+_OUTCOME_HINTS = {Outcome.UPHELD: " (say why below)", Outcome.MISDIRECTED: " (it goes back to HFS)"}
+
+# The outcome in the MCO's words (complaints.wording), as the liaison reads it on the form.
 OUTCOME_CHOICES = [
-    (MCOProposal.Outcome.PAY.value, "We will pay or reprocess the claims"),
-    (MCOProposal.Outcome.PARTIAL.value, "We will pay or reprocess part of the claims"),
-    (MCOProposal.Outcome.UPHELD.value, "We uphold our decision (say why below)"),
-    (MCOProposal.Outcome.MISDIRECTED.value, "This is not our member or not our complaint (it goes back to HFS)"),
+    (outcome.value, words + _OUTCOME_HINTS.get(outcome, "")) for outcome, words in OUTCOME_FOR_MCO.items()
 ]
 
 
@@ -31,6 +31,11 @@ class ProposalForm(forms.Form):
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
+    # Never read from the form (the view hands request.FILES to the service): the field carries the file's errors,
+    # so the form's one error summary (templates/uswds/errors.html) lists them and links to the file input.
+    file = forms.FileField(
+        label="Attach a file", required=False, widget=forms.FileInput(attrs={"id": "id_proposal_file"})
+    )
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -48,6 +53,8 @@ class ProposalForm(forms.Form):
 
 
 class InterimForm(forms.Form):
+    """Shown on the page with the proposal form: its ids (not its names) carry an ``interim`` mark."""
+
     text = LongTextField(
         label="Progress update",
         help_text="What you are doing about it. HFS and the provider read it. Your answer is still due.",
@@ -57,6 +64,7 @@ class InterimForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("auto_id", "id_interim_%s")
         super().__init__(*args, **kwargs)
         plain_length_messages(self)
 

@@ -8,13 +8,22 @@ cleared); everything else answers 404, like another tenant's page.
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, TextField, Value, When
 from django.http import Http404
 
 from accounts.models import MCOMembership, User
 from accounts.selectors import mco_membership_get_active
 from complaints import clock
-from complaints.models import MCO_QUEUE_ORDER_FIELDS, Attachment, Category, Complaint, ComplaintEvent, MCOProposal
+from complaints.models import (
+    MCO_QUEUE_ORDER_FIELDS,
+    Attachment,
+    Category,
+    Complaint,
+    ComplaintEvent,
+    ComplaintStatus,
+    MCOProposal,
+)
+from complaints.wording import STATUS_FOR_MCO
 
 
 def _nullable(name: str) -> bool:
@@ -34,6 +43,11 @@ MCO_QUEUE_ORDER = [
 # The events an MCO reads on its timeline besides those shared with the provider: its own answers (a misdirected
 # proposal's event goes to HFS only, but it is the MCO's own).
 _MCO_OWN_EVENTS = (ComplaintEvent.Kind.MCO_PROPOSAL, ComplaintEvent.Kind.MCO_INTERIM)
+_EXTENSION_EVENTS = (
+    ComplaintEvent.Kind.EXTENSION_REQUESTED,
+    ComplaintEvent.Kind.MCO_EXTENSION,
+    ComplaintEvent.Kind.EXTENSION_REFUSED,
+)
 
 
 def _membership(user: User) -> MCOMembership | None:
@@ -117,10 +131,28 @@ def complaint_files_for_mco(*, complaint: Complaint) -> QuerySet[Attachment]:
     return complaint.attachments.filter(proposal__isnull=True).order_by("uploaded_at", "id")
 
 
+# Events whose note the MCO reads: its own answers and updates, and the one extension (asked, granted, refused).
+_MCO_NOTE_EVENTS = (*_MCO_OWN_EVENTS, *_EXTENSION_EVENTS)
+
+
 def complaint_timeline_for_mco(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
-    """The shared timeline, plus the MCO's own answers; never HFS's internal notes."""
-    return complaint.events.filter(Q(shared_with_provider=True) | Q(kind__in=_MCO_OWN_EVENTS)).order_by(
-        "created_at", "id"
+    """The shared timeline, plus the MCO's own answers; never HFS's internal notes. Each event as ``mco_note`` (the
+    note only of what is addressed to the MCO: HFS forwarding or sending it back, its own answers and updates, and
+    the extension; a note for the provider — a question, the provider's answer or reply, a closing note — is never
+    read) and ``mco_status`` (the status it moved to, in the MCO's words)."""
+    addressed = Q(kind__in=_MCO_NOTE_EVENTS) | Q(to_status=ComplaintStatus.AWAITING_MCO)
+    return (
+        complaint.events.filter(Q(shared_with_provider=True) | Q(kind__in=_MCO_OWN_EVENTS))
+        .defer("note")
+        .annotate(
+            mco_note=Case(When(addressed, then=F("note")), default=Value(""), output_field=TextField()),
+            mco_status=Case(
+                *[When(to_status=status, then=Value(words)) for status, words in STATUS_FOR_MCO.items()],
+                default=Value(""),
+                output_field=CharField(),
+            ),
+        )
+        .order_by("created_at", "id")
     )
 
 

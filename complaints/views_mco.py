@@ -22,7 +22,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import audit_record
-from complaints import clock, selectors, selectors_mco, services
+from complaints import clock, selectors, selectors_mco, services, wording
 from complaints.forms_mco import ExtensionForm, InterimForm, ProposalForm
 from complaints.models import Complaint, ExtensionRequest, MCOProposal
 from portal.csv import csv_cell, csv_response
@@ -165,6 +165,8 @@ EXPORT_COLUMNS = [
     "days left",
     "MCO tracking number",
 ]
+
+
 @mco_page
 @require_http_methods(["GET", "HEAD"])
 def export_view(request: HttpRequest) -> StreamingHttpResponse:
@@ -223,7 +225,6 @@ def _detail(request: HttpRequest, complaint: Complaint, status: int = 200, **for
         "interim_form": forms.get("interim_form") or (InterimForm() if waiting else None),
         "extension_form": forms.get("extension_form")
         or (ExtensionForm() if waiting and extension is None and not complaint.mco_extension_granted else None),
-        "file_errors": forms.get("file_errors", []),
         "max_files": settings.PORTAL_ATTACHMENT_MAX_COUNT,
         "nav_current": "mco",
     }
@@ -261,8 +262,25 @@ def _back(complaint: Complaint, anchor: str = "") -> HttpResponse:
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
-def _refused(request: HttpRequest, complaint: Complaint, refusal: ValidationError | PermissionDenied) -> HttpResponse:
-    """A service refused for a reason the form cannot show (the complaint moved on): say so at the top."""
+ALREADY_SENT = "Your proposal for this round is already sent to HFS."
+
+
+def _sent_by_us(complaint: Complaint) -> bool:
+    """This round's proposal is submitted, by the MCO itself (not recorded by HFS)."""
+    current = selectors_mco.proposal_current_for_mco(complaint=complaint)
+    return current is not None and current.is_submitted and not current.recorded_by_hfs
+
+
+def _refused(
+    request: HttpRequest, complaint: Complaint, refusal: ValidationError | PermissionDenied, *, proposal: bool = False
+) -> HttpResponse:
+    """A service refused for a reason the form cannot show (the complaint moved on): say so at the top. A proposal
+    refused because the same proposal was just sent (a second click, another tab) says it is sent."""
+    if proposal:
+        complaint.refresh_from_db(fields=["mco_round"])
+        if _sent_by_us(complaint):
+            messages.info(request, ALREADY_SENT)
+            return _back(complaint, "proposal")
     text = " ".join(refusal.messages) if isinstance(refusal, ValidationError) else str(refusal)
     messages.error(request, text)
     return _back(complaint)
@@ -279,8 +297,8 @@ def proposal_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         action = "remove_file"
     form = ProposalForm(request.POST)
     current = selectors_mco.proposal_current_for_mco(complaint=complaint)
-    if action == "submit" and current is not None and current.is_submitted:
-        messages.info(request, "Your proposal for this round is already sent to HFS.")
+    if action == "submit" and current is not None and current.is_submitted and not current.recorded_by_hfs:
+        messages.info(request, ALREADY_SENT)
         return _back(complaint, "proposal")
     if not form.is_valid():
         return _detail(request, complaint, proposal_form=form)
@@ -296,7 +314,7 @@ def proposal_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         if hasattr(error, "error_dict"):
             apply_validation_error(form, error)
             return _detail(request, complaint, proposal_form=form)
-        return _refused(request, complaint, error)
+        return _refused(request, complaint, error, proposal=True)
     except PermissionDenied as refusal:
         return _refused(request, complaint, refusal)
     if action == "add_file":
@@ -312,11 +330,17 @@ def proposal_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def _add_file(request: HttpRequest, complaint: Complaint, proposal: MCOProposal, form: ProposalForm) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is None:
-        return _detail(request, complaint, proposal_form=form, file_errors=["Choose a file to attach."])
+        # A file over the size limit was skipped by the upload handler (complaints/uploads.py): name it.
+        too_large = [wording.file_too_large(name) for name in getattr(request, "oversize_uploads", [])]
+        for message in too_large or ["Choose a file to attach."]:
+            form.add_error("file", message)
+        return _detail(request, complaint, proposal_form=form)
     try:
         services.proposal_file_add(proposal=proposal, actor=request.user, upload=upload, request=request)
     except ValidationError as error:
-        return _detail(request, complaint, proposal_form=form, file_errors=error.messages)
+        for message in error.messages:
+            form.add_error("file", message)
+        return _detail(request, complaint, proposal_form=form)
     messages.success(request, f"{upload.name} is attached to your draft.")
     return _back(complaint, "proposal")
 
@@ -343,7 +367,7 @@ def _submit(request: HttpRequest, complaint: Complaint, form: ProposalForm) -> H
         if hasattr(error, "error_dict"):
             apply_validation_error(form, error)
             return _detail(request, complaint, proposal_form=form)
-        return _refused(request, complaint, error)
+        return _refused(request, complaint, error, proposal=True)
     messages.success(request, "Your proposal is sent to HFS. HFS reviews it and decides.")
     return _back(complaint)
 

@@ -204,3 +204,32 @@ def test_files_of_another_mcos_complaint_or_a_draft_form_are_not_downloadable(wo
     services.attachment_add_draft(user=world["rep"], draft_key=key, upload=SimpleUploadedFile("draft.pdf", PDF_BYTES))
     loose = Attachment.objects.get(draft_key=key, complaint__isnull=True)
     assert sign_in(Client(), world["liaison"]).get(f"/mco/files/{loose.public_id}/").status_code == 404
+
+
+QUESTION = "Question canary: send us the remittance advice."
+PROVIDER_ANSWER = "Answer canary: the remittance is attached."
+CLOSE_NOTE = "Close canary: for the provider, call us if this happens again."
+DISPUTE_REASON = "Dispute canary: the claim was clean."
+
+
+def test_the_mco_reads_only_the_notes_addressed_to_it(world):
+    """HFS's question to the provider, the provider's answer and reply, and a closing note for the provider never
+    reach the MCO's page: those events show their kind only; what HFS sends the MCO and the MCO's own answers do.
+    Statuses read in the MCO's words."""
+    staff, rep, liaison = world["staff"], world["rep"], world["liaison"]
+    complaint = services.complaint_take(complaint=filed(rep), actor=staff)
+    complaint = services.complaint_forward_to_mco(complaint=complaint, actor=staff, note="Forward canary: please look.")
+    services.proposal_save_draft(complaint=complaint, actor=liaison, outcome="upheld", text="Own canary: upheld.")
+    services.proposal_submit(complaint=complaint, actor=liaison)
+    services.proposal_reply(complaint=complaint, actor=rep, accept=False, reason=DISPUTE_REASON)
+    services.complaint_request_info(complaint=complaint, actor=staff, question=QUESTION)
+    services.complaint_answer_info_request(complaint=complaint, actor=rep, note=PROVIDER_ANSWER)
+    services.complaint_close(
+        complaint=complaint, actor=staff, reason=Complaint.ClosureReason.DUPLICATE, note=CLOSE_NOTE
+    )
+    page = sign_in(Client(), liaison).get(f"/mco/{complaint.public_id}/").content.decode()
+    for canary in (QUESTION, PROVIDER_ANSWER, CLOSE_NOTE, DISPUTE_REASON):
+        assert canary not in page, canary
+    assert "Forward canary: please look." in page and "Own canary: upheld." in page
+    assert "Provider disputed the proposal" in page and "Provider answered" in page
+    assert "With HFS: waiting for the provider" in page and "Waiting for your answer" not in page
