@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
@@ -588,10 +589,20 @@ def answer_view(request: HttpRequest, public_id: str) -> HttpResponse:
     return _detail(request, complaint, answer_key=key, answer_form=form, file_errors=file_errors, drafts=drafts)
 
 
-def _replied(complaint: Complaint) -> bool:
-    """Whether this round's proposal has the filer's reply (read afresh)."""
+def _replied(complaint: Complaint, posted: str) -> str:
+    """What to say when this round's proposal already has the filer's reply (read afresh), else "". The same reply
+    sent twice (a double click) is simply recorded; the other one, from a page left open in another tab, is not: the
+    earlier reply stands and the filer is told so, with its date."""
     proposals = selectors.proposal_list_for_filer(complaint=complaint)
-    return bool(proposals and proposals[-1].round == complaint.mco_round and proposals[-1].reply)
+    proposal = proposals[-1] if proposals and proposals[-1].round == complaint.mco_round else None
+    if proposal is None or not proposal.reply:
+        return ""
+    accepted = proposal.reply == MCOProposal.Reply.ACCEPTED
+    if posted == ("accept" if accepted else "dispute"):
+        return "Your reply to the MCO's proposal is recorded."
+    day = date_format(timezone.localtime(proposal.replied_at).date(), "F j, Y") if proposal.replied_at else ""
+    earlier = "accepted" if accepted else "disputed"
+    return f"You already {earlier} this proposal{f' on {day}' if day else ''}; contact HFS to change it."
 
 
 @session_rescue(form="reply", back_to="complaints:detail", allowed=_may_file)
@@ -600,9 +611,9 @@ def reply_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """The filer accepts or disputes the MCO's written proposal, within the reply window (DESIGN §11)."""
     complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
     if _awaiting_reply(complaint, selectors.proposal_list_for_filer(complaint=complaint)) is None:
-        # Sent twice (a double click), or nothing to answer any more: the page says where things stand.
-        if _replied(complaint):
-            messages.info(request, "Your reply to the MCO's proposal is recorded.")
+        # Sent twice (a double click, another tab), or nothing to answer any more: the page says where things stand.
+        if replied := _replied(complaint, request.POST.get("reply", "")):
+            messages.info(request, replied)
         else:
             messages.info(request, "There is no proposal from the MCO waiting for your reply on this complaint.")
         return redirect("complaints:detail", public_id=complaint.public_id)
@@ -618,8 +629,8 @@ def reply_view(request: HttpRequest, public_id: str) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            if _replied(complaint):  # the same reply sent twice at once: the first one counts
-                messages.info(request, "Your reply to the MCO's proposal is recorded.")
+            if replied := _replied(complaint, request.POST.get("reply", "")):  # sent twice at once: the first counts
+                messages.info(request, replied)
                 return redirect("complaints:detail", public_id=complaint.public_id)
             if _mco_answer_context(complaint, reply_form=None)["reply_form"] is None:
                 # The window closed while the page was open: no form to show the reason on.
