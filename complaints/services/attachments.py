@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -160,16 +160,30 @@ def _scan(upload: UploadedFile, *, name: str) -> str:
     return Attachment.ScanStatus.CLEAN
 
 
+def files_delete(files: QuerySet[Attachment]) -> int:
+    """Delete these files: their rows in the caller's transaction, their stored copies once it commits (a change
+    rolled back keeps both). Every removal of a file not yet sent goes through here: the provider's forms, the
+    MCO's draft proposal, and a draft set aside when HFS records the MCO's answer. Returns how many."""
+    rows = list(files.values_list("pk", "stored_name"))
+    if not rows:
+        return 0
+    Attachment.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+    stored_names = [stored_name for _, stored_name in rows]
+
+    def stored_copies_delete() -> None:
+        for stored_name in stored_names:
+            storages["attachments"].delete(stored_name)
+
+    transaction.on_commit(stored_copies_delete)
+    return len(rows)
+
+
 @transaction.atomic
 def attachment_remove_draft(*, user: User, draft_key: uuid.UUID, public_id: uuid.UUID) -> None:
     """Take a file back off a form not yet sent."""
-    attachment = Attachment.objects.filter(
-        public_id=public_id, draft_key=draft_key, uploaded_by=user, complaint__isnull=True
-    ).first()
-    if attachment is not None:
-        stored_name = attachment.stored_name
-        attachment.delete()
-        transaction.on_commit(lambda: storages["attachments"].delete(stored_name))
+    files_delete(
+        Attachment.objects.filter(public_id=public_id, draft_key=draft_key, uploaded_by=user, complaint__isnull=True)
+    )
 
 
 class FileNotAvailable(Exception):
@@ -209,13 +223,12 @@ def attachment_open_for_download(*, attachment: Attachment, user: User, request:
 
 
 def attachment_purge_stale_drafts(*, older_than_hours: int = 24) -> int:
-    """Delete files uploaded to forms that were never sent (PHI must not linger). Returns how many."""
+    """Delete files uploaded to forms that were never sent (PHI must not linger), one at a time. A file sent with
+    its form meanwhile keeps its row and its stored copy. Returns how many were deleted."""
     cutoff = timezone.now() - timedelta(hours=older_than_hours)
-    stale = list(
-        Attachment.objects.filter(complaint__isnull=True, uploaded_at__lt=cutoff).values_list("pk", "stored_name")
-    )
-    for pk, stored_name in stale:
+    stale = Attachment.objects.filter(complaint__isnull=True, uploaded_at__lt=cutoff)
+    deleted = 0
+    for pk in list(stale.values_list("pk", flat=True)):
         with transaction.atomic():
-            Attachment.objects.filter(pk=pk, complaint__isnull=True).delete()
-        storages["attachments"].delete(stored_name)
-    return len(stale)
+            deleted += files_delete(stale.filter(pk=pk))
+    return deleted

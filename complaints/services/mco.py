@@ -11,13 +11,13 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.audit import audit_record
 from accounts.models import MCOMembership, User
 from accounts.selectors import mco_membership_get_active
 from complaints import clock
@@ -29,7 +29,7 @@ from complaints.models import (
     ExtensionRequest,
     MCOProposal,
 )
-from complaints.services.attachments import file_check, file_store
+from complaints.services.attachments import file_check, file_store, files_delete
 from complaints.services.workflow import (
     answer_arrived,
     ensure_filer,
@@ -86,7 +86,8 @@ def _label(outcome: str) -> str:
 def proposal_save_draft(
     *, complaint: Complaint, actor: User, outcome: str, text: str, request: HttpRequest | None = None
 ) -> MCOProposal:
-    """Create or update this round's draft proposal (MCO users of the complaint's MCO, while HFS waits for it)."""
+    """Create or update this round's draft proposal (MCO users of the complaint's MCO, while HFS waits for it).
+    Records ``mco.proposal_saved``."""
     _ensure_mco_user(complaint=complaint, actor=actor)
     if outcome and outcome not in MCOProposal.Outcome.values:
         raise ValidationError({"outcome": "Choose one of the outcomes."})
@@ -97,6 +98,7 @@ def proposal_save_draft(
         proposal = MCOProposal(complaint=complaint, round=complaint.mco_round, created_by=actor)
     proposal.outcome, proposal.text, proposal.updated_at = outcome, text.strip(), timezone.now()
     proposal.save()
+    audit_record(actor=actor, action="mco.proposal_saved", obj=proposal, request=request)
     return proposal
 
 
@@ -105,7 +107,8 @@ def proposal_file_add(
 ) -> Attachment:
     """Attach one file to a draft proposal: the provider's files' content checks and virus scan (failing closed,
     the same messages) before any transaction, then the count (at most PORTAL_ATTACHMENT_MAX_COUNT per proposal)
-    and the store with the complaint row locked, so a file never joins a proposal already sent."""
+    and the store with the complaint row locked, so a file never joins a proposal already sent. Records
+    ``mco.proposal_file_added``."""
     _ensure_mco_user(complaint=proposal.complaint, actor=actor)
     checked = file_check(upload)
     with transaction.atomic():
@@ -119,7 +122,7 @@ def proposal_file_add(
                 f"{checked.name}: a proposal can have at most {settings.PORTAL_ATTACHMENT_MAX_COUNT} files."
             )
         with file_store(upload) as stored:
-            return Attachment.objects.create(
+            attachment = Attachment.objects.create(
                 complaint=complaint,
                 proposal=proposal,
                 uploaded_by=actor,
@@ -130,24 +133,26 @@ def proposal_file_add(
                 sha256=checked.sha256,
                 scan_status=checked.scan_status,
             )
+            audit_record(actor=actor, action="mco.proposal_file_added", obj=attachment, request=request)
+    return attachment
 
 
 @transaction.atomic
 def proposal_file_remove(
     *, proposal: MCOProposal, actor: User, public_id: uuid.UUID, request: HttpRequest | None = None
 ) -> None:
-    """Take a file off a draft proposal (its stored copy is deleted after commit)."""
+    """Take a file off a draft proposal (its stored copy is deleted after commit). Records
+    ``mco.proposal_file_removed``."""
     _ensure_mco_user(complaint=proposal.complaint, actor=actor)
     complaint = _locked(proposal.complaint)
     proposal = MCOProposal.objects.get(pk=proposal.pk)
     if proposal.round != complaint.mco_round:
         raise ValidationError("This proposal belongs to an earlier round: it can no longer change.")
     _ensure_draft(complaint, proposal)
-    attachment = proposal.files.filter(public_id=public_id).first()
+    attachment = proposal.files.filter(public_id=public_id).only("pk").first()
     if attachment is not None:
-        stored_name = attachment.stored_name
-        attachment.delete()
-        transaction.on_commit(lambda: storages["attachments"].delete(stored_name))
+        audit_record(actor=actor, action="mco.proposal_file_removed", obj=attachment, request=request)
+        files_delete(proposal.files.filter(pk=attachment.pk))
 
 
 @transaction.atomic
@@ -178,22 +183,36 @@ def proposal_submit(*, complaint: Complaint, actor: User, request: HttpRequest |
 # --- Interim answer ---------------------------------------------------------------------------------------------
 
 
+# The same update sent again this soon by the same person, with nothing else in between, is a double click.
+INTERIM_REPEAT_WINDOW = timedelta(minutes=10)
+
+
 @transaction.atomic
 def interim_post(*, complaint: Complaint, actor: User, text: str, request: HttpRequest | None = None) -> ComplaintEvent:
     """The MCO says what it is doing while HFS waits for its proposal; the representative sees it. The MCO's
-    clock does not stop."""
+    clock does not stop. Sent twice (a double click: the complaint's latest event is this very update by the same
+    person, within INTERIM_REPEAT_WINDOW — so in this round, which a forwarding event would have begun), it is
+    recorded once and the first is returned."""
     _ensure_mco_user(complaint=complaint, actor=actor)
-    if not text.strip():
+    text = text.strip()
+    if not text:
         raise ValidationError({"text": "Write what you are doing about the complaint."})
     complaint = _locked(complaint)
     if complaint.status != ComplaintStatus.AWAITING_MCO:
         raise ValidationError(NOT_WAITING)
+    latest = ComplaintEvent.objects.filter(complaint_id=complaint.pk).order_by("-created_at", "-id").first()
+    if (
+        latest is not None
+        and (latest.kind, latest.actor_id, latest.note) == (ComplaintEvent.Kind.MCO_INTERIM, actor.pk, text)
+        and latest.created_at >= timezone.now() - INTERIM_REPEAT_WINDOW
+    ):
+        return latest
     return event_write(
         complaint=complaint,
         actor=actor,
         request=request,
         kind=ComplaintEvent.Kind.MCO_INTERIM,
-        note=text.strip(),
+        note=text,
         shared_with_provider=True,
     )
 

@@ -8,9 +8,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts import roles
+from accounts.audit import audit_record
 from accounts.models import User
 from complaints import clock
 from complaints.models import Complaint, ComplaintEvent, ComplaintStatus, ExtensionRequest, MCOProposal
+from complaints.services.attachments import files_delete
 from complaints.services.workflow import (
     answer_arrived,
     ensure_staff,
@@ -183,7 +185,10 @@ def complaint_record_mco_answer(
         return complaint
     if proposal is None:
         proposal = MCOProposal(complaint=complaint, round=complaint.mco_round, created_by=actor)
-    # A draft the MCO had started is replaced by the answer it sent by other means (its files stay with it).
+    elif files_delete(proposal.files.all()):
+        # A draft the MCO had started is replaced by the answer it sent by other means. The draft's files were
+        # never sent: they go (HFS and the provider never see them), rows now and stored copies after commit.
+        audit_record(actor=actor, action="mco.proposal_draft_files_deleted", obj=proposal, request=request)
     proposal.outcome, proposal.text, proposal.recorded_by_hfs = outcome, note.strip(), True
     label = MCOProposal.Outcome(outcome).label.lower()
     return answer_arrived(

@@ -110,13 +110,15 @@ ONE_EXTENSION = "The one extension has already been asked for on this complaint.
 def extension_open(
     *, complaint: Complaint, party: str, reason: str, actor: User, request: HttpRequest | None
 ) -> ExtensionRequest:
-    """Record the complaint's one request for an extension (refused if one was ever asked for) and its event."""
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why more time is needed."})
+    """Record the complaint's one request for an extension (refused if one was ever asked for) and its event.
+    Whether it can be asked for at all is answered before the reason is read: a second request, even an empty
+    one from a stale page, hears that the one extension was asked for already."""
     if complaint.mco_extension_granted or ExtensionRequest.objects.filter(complaint_id=complaint.pk).exists():
         raise ValidationError(ONE_EXTENSION)
     if complaint.status != ComplaintStatus.AWAITING_MCO:
         raise ValidationError("An extension can be asked for only while HFS waits for the MCO's answer.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why more time is needed."})
     extension = ExtensionRequest.objects.create(
         complaint=complaint, party=party, reason=reason.strip(), requested_by=actor
     )

@@ -277,7 +277,7 @@ def test_the_form_says_so_when_no_scanner_is_set_up(client, settings):
     assert notice in client.get("/complaints/new/complaint/").content.decode()
 
 
-def test_files_on_forms_never_sent_are_deleted_after_a_day(user, private_files):
+def test_files_on_forms_never_sent_are_deleted_after_a_day(user, private_files, django_capture_on_commit_callbacks):
     from datetime import timedelta
 
     import time_machine
@@ -290,7 +290,7 @@ def test_files_on_forms_never_sent_are_deleted_after_a_day(user, private_files):
     kept = add(user, "filed.pdf", PDF_BYTES)
     Attachment.objects.filter(pk=kept.pk).update(complaint=filed_complaint, draft_key=None)
     assert purge_stale_draft_attachments() == 0
-    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+    with time_machine.travel(timezone.now() + timedelta(hours=25)), django_capture_on_commit_callbacks(execute=True):
         assert purge_stale_draft_attachments() == 1
     assert list(Attachment.objects.values_list("original_name", flat=True)) == ["filed.pdf"]
     assert not (private_files / draft.stored_name).exists() and (private_files / kept.stored_name).exists()

@@ -12,9 +12,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from accounts.models import MCOMembership
+from accounts.models import AuditEvent, MCOMembership
 from complaints import clock, services
 from complaints.models import MCO, Attachment, Complaint, ComplaintEvent, ExtensionRequest, MCOProposal
 from complaints.services.mco import proposal_reply_deadline
@@ -23,7 +24,7 @@ from reporting.aggregates import LATE, ON_TIME
 from reporting.selectors import report_facts
 from tests.complaints.factories import date_events, submit, triage_analyst
 from tests.factories import RepresentativeFactory, UserFactory
-from tests.helpers import PDF_BYTES
+from tests.helpers import PDF_BYTES, sign_in
 from tests.plugins.services import eicar_bytes
 
 pytestmark = pytest.mark.django_db
@@ -306,6 +307,56 @@ def test_a_draft_file_can_be_removed(complaint, liaison, private_files, django_c
     assert not proposal.files.exists() and list(private_files.iterdir()) == []
 
 
+def test_staff_recording_the_answer_deletes_the_files_of_the_mcos_unsent_draft(
+    complaint, liaison, analyst, private_files, django_capture_on_commit_callbacks
+):
+    proposal = draft(complaint, liaison, text="Our unsent thoughts.")
+    unsent = services.proposal_file_add(
+        proposal=proposal, actor=liaison, upload=SimpleUploadedFile("internal notes.pdf", PDF_BYTES)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.complaint_record_mco_answer(complaint=complaint, actor=analyst, note="Paid by letter.", outcome="pay")
+    (recorded,) = complaint.proposals.all()
+    assert (recorded.pk, recorded.text, recorded.recorded_by_hfs) == (proposal.pk, "Paid by letter.", True)
+    # The MCO never sent its draft: the filer reads the answer HFS recorded, without the draft's file.
+    filer = sign_in(Client(), complaint.submitted_by)
+    page = filer.get(f"/complaints/{complaint.public_id}/").content.decode()
+    assert "Paid by letter." in page and "internal notes.pdf" not in page and str(unsent.public_id) not in page
+    assert filer.get(f"/complaints/files/{unsent.public_id}/").status_code == 404
+    assert not Attachment.objects.filter(pk=unsent.pk).exists() and list(private_files.iterdir()) == []
+    deleted = AuditEvent.objects.get(action="mco.proposal_draft_files_deleted")
+    assert (deleted.actor, deleted.object_id) == (analyst, str(proposal.pk))
+
+
+def test_the_mcos_writes_to_its_draft_are_audited_with_address_and_request_id(complaint, liaison, private_files):
+    request = RequestFactory().post("/mco/", REMOTE_ADDR="203.0.113.7")
+    request.request_id = "req-draft-1"
+    proposal = services.proposal_save_draft(
+        complaint=complaint, actor=liaison, outcome="pay", text=f"Paying {CANARY}.", request=request
+    )
+    added = services.proposal_file_add(
+        proposal=proposal, actor=liaison, upload=SimpleUploadedFile("a.pdf", PDF_BYTES), request=request
+    )
+    services.proposal_file_remove(proposal=proposal, actor=liaison, public_id=added.public_id, request=request)
+    rows = list(
+        AuditEvent.objects.filter(action__startswith="mco.proposal")
+        .order_by("id")
+        .values_list("action", "actor", "object_type", "object_id", "ip_address", "request_id")
+    )
+    seen = (liaison.pk, "203.0.113.7", "req-draft-1")
+    assert [(action, actor, ip, rid) for action, actor, _, _, ip, rid in rows] == [
+        ("mco.proposal_saved", *seen),
+        ("mco.proposal_file_added", *seen),
+        ("mco.proposal_file_removed", *seen),
+    ]
+    assert [row[2:4] for row in rows] == [
+        ("complaints.mcoproposal", str(proposal.pk)),
+        ("complaints.attachment", str(added.pk)),
+        ("complaints.attachment", str(added.pk)),
+    ]
+    assert not AuditEvent.objects.filter(object_id__contains=CANARY).exists()  # ids only
+
+
 # --- The interim answer ---------------------------------------------------------------------------------------------
 
 
@@ -323,6 +374,19 @@ def test_an_interim_answer_is_shared_and_the_clock_keeps_running(complaint, liai
         services.interim_post(complaint=complaint, actor=liaison, text="Another update.")
 
 
+def test_an_interim_answer_sent_twice_at_once_is_recorded_once(complaint, liaison, molina):
+    first = services.interim_post(complaint=complaint, actor=liaison, text="We are pulling the claim records.")
+    again = services.interim_post(complaint=complaint, actor=liaison, text=" We are pulling the claim records. ")
+    assert again.pk == first.pk and complaint.events.filter(kind="mco_interim").count() == 1
+    # Another text, or a colleague's, is a new update; so is the same text once the moment has passed.
+    services.interim_post(complaint=complaint, actor=liaison, text="The records are here.")
+    colleague = member_of(molina).user
+    services.interim_post(complaint=complaint, actor=colleague, text="The records are here.")
+    with time_machine.travel(timezone.now() + services.mco.INTERIM_REPEAT_WINDOW + timedelta(seconds=1)):
+        services.interim_post(complaint=complaint, actor=colleague, text="The records are here.")
+    assert complaint.events.filter(kind="mco_interim").count() == 4
+
+
 # --- The one extension ----------------------------------------------------------------------------------------------
 
 
@@ -338,6 +402,11 @@ def test_the_mco_asks_once_staff_grant_and_the_answer_moves_30_calendar_days(
     assert [m.to for m in told_staff] == [[analyst.email]]
     with pytest.raises(ValidationError, match=r"The one extension has already been asked for on this complaint\."):
         services.extension_request(complaint=complaint, actor=complaint.submitted_by, reason="Us too.")
+    # A second request from a stale page, even with no reason, hears that it was asked for, not "say why".
+    for actor in (liaison, complaint.submitted_by):
+        with pytest.raises(ValidationError) as stale:
+            services.extension_request(complaint=complaint, actor=actor, reason="  ")
+        assert stale.value.messages == ["The one extension has already been asked for on this complaint."]
     with pytest.raises(PermissionDenied):
         services.extension_decide(complaint=complaint, actor=liaison, grant=True)
     decided, told = sent(
