@@ -5,8 +5,17 @@ import re
 import time
 from urllib.parse import urlsplit
 
+import pytest
 from django.core import mail
 from django_otp.oath import totp
+
+from accounts import roles
+from accounts.services.users import staff_user_create, user_accept_terms
+from tests.factories import RepresentativeFactory
+from tests.helpers import PASSWORD, totp_device
+
+# The password a person chooses when they create their account in a journey (others have tests.helpers.PASSWORD).
+NEW_PASSWORD = "Prairie-clinic-2026-billing"
 
 
 def code_for(secret_base32: str) -> str:
@@ -79,3 +88,63 @@ def accept_terms(web) -> None:  # type: ignore[no-untyped-def]
     choose(web.page, "I have read the terms of use and agree to follow them.")
     web.page.get_by_role("button", name="Agree and continue").click()
     web.check()
+
+
+def first_sign_in(web, email: str) -> None:  # type: ignore[no-untyped-def]
+    """Email and password, then the authenticator is set up from the key on the page."""
+    page = web.page
+    page.get_by_label("Email address", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    web.check()
+    set_up_authenticator(web)
+
+
+@pytest.fixture(name="analyst")
+def analyst_fixture():  # type: ignore[no-untyped-def]
+    """A triage analyst who accepted the terms, with their authenticator: (user, device)."""
+    user = staff_user_create(
+        email="ana.lyst@hfs.example", full_name="Ana Lyst", password=PASSWORD, group_name=roles.TRIAGE_ANALYST
+    )
+    user_accept_terms(user=user)
+    return user, totp_device(user)
+
+
+@pytest.fixture(name="filer")
+def filer_fixture():  # type: ignore[no-untyped-def]
+    """A representative of an approved organization who accepted the terms, with their authenticator."""
+    rep = RepresentativeFactory(user__password=PASSWORD)
+    user_accept_terms(user=rep.user)
+    return rep.user, totp_device(rep.user)
+
+
+def open_in_admin(web, reference: str):  # type: ignore[no-untyped-def]
+    """The complaint's page in the admin, found by its reference through the queue's search box."""
+    page = web.go("/admin/complaints/complaint/")
+    page.locator("#searchbar").fill(reference)  # the queue search box (its label is an icon)
+    page.get_by_role("button", name="Search").click()
+    web.check()
+    page.get_by_role("link", name=reference).click()
+    web.check()
+    return page
+
+
+def press(web, reference: str, label: str, **fields: str) -> str:  # type: ignore[no-untyped-def]
+    """A triage button on the complaint page; a form (if any) is filled and applied. The queue comes back with
+    the outcome message (returned), and the complaint page is opened again."""
+    page = web.page
+    page.get_by_role("button", name=label).click()
+    web.check()
+    if fields:
+        for field, value in fields.items():
+            control = page.get_by_label(field)
+            if control.evaluate("e => e.tagName") == "SELECT":
+                control.select_option(label=value)
+            else:
+                control.fill(value)
+        page.get_by_role("button", name="Apply").click()
+        web.check()
+    message = page.locator(".messagelist").inner_text()
+    page.get_by_role("link", name=reference).click()
+    web.check()
+    return message

@@ -15,12 +15,13 @@ from accounts.services.users import staff_user_create, user_accept_terms
 from accounts.validators import npi_with_check_digit
 from complaints.models import Complaint
 from tests.e2e.steps import (
+    NEW_PASSWORD,
     accept_terms,
     choose,
     device_code,
+    first_sign_in,
     link_in_last_email,
     pick,
-    set_up_authenticator,
     sign_in,
     sign_out,
 )
@@ -28,27 +29,16 @@ from tests.helpers import totp_device
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PASSWORD = "Prairie-clinic-2026-billing"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
 def supervisor():  # type: ignore[no-untyped-def]
     user = staff_user_create(
-        email="morgan.chen@hfs.example", full_name="Morgan Chen", password=PASSWORD, group_name=roles.SUPERVISOR
+        email="morgan.chen@hfs.example", full_name="Morgan Chen", password=NEW_PASSWORD, group_name=roles.SUPERVISOR
     )
     user_accept_terms(user=user)
     return user, totp_device(user)
-
-
-def first_sign_in(web, email: str) -> None:  # type: ignore[no-untyped-def]
-    """Email and password, then the authenticator is set up from the key on the page."""
-    page = web.page
-    page.get_by_label("Email address", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    web.check()
-    set_up_authenticator(web)
 
 
 def register(web) -> None:  # type: ignore[no-untyped-def]
@@ -63,15 +53,15 @@ def register(web) -> None:  # type: ignore[no-untyped-def]
     page.get_by_label("Your full name").fill("Alex Rivera")
     page.get_by_label("Your work email address").fill("alex.rivera@prairie.example")
     page.get_by_label("Your work phone number").fill("217-555-0100")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Type the password again").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Type the password again").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Register organization").click()
     web.check()  # the error state
     assert page.locator(".usa-alert--error, .usa-error-message").first.is_visible()
     assert page.get_by_label("Organization's legal name").input_value() == "Prairie Family Health"  # nothing lost
     page.get_by_label("National Provider Identifier (NPI)").fill(npi_with_check_digit("123456789"))
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Type the password again").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Type the password again").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Register organization").click()
     web.check()
     web.go(link_in_last_email("alex.rivera@prairie.example"))  # the link in the confirmation email
@@ -79,7 +69,7 @@ def register(web) -> None:  # type: ignore[no-untyped-def]
 
 def approve(web, supervisor) -> None:  # type: ignore[no-untyped-def]
     user, device = supervisor
-    sign_in(web, user.email, PASSWORD, lambda: device_code(device))
+    sign_in(web, user.email, NEW_PASSWORD, lambda: device_code(device))
     page = web.go("/admin/accounts/providerorganization/")
     page.get_by_role("checkbox", name=re.compile("Prairie Family Health")).check()
     page.get_by_label("Action:").select_option(label="Approve the selected organizations")
@@ -110,8 +100,8 @@ def test_register_approve_invite_enroll_and_file(web, supervisor, private_files)
     web.go(link_in_last_email("sam.lee@prairie.example"))
     page.get_by_label("Your full name").fill("Sam Lee")
     page.get_by_label("Your work phone number").fill("217-555-0101")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Type the password again").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Type the password again").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Create my account").click()
     web.check()
     first_sign_in(web, "sam.lee@prairie.example")

@@ -23,10 +23,20 @@ from complaints.models import Complaint, MCOProposal
 from complaints.rules import ClaimLine
 from tests.complaints.factories import days_ago, draft
 from tests.e2e.conftest import Checked
-from tests.e2e.steps import accept_terms, choose, device_code, link_in_last_email, pick, sign_in
-from tests.e2e.test_filing import PASSWORD as NEW_PASSWORD
-from tests.e2e.test_filing import first_sign_in
-from tests.e2e.test_triage import analyst, filer, open_in_admin, press  # noqa: F401 - fixtures used by name
+from tests.e2e.steps import (
+    NEW_PASSWORD,
+    accept_terms,
+    analyst_fixture,  # noqa: F401 - the fixture analyst
+    choose,
+    device_code,
+    filer_fixture,  # noqa: F401 - the fixture filer
+    first_sign_in,
+    link_in_last_email,
+    open_in_admin,
+    pick,
+    press,
+    sign_in,
+)
 from tests.helpers import PASSWORD, PDF_BYTES, totp_device
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -122,7 +132,7 @@ def reply(web, answer: str, reason: str = "") -> None:  # type: ignore[no-untype
     web.page.get_by_role("button", name="Send your reply").click()
 
 
-def test_the_mco_answers_twice_in_the_portal(web, desk, analyst, filer, private_files):  # noqa: F811 - imported fixtures
+def test_the_mco_answers_twice_in_the_portal(web, desk, analyst, filer, private_files):
     rep_user, rep_device = filer
     complaint = filed_with_a_pdf(rep_user)
     reference, detail = complaint.reference, f"/mco/{complaint.public_id}/"

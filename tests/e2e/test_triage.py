@@ -9,62 +9,20 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accounts import roles
-from accounts.services.users import staff_user_create, user_accept_terms
 from complaints.models import Complaint
 from tests.complaints.factories import submit
-from tests.e2e.steps import device_code, sign_in, sign_out
-from tests.factories import RepresentativeFactory
-from tests.helpers import PASSWORD, totp_device
+from tests.e2e.steps import (
+    analyst_fixture,  # noqa: F401 - the fixture analyst
+    device_code,
+    filer_fixture,  # noqa: F401 - the fixture filer
+    open_in_admin,
+    press,
+    sign_in,
+    sign_out,
+)
+from tests.helpers import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def analyst():  # type: ignore[no-untyped-def]
-    user = staff_user_create(
-        email="ana.lyst@hfs.example", full_name="Ana Lyst", password=PASSWORD, group_name=roles.TRIAGE_ANALYST
-    )
-    user_accept_terms(user=user)
-    return user, totp_device(user)
-
-
-@pytest.fixture
-def filer():  # type: ignore[no-untyped-def]
-    rep = RepresentativeFactory(user__password=PASSWORD)
-    user_accept_terms(user=rep.user)
-    return rep.user, totp_device(rep.user)
-
-
-def open_in_admin(web, reference: str):  # type: ignore[no-untyped-def]
-    page = web.go("/admin/complaints/complaint/")
-    page.locator("#searchbar").fill(reference)  # the queue search box (its label is an icon)
-    page.get_by_role("button", name="Search").click()
-    web.check()
-    page.get_by_role("link", name=reference).click()
-    web.check()
-    return page
-
-
-def press(web, reference: str, label: str, **fields: str) -> str:  # type: ignore[no-untyped-def]
-    """A triage button on the complaint page; a form (if any) is filled and applied. The queue comes back with
-    the outcome message (returned), and the complaint page is opened again."""
-    page = web.page
-    page.get_by_role("button", name=label).click()
-    web.check()
-    if fields:
-        for field, value in fields.items():
-            control = page.get_by_label(field)
-            if control.evaluate("e => e.tagName") == "SELECT":
-                control.select_option(label=value)
-            else:
-                control.fill(value)
-        page.get_by_role("button", name="Apply").click()
-        web.check()
-    message = page.locator(".messagelist").inner_text()
-    page.get_by_role("link", name=reference).click()
-    web.check()
-    return message
 
 
 def test_staff_forward_record_and_resolve_and_the_filer_reads_the_outcome(web, analyst, filer):
