@@ -197,8 +197,16 @@ def invitation_get_for_admin(*, user: User, public_id: str) -> Invitation:
 
 
 def invitation_get_by_token(*, token: str) -> Invitation:
-    """The invitation a link was made for; TokenError(broken/expired/used) when it cannot be used."""
-    public_id, nonce = tokens.read_invitation_token(token)
+    """The invitation a link was made for; TokenError(broken/expired/used) when it cannot be used (its ``for_mco``
+    says whether an expired or used one was an MCO's invitation)."""
+    try:
+        public_id, nonce = tokens.read_invitation_token(token)
+    except tokens.TokenError as error:
+        if error.reason != "expired":
+            raise
+        public_id, nonce = tokens.read_invitation_token(token, any_age=True)
+        to_mco = Invitation.objects.filter(public_id=public_id, nonce=nonce, mco__isnull=False).exists()
+        raise tokens.TokenError("expired", for_mco=to_mco) from error
     invitation = (
         Invitation.objects.select_related("organization", "mco", "invited_by")
         .filter(public_id=public_id, nonce=nonce)
@@ -207,9 +215,9 @@ def invitation_get_by_token(*, token: str) -> Invitation:
     if invitation is None:
         raise tokens.TokenError("broken")
     if invitation.accepted_at is not None:
-        raise tokens.TokenError("used")
+        raise tokens.TokenError("used", for_mco=invitation.mco_id is not None)
     if not invitation.is_open():
-        raise tokens.TokenError("expired")
+        raise tokens.TokenError("expired", for_mco=invitation.mco_id is not None)
     return invitation
 
 

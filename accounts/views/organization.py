@@ -98,7 +98,8 @@ def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = selectors.invitation_get_by_token(token=token)
     except tokens.TokenError as error:
-        return render(request, "accounts/link_problem.html", {"reason": error.reason, "kind": "invitation"}, status=400)
+        context = {"reason": error.reason, "kind": "invitation", "for_mco": error.for_mco}
+        return render(request, "accounts/link_problem.html", context, status=400)
     user = request.user if request.user.is_authenticated else None
     context = {"invitation": invitation, "form": None}
     if user is not None and user.email != invitation.email:
