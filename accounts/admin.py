@@ -23,9 +23,9 @@ from accounts.models import (
     User,
     UserManager,
 )
+from accounts.roles import is_supervisor
 from accounts.services.mco_users import mco_admin_invite
 from accounts.services.organizations import organization_approve, organization_reject, organization_reopen
-from accounts.services.places import is_supervisor
 from portal.admin import GrowingListMixin, IndexedValuesListFilter, ReadOnlyAdmin, service_action
 
 # Lists that grow with use (issue 17): each serves its first page from an index (see GrowingListMixin); columns

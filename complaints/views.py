@@ -25,7 +25,7 @@ from accounts.models import User
 from accounts.rescue import session_rescue
 from accounts.selectors import mco_membership_for_navigation
 from accounts.services.session_rescue import Rescued, rescue_take
-from complaints import form_keys, policy, selectors, services
+from complaints import form_keys, policy, selectors, services, wording
 from complaints.forms import (
     CSV_COLUMNS,
     AnswerForm,
@@ -136,11 +136,7 @@ def _window_warning(data) -> policy.WindowCheck | None:  # type: ignore[no-untyp
 
 
 def _store_uploads(request: HttpRequest, key: uuid.UUID, complaint: Complaint | None = None) -> list[str]:
-    errors = [
-        f"{name} is larger than {settings.PORTAL_ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB. "
-        "Attach a smaller file or split it."
-        for name in getattr(request, "oversize_uploads", [])
-    ]
+    errors = [wording.file_too_large(name) for name in getattr(request, "oversize_uploads", [])]
     for upload in request.FILES.getlist("attachments"):
         try:
             services.attachment_add_draft(user=request.user, draft_key=key, upload=upload, complaint=complaint)

@@ -397,12 +397,15 @@ def extension_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Ask for the complaint's one extension; HFS decides."""
     complaint = selectors_mco.complaint_get_for_mco(user=request.user, public_id=public_id)
     form = ExtensionForm(request.POST)
-    if not form.is_valid():
+    offered = complaint.status == Complaint.Status.AWAITING_MCO and not (
+        ExtensionRequest.objects.filter(complaint_id=complaint.pk).exists()
+    )
+    if not form.is_valid() and offered:
         return _detail(request, complaint, extension_form=form)
+    # A request from a page left open after the one extension was asked: the service says so, whatever the reason.
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.extension_request(
-            complaint=complaint, actor=request.user, reason=form.cleaned_data["reason"], request=request
-        )
+        services.extension_request(complaint=complaint, actor=request.user, reason=reason, request=request)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             apply_validation_error(form, error)

@@ -41,6 +41,7 @@ from complaints.services.workflow import (
     notify_mco,
     notify_submitter,
 )
+from complaints.wording import outcome_words
 
 NOT_WAITING = "HFS is not waiting for the MCO's answer on this complaint."
 
@@ -73,10 +74,6 @@ def _ensure_draft(complaint: Complaint, proposal: MCOProposal | None) -> None:
         raise ValidationError("The proposal for this round has already been sent to HFS.")
     if complaint.status != ComplaintStatus.AWAITING_MCO:
         raise ValidationError(NOT_WAITING)
-
-
-def _label(outcome: str) -> str:
-    return MCOProposal.Outcome(outcome).label
 
 
 # --- The written proposal --------------------------------------------------------------------------------------
@@ -175,7 +172,7 @@ def proposal_submit(*, complaint: Complaint, actor: User, request: HttpRequest |
     if proposal.outcome == MCOProposal.Outcome.MISDIRECTED:
         note = "The MCO answered that this is not its member or not its complaint: HFS decides what happens next."
     else:
-        note = f"The MCO sent its written proposal: {_label(proposal.outcome).lower()}."
+        note = f"The MCO sent its written proposal. {outcome_words(proposal.outcome, 'provider')}"
     answer_arrived(complaint=complaint, proposal=proposal, actor=actor, note=note, request=request)
     return proposal
 

@@ -24,6 +24,7 @@ from complaints.services.workflow import (
     notify_submitter,
     transition,
 )
+from complaints.wording import outcome_words
 from portal import outbox
 
 
@@ -190,12 +191,11 @@ def complaint_record_mco_answer(
         # never sent: they go (HFS and the provider never see them), rows now and stored copies after commit.
         audit_record(actor=actor, action="mco.proposal_draft_files_deleted", obj=proposal, request=request)
     proposal.outcome, proposal.text, proposal.recorded_by_hfs = outcome, note.strip(), True
-    label = MCOProposal.Outcome(outcome).label.lower()
     return answer_arrived(
         complaint=complaint,
         proposal=proposal,
         actor=actor,
-        note=f"HFS recorded the MCO's answer, which came outside the portal: {label}.",
+        note=f"HFS recorded the MCO's answer, which came outside the portal. {outcome_words(outcome, 'provider')}",
         request=request,
     )
 

@@ -168,6 +168,9 @@ def test_ask_for_the_extension_once(client_, rep):
     assert "waiting for HFS to decide" in page and "Ask for the extension</button>" not in page
     again = client_.post(address, {"reason": "Still more time."}, follow=True).content.decode()
     assert "already been asked for" in again and ExtensionRequest.objects.filter(complaint=complaint).count() == 1
+    # From a page left open before the request: even with no reason typed, it hears that the one was asked for.
+    stale = client_.post(address, {"reason": ""}, follow=True).content.decode()
+    assert "already been asked for" in stale and "Say why you need more time." not in stale
 
 
 def test_post_a_progress_update(client_, rep):
