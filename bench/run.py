@@ -355,7 +355,8 @@ def screen(port: int, cookie: str, csrf: str) -> None:
 
 
 def all_targets(port: int, sessions: Sessions) -> tuple[list[Target], str]:
-    from complaints.models import MCO, Category, Complaint
+    from accounts.models import MCO
+    from complaints.models import Category, Complaint
 
     csrf = (uuid.uuid4().hex + uuid.uuid4().hex)[:32]  # any 32 letters: the cookie and the form carry the same one
     rep_post = f"{sessions.rep}; csrftoken={csrf}"

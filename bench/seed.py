@@ -312,7 +312,8 @@ def _complaint_count(using: str) -> int:
 def _reference_data(using: str) -> tuple[list[int], list[int], list[tuple[int, int]]]:
     """The MCOs (weighted: the big plans get most complaints), active categories and active provider types with a
     weight each (a few types file most, some rarely). Minimal ones are created if a table is empty."""
-    from complaints.models import MCO, Category, ProviderType
+    from accounts.models import MCO, ProviderType
+    from complaints.models import Category
 
     if not MCO.objects.using(using).exists():
         MCO.objects.using(using).bulk_create(

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 
+from accounts.models import MCO
 from complaints import rules
-from complaints.models import MCO, Category
+from complaints.models import Category
 from portal.forms import form_helper, plain_length_messages
 
 YES_NO = [("yes", "Yes"), ("no", "No")]

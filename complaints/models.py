@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 # MCO and ProviderType describe organizations (the one a user belongs to), so they live in accounts.
-from accounts.models import MCO, ProviderType, ReferenceQuerySet, ReportingGroup  # noqa: F401
+from accounts.models import MCO, ReferenceQuerySet, ReportingGroup
 
 
 class Category(models.Model):

@@ -6,8 +6,8 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import ProviderOrganization, Representative, User
-from complaints.models import MCO, AffectedClaim, Attachment, Complaint, ComplaintEvent, MCOProposal
+from accounts.models import MCO, ProviderOrganization, Representative, User
+from complaints.models import AffectedClaim, Attachment, Complaint, ComplaintEvent, MCOProposal
 
 
 def _still_represents(user: User) -> Q:

@@ -12,8 +12,9 @@ from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import MCO, ReportingGroup
 from complaints import clock
-from complaints.models import MCO, Category, Complaint, ComplaintEvent, ComplaintStatus, ReportingGroup
+from complaints.models import Category, Complaint, ComplaintEvent, ComplaintStatus
 from reporting.aggregates import (
     LATE,
     NOT_SENT,

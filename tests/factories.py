@@ -3,9 +3,8 @@
 import factory
 from django.utils import timezone
 
-from accounts.models import ProviderOrganization, Representative, User
+from accounts.models import ProviderOrganization, ProviderType, Representative, User
 from accounts.validators import npi_with_check_digit
-from complaints.models import ProviderType
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -6,9 +6,8 @@ import pytest
 from django.core import mail
 
 from accounts import roles
-from accounts.models import AuditEvent, ProviderOrganization, Representative, User
+from accounts.models import AuditEvent, ProviderOrganization, ProviderType, Representative, User
 from accounts.services.users import staff_user_create
-from complaints.models import ProviderType
 from portal.models import OutboundEmail
 from tests.helpers import sign_in
 

@@ -8,10 +8,10 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts import roles
-from accounts.models import User
+from accounts.models import MCO, User
 from accounts.services.users import staff_user_create
 from complaints import services
-from complaints.models import MCO, Category, Complaint, ComplaintEvent
+from complaints.models import Category, Complaint, ComplaintEvent
 from complaints.rules import ClaimLine
 from complaints.services import ComplaintDraft, complaint_submit
 

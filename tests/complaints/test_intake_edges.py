@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accounts.models import AuditEvent, Representative
-from complaints.models import MCO, Attachment, Complaint, ComplaintEvent
+from accounts.models import MCO, AuditEvent, Representative
+from complaints.models import Attachment, Complaint, ComplaintEvent
 from tests.complaints.factories import asked, submit
 from tests.complaints.test_intake_views import answer_key_of, form_data, key_of, screened
 from tests.factories import RepresentativeFactory

@@ -14,8 +14,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.forms import CodeForm, InvitationAcceptForm, RegistrationForm
+from accounts.models import MCO
 from complaints.forms import AnswerForm, ClaimLineForm, ComplaintForm, WithdrawForm
-from complaints.models import MCO, Category, Complaint
+from complaints.models import Category, Complaint
 from complaints.rules import ClaimLine
 from tests.complaints.factories import draft, submit
 from tests.complaints.test_intake_views import form_data, key_of, screened

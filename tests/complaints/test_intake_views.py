@@ -9,7 +9,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from complaints.models import MCO, Attachment, Category, Complaint
+from accounts.models import MCO
+from complaints.models import Attachment, Category, Complaint
 from tests.factories import RepresentativeFactory
 from tests.helpers import PDF_BYTES, sign_in
 

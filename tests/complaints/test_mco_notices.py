@@ -8,9 +8,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accounts.models import MCOMembership
+from accounts.models import MCO, MCOMembership
 from complaints import services
-from complaints.models import MCO, Complaint
+from complaints.models import Complaint
 from complaints.tasks import send_mco_deadline_notices, send_staff_digest
 from tests.complaints.factories import submit, triage_analyst
 from tests.factories import RepresentativeFactory, UserFactory

@@ -15,9 +15,9 @@ from django.db import connection
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from accounts.models import AuditEvent, MCOMembership
+from accounts.models import MCO, AuditEvent, MCOMembership
 from complaints import clock, services
-from complaints.models import MCO, Attachment, Complaint, ComplaintEvent, ExtensionRequest, MCOProposal
+from complaints.models import Attachment, Complaint, ComplaintEvent, ExtensionRequest, MCOProposal
 from complaints.services.mco import proposal_reply_deadline
 from portal.models import OutboundEmail
 from reporting.aggregates import LATE, ON_TIME

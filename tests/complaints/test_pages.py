@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import MCO
 from complaints import services
-from complaints.models import MCO, Complaint
+from complaints.models import Complaint
 from portal.pagination import CappedPaginator
 from tests.complaints.factories import asked, submit, triage_analyst
 from tests.complaints.test_intake_views import key_of

@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts import roles
+from accounts.models import MCO, ProviderType, ReportingGroup
 from accounts.services.users import staff_user_create
-from complaints.models import MCO, Category, ProviderType, ReportingGroup
+from complaints.models import Category
 from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db

@@ -80,8 +80,7 @@ def test_overdue_filter_and_marker(staff_client):
 
 
 def test_the_provider_type_group_filter_uses_the_group_when_filed(staff_client):
-    from accounts.models import ProviderOrganization
-    from complaints.models import ProviderType
+    from accounts.models import ProviderOrganization, ProviderType
 
     rep = RepresentativeFactory().user
     earlier = submit(rep)  # filed as a physician practice

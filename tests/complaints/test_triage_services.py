@@ -10,9 +10,10 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts import roles
+from accounts.models import MCO
 from accounts.services.users import staff_user_create
 from complaints import clock, services
-from complaints.models import MCO, Complaint, ComplaintEvent
+from complaints.models import Complaint, ComplaintEvent
 from portal.models import OutboundEmail
 from tests.complaints.factories import submit
 from tests.factories import RepresentativeFactory

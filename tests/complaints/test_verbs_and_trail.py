@@ -13,11 +13,11 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.test import Client
 
 from accounts import roles
-from accounts.models import AuditEvent, MCOMembership
+from accounts.models import MCO, AuditEvent, MCOMembership
 from accounts.services.organizations import organization_approve
 from accounts.services.users import staff_user_create
 from complaints import services
-from complaints.models import MCO, Complaint, ComplaintEvent
+from complaints.models import Complaint, ComplaintEvent
 from tests.complaints.factories import asked, submit, triage_analyst
 from tests.complaints.test_intake_views import answer_key_of
 from tests.factories import ProviderOrganizationFactory, RepresentativeFactory, UserFactory

@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from accounts import roles
+from accounts.models import ProviderType
 from accounts.services.users import staff_user_create, user_accept_terms
-from complaints.models import Category, Complaint, ProviderType
+from complaints.models import Category, Complaint
 from tests.complaints.factories import submit
 from tests.e2e.steps import device_code, sign_in
 from tests.factories import RepresentativeFactory
@@ -19,8 +20,8 @@ from tests.helpers import PASSWORD, totp_device
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 QUEUE = "/admin/complaints/complaint/"
-COLUMNS = ["Reference", "Received", "MCO", "Category", "Provider group", "Organization", "Status", "MCO answer", "Expedited",
-           "Next due", "Assigned to", "Possibly premature"]  # fmt: skip
+COLUMNS = ["Reference", "Received", "MCO", "Category", "Provider group", "Organization", "Status", "MCO answer",
+           "Expedited", "Next due", "Assigned to", "Possibly premature"]  # fmt: skip
 SORT_STATEMENT = "Sorted by urgency: expedited first, then the next due date."
 
 

@@ -15,8 +15,9 @@ import pytest
 from django.test import Client
 
 from accounts import roles
+from accounts.models import MCO
 from accounts.services.users import staff_user_create
-from complaints.models import MCO, Attachment, Category, Complaint
+from complaints.models import Attachment, Category, Complaint
 from reporting.aggregates import month_of, quarter_of
 from reporting.services import report_snapshot_refresh
 from tests.complaints.factories import submit

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from accounts.models import ProviderOrganization, Representative, User
-from complaints.models import MCO, Category, ReportingGroup
+from accounts.models import MCO, ProviderOrganization, ReportingGroup, Representative, User
+from complaints.models import Category
 from tests.factories import RepresentativeFactory, UserFactory
 
 SEED_SQL = """

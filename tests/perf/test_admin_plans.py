@@ -20,8 +20,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.audit import audit_record
-from accounts.models import User
-from complaints.models import ProviderType, ReportingGroup
+from accounts.models import ProviderType, ReportingGroup, User
 from tests.factories import UserFactory
 from tests.helpers import sign_in
 

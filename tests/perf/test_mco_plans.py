@@ -14,8 +14,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import MCOMembership
-from complaints.models import MCO, Category, Complaint
+from accounts.models import MCO, MCOMembership
+from complaints.models import Category, Complaint
 from tests.factories import UserFactory
 from tests.helpers import sign_in
 from tests.perf.conftest import remove_seeded, seed_complaints, seeded_reference

@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts import roles
-from accounts.models import ProviderOrganization, Representative
+from accounts.models import MCO, ProviderOrganization, Representative
 from accounts.services.users import staff_user_create
-from complaints.models import MCO, Category, Complaint
+from complaints.models import Category, Complaint
 from portal.pagination import count_cap
 from tests.helpers import sign_in
 from tests.perf.conftest import remove_seeded, seed_complaints, seeded_reference, seeded_rin

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
 
-from complaints.models import MCO
+from accounts.models import MCO
 from reporting import cache as public_cache
 from reporting import selectors
 from reporting.services import report_snapshot_refresh

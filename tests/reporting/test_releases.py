@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 
 from accounts import roles
+from accounts.models import MCO
 from accounts.services.users import staff_user_create
 from complaints import services
-from complaints.models import MCO, Complaint
+from complaints.models import Complaint
 from reporting.aggregates import LATE, NOT_SENT, ON_TIME, OPEN, RESOLVED, month_label, month_of
 from reporting.selectors import release_day, report_facts
 from reporting.services import report_snapshot_refresh
@@ -185,8 +186,7 @@ def test_the_page_shows_the_release_to_the_latest_day(client, release):
 def test_a_complaint_stays_in_the_provider_type_group_it_was_filed_under(rep):
     """An organization's provider type corrected later does not move its earlier complaints between groups (which
     a later release would show as a difference)."""
-    from accounts.models import ProviderOrganization
-    from complaints.models import ProviderType
+    from accounts.models import ProviderOrganization, ProviderType
 
     filed = submit(rep)
     hospital = ProviderType.objects.filter(reporting_group="hospital").first()

@@ -12,7 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from complaints.models import MCO, Complaint
+from accounts.models import MCO
+from complaints.models import Complaint
 from reporting.aggregates import month_of, quarter_of
 from reporting.services import report_snapshot_refresh
 from tests.complaints.factories import submit
