@@ -322,7 +322,6 @@ def seed_bulk(*, staff: User, count: int = BULK_COUNT) -> int:
             event(complaint, staff, "status_changed", "in_review", "awaiting_mco", sent)
             complaint.forwarded_on = timezone.localtime(sent).date()
             complaint.mco_answer_due = complaint.forwarded_on + timedelta(days=30)
-            complaint.presented_at, complaint.mco_round = sent, 1
             forwarded.append(complaint)
             last = sent
             if complaint.status == "resolved":
@@ -335,8 +334,8 @@ def seed_bulk(*, staff: User, count: int = BULK_COUNT) -> int:
         if complaint.status == "closed":
             closed_at = min(now, last + timedelta(days=rng.randrange(0, 5)))
             event(complaint, staff, "status_changed", "in_review", "closed", closed_at)
-    Complaint.objects.bulk_update(
-        forwarded, ["forwarded_on", "mco_answer_due", "presented_at", "mco_round"], batch_size=500
-    )
+    # Not presented in the portal (no presented_at): these stand for the statistics' history, so the demo MCOs'
+    # queues show only the MCODEMO complaints their liaisons can act on.
+    Complaint.objects.bulk_update(forwarded, ["forwarded_on", "mco_answer_due"], batch_size=500)
     ComplaintEvent.objects.bulk_create(events, batch_size=1000)
     return count
