@@ -24,6 +24,7 @@ from complaints.admin_queue import (
     short_date,
     with_mco_answer,
 )
+from complaints.forms import LongTextField
 from complaints.models import AffectedClaim, Attachment, Complaint, ComplaintEvent, ExtensionRequest, MCOProposal
 from portal.admin import QuickActionCheckboxMixin, service_action
 from portal.csv import csv_cell, csv_response
@@ -156,8 +157,17 @@ class TimelineInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("complaint", "actor")
 
 
+class StaffTextField(LongTextField):
+    """A staff member's text that the provider or the MCO may read: the portal's rules for long text (no hidden
+    control or direction-override characters) and a cap the pages can show."""
+
+    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("max_length", 5000)
+        super().__init__(**kwargs)
+
+
 class CloseForm(forms.Form):
-    note = forms.CharField(
+    note = StaffTextField(
         label="Note for the provider (they will read it)", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     reason = forms.ChoiceField(
@@ -166,7 +176,7 @@ class CloseForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    question = forms.CharField(label="Question for the provider (they will read it)", widget=forms.Textarea)
+    question = StaffTextField(label="Question for the provider (they will read it)", widget=forms.Textarea)
 
 
 class MCOAnswerForm(forms.Form):
@@ -175,7 +185,7 @@ class MCOAnswerForm(forms.Form):
         choices=[("", "Choose the MCO's answer"), *MCOProposal.Outcome.choices],
         required=False,
     )
-    note = forms.CharField(
+    note = StaffTextField(
         label="The MCO's answer, as the representative will read it (or why the MCO asks for more time)",
         widget=forms.Textarea,
     )
@@ -198,13 +208,13 @@ MCO_ANSWER_INTRO = (
 
 
 class SendBackForm(forms.Form):
-    note = forms.CharField(
+    note = StaffTextField(
         label="What the MCO should look at again (the MCO and the representative read it)", widget=forms.Textarea
     )
 
 
 class ExtensionGrantForm(forms.Form):
-    note = forms.CharField(
+    note = StaffTextField(
         label="Note (optional; the MCO and the representative read it)",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -212,7 +222,7 @@ class ExtensionGrantForm(forms.Form):
 
 
 class ExtensionRefuseForm(forms.Form):
-    note = forms.CharField(
+    note = StaffTextField(
         label="Why the extension is refused (the MCO and the representative read it)",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the extension is refused."},
@@ -228,12 +238,12 @@ class TransferForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    note = forms.CharField(label="Why it is reopened (internal)", widget=forms.Textarea(attrs={"rows": 3}))
+    note = StaffTextField(label="Why it is reopened (internal)", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ResolveForm(forms.Form):
     outcome_code = forms.ChoiceField(choices=Complaint.OutcomeCode.choices)
-    outcome_text = forms.CharField(label="Outcome, read by the representative in the portal", widget=forms.Textarea)
+    outcome_text = StaffTextField(label="Outcome, read by the representative in the portal", widget=forms.Textarea)
 
 
 def _no_notice_address(complaint: Complaint) -> str | None:
@@ -258,7 +268,7 @@ EXTENSION_ACTIONS = {"extension_grant", "extension_refuse"}
 def _extension_grant_action(triage):  # type: ignore[no-untyped-def]
     """Granting is one click in the queue; the complaint page's button may send a note with it (its form comes
     already applied)."""
-    service, done = services.extension_decide, "Granted {count} extensions; the MCO's answer is due 30 days later."
+    service, done = services.extension_decide, "Extensions granted: {count}. The MCO's answer is due 30 days later."
     one_click = triage("extension_grant", "Grant the extension request", service, done, grant=True)
     with_note = triage(
         "extension_grant", "Grant the extension request", service, done, grant=True, form=ExtensionGrantForm
@@ -308,7 +318,7 @@ def complaint_admin_actions():  # type: ignore[no-untyped-def]
         _extension_grant_action(triage),
         triage(
             "extension_refuse", "Refuse the extension request…", services.extension_decide,
-            "Refused {count} extension requests; the MCO's answer dates stay.",
+            "Extension requests refused: {count}. The MCO's answer dates stay.",
             form=ExtensionRefuseForm, title="Refuse the extension", grant=False,
         ),
         triage(

@@ -151,7 +151,7 @@ class Complaint(models.Model):
     )
     # Clocks (DESIGN §4.5), set by the services.
     first_response_due = models.DateField(null=True, blank=True)
-    mco_presentation_due = models.DateField(null=True, blank=True)
+    mco_presentation_due = models.DateField("MCO presentation due", null=True, blank=True)
     forwarded_on = models.DateField("forwarded to the MCO on", null=True, blank=True)
     # The first presentation to the MCO (DESIGN §11): from then on, and only then, the MCO's users see it.
     presented_at = models.DateTimeField("first presented to the MCO", null=True, blank=True, editable=False)
@@ -160,8 +160,8 @@ class Complaint(models.Model):
     # The round whose "due in 5 days" / "overdue" notice the MCO's liaisons got (each once per round).
     mco_due_soon_notice_round = models.PositiveSmallIntegerField(default=0, editable=False)
     mco_overdue_notice_round = models.PositiveSmallIntegerField(default=0, editable=False)
-    mco_answer_due = models.DateField(null=True, blank=True)
-    mco_extension_granted = models.BooleanField(default=False)
+    mco_answer_due = models.DateField("MCO answer due", null=True, blank=True)
+    mco_extension_granted = models.BooleanField("MCO extension granted", default=False)
     # A notice for a representative who no longer represents the organization is held (R6) until staff transfer
     # the complaint to another representative of the same organization.
     held_notice = models.CharField(max_length=400, blank=True)  # comma-separated email kinds, oldest first

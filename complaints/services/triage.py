@@ -111,6 +111,19 @@ def complaint_close(
     ensure_staff(actor)
     if reason not in Complaint.ClosureReason.values or reason == Complaint.ClosureReason.WITHDRAWN_BY_PROVIDER:
         raise ValidationError("Choose why the complaint is closed.")
+    if reason == Complaint.ClosureReason.WRONG_MCO:
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        answered_misdirected = MCOProposal.objects.filter(
+            complaint_id=complaint.pk,
+            round=complaint.mco_round,
+            submitted_at__isnull=False,
+            outcome=MCOProposal.Outcome.MISDIRECTED,
+        ).exists()
+        if complaint.status != ComplaintStatus.IN_REVIEW or not answered_misdirected:
+            raise ValidationError(
+                "Close as filed against the wrong MCO only after the MCO answered, for this round, that it is not its "
+                "member or not its complaint."
+            )
     complaint, _ = transition(
         complaint=complaint,
         actor=actor,

@@ -181,10 +181,36 @@ def answer_arrived(
     proposal.submitted_by = actor
     proposal.save()
     proposal.files.update(event=event)
+    _extension_lapse(complaint=complaint, at=event.created_at, request=request)
     if not misdirected:
         notify_submitter(complaint=complaint, kind="complaints.proposal_arrived", request=request)
     notify_assignee(complaint=complaint, kind="complaints.staff_mco_answered", actor=actor)
     return complaint
+
+
+LAPSED_NOTE = "The MCO answered before HFS decided on the extension, so it is no longer needed."
+
+
+def _extension_lapse(*, complaint: Complaint, at: object, request: HttpRequest | None) -> None:
+    """An extension still waiting for HFS when the MCO's answer arrives is no longer needed: it is closed as refused
+    (it still counts as the one), so it can never move a later round's date."""
+    pending = (
+        ExtensionRequest.objects.select_for_update()
+        .filter(complaint_id=complaint.pk, decision=ExtensionRequest.Decision.PENDING)
+        .first()
+    )
+    if pending is None:
+        return
+    pending.decision, pending.decided_at, pending.decision_note = ExtensionRequest.Decision.REFUSED, at, LAPSED_NOTE
+    pending.save(update_fields=["decision", "decided_at", "decision_note"])
+    event_write(
+        complaint=complaint,
+        actor=None,
+        request=request,
+        kind=ComplaintEvent.Kind.EXTENSION_REFUSED,
+        note=LAPSED_NOTE,
+        shared_with_provider=True,
+    )
 
 
 def filer_still_represents(complaint: Complaint) -> bool:

@@ -119,7 +119,7 @@ def test_the_change_page_shows_the_request_and_its_grant_button_moves_the_due_da
 
     # What the page's "Grant the extension" button sends: its form, the note and the button's action.
     response = act(staff_client, "extension_grant", complaint, apply="1", note="Once, as the rule allows.")
-    assert "Granted 1 extensions" in shown(response)
+    assert "Extensions granted: 1." in shown(response)
     complaint.refresh_from_db()
     assert complaint.mco_answer_due == due + datetime.timedelta(days=30) and complaint.mco_extension_granted
     extension = ExtensionRequest.objects.get(complaint=complaint)
@@ -142,7 +142,7 @@ def test_refusing_needs_a_reason_and_keeps_the_due_date(staff_client, analyst, r
     assert "Say why the extension is refused." in shown(response)
     assert ExtensionRequest.objects.get(complaint=complaint).decision == "pending"
     response = act(staff_client, "extension_refuse", complaint, apply="1", note="The MCO had the records.")
-    assert "Refused 1 extension requests" in shown(response)
+    assert "Extension requests refused: 1." in shown(response)
     complaint.refresh_from_db()
     assert complaint.mco_answer_due == due and not complaint.mco_extension_granted
     assert ExtensionRequest.objects.get(complaint=complaint).decision == "refused"
@@ -154,7 +154,7 @@ def test_the_queue_grants_in_one_click_and_refuses_through_its_form(staff_client
     for complaint in (first, second, third):
         asked(complaint)
     response = act(staff_client, "extension_grant", first, second)
-    assert "Granted 2 extensions" in shown(response)
+    assert "Extensions granted: 2." in shown(response)
     form = act(staff_client, "extension_refuse", third)
     assert form.templates[0].name == "admin/action_form.html"
     assert "Why the extension is refused" in shown(form) and third.reference in shown(form)
@@ -363,7 +363,7 @@ def test_the_extension_filter(staff_client, analyst, rep):
     everyone = [waiting, granted, refused, none, never_presented, answered_while_asked, answered_after_grant]
     # Granted, refused and none describe the date the MCO is held to: complaints waiting for its answer.
     expected = {
-        "waiting": {waiting, answered_while_asked},
+        "waiting": {waiting},  # the request lapsed when the MCO answered
         "granted": {granted},
         "refused": {refused},
         "none": {none},
@@ -414,3 +414,14 @@ def test_the_complaint_page_reads_the_same_for_one_round_or_three_with_files(sta
         answered(three, files=(f"b{n}.pdf", f"c{n}.pdf"))
         replied(three, rep, accept=False)
     assert statements(three) == statements(one)
+
+
+def test_staff_texts_the_mco_and_provider_read_follow_the_portals_rules(staff_client, analyst, rep):
+    complaint = presented(submit(rep), analyst)
+    answered(complaint, outcome="upheld", text="Our decision stands.")
+    hidden = act(staff_client, "send_back", complaint, apply="1", note="Look again \u202eevil\x07")
+    assert "hidden formatting" in shown(hidden).lower() or "special character" in shown(hidden).lower()
+    too_long = act(staff_client, "send_back", complaint, apply="1", note="x" * 5001)
+    assert "5000" in shown(too_long) or "5,000" in shown(too_long)
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.mco_round) == ("in_review", 1)  # nothing was sent back

@@ -612,3 +612,32 @@ def test_the_statistics_count_the_portals_answer_and_extension_as_they_counted_s
     _, facts = report_facts(as_of=timezone.localdate())
 
     assert [fact.mco_answer for fact in facts] == [ON_TIME, ON_TIME, LATE, LATE]
+
+
+def test_an_extension_waiting_when_the_mco_answers_lapses_and_cannot_move_a_later_round(complaint, liaison, analyst):
+    services.extension_request(complaint=complaint, actor=liaison, reason="Round one needs time.")
+    draft(complaint, liaison, outcome="upheld", text="Our decision stands.")
+    services.proposal_submit(complaint=complaint, actor=liaison)
+    extension = ExtensionRequest.objects.get(complaint=complaint)
+    assert extension.decision == "refused" and "no longer needed" in extension.decision_note
+    complaint = services.complaint_forward_to_mco(complaint=complaint, actor=analyst, note="Please look again.")
+    due = complaint.mco_answer_due
+    with pytest.raises(ValidationError, match="no request for an extension waiting"):
+        services.extension_decide(complaint=complaint, actor=analyst, grant=True)
+    complaint.refresh_from_db()
+    assert complaint.mco_answer_due == due and not complaint.mco_extension_granted
+    assert not complaint.events.filter(kind="mco_extension").exists()  # the statistics count no extension
+
+
+def test_the_wrong_mco_close_follows_only_this_rounds_misdirected_answer(complaint, liaison, analyst):
+    with pytest.raises(ValidationError, match="only after the MCO answered"):  # still waiting for the MCO
+        services.complaint_close(complaint=complaint, actor=analyst, reason="wrong_mco")
+    draft(complaint, liaison, outcome="pay", text="We will pay.")
+    services.proposal_submit(complaint=complaint, actor=liaison)
+    with pytest.raises(ValidationError, match="only after the MCO answered"):  # the MCO answered: it will pay
+        services.complaint_close(complaint=complaint, actor=analyst, reason="wrong_mco")
+    complaint = services.complaint_forward_to_mco(complaint=complaint, actor=analyst, note="Round two.")
+    draft(complaint, liaison, outcome="misdirected", text="Not our member after all.")
+    services.proposal_submit(complaint=complaint, actor=liaison)
+    closed = services.complaint_close(complaint=complaint, actor=analyst, reason="wrong_mco")
+    assert (closed.status, closed.closure_reason) == ("closed", "wrong_mco")

@@ -229,6 +229,9 @@ def test_every_admin_action_records_the_address_and_request_id_on_its_events(cli
     for name in ("extension_grant", "extension_refuse"):
         services.extension_request(complaint=at_mco[name], actor=liaison, reason="The records are archived.")
     services.complaint_record_mco_answer(complaint=at_mco["send_back"], actor=supervisor, note="Paid.", outcome="pay")
+    services.complaint_record_mco_answer(
+        complaint=at_mco["close_wrong_mco"], actor=supervisor, note="Not our member.", outcome="misdirected"
+    )
     singles = {"close_not_first": premature, "transfer": left_behind, **at_mco}
     plan = [(walked, name) for name in ACTION_DATA if name not in singles]
     plan += [(complaint, name) for name, complaint in singles.items()]

@@ -169,7 +169,7 @@ def test_the_mco_answers_twice_in_the_portal(web, desk, analyst, filer, private_
     # 3. Staff grant it from the complaint page: the MCO's answer is due 30 days later.
     open_in_admin(staff, reference)
     assert "We are pulling the authorization records" in staff.page.content()
-    assert "Granted 1 extensions" in press(staff, reference, "Grant the extension")
+    assert "Extensions granted: 1." in press(staff, reference, "Grant the extension")
     mco.go(detail)
     assert due_date_shown(mco.page) == due + timedelta(days=30)
     assert f"granted: your answer is now due {long_date(due + timedelta(days=30))}" in mco.page.content()
