@@ -176,7 +176,8 @@ def seed_to(total: int) -> dict[str, object]:
 
 
 class Sessions:
-    """Signed-in cookies for the demo representative, the bench's billing agent and the demo analyst."""
+    """Signed-in cookies for the demo representative, the bench's billing agent, the demo analyst and the demo
+    Meridian liaison."""
 
     def __init__(self) -> None:
         from django.test import Client
@@ -193,6 +194,8 @@ class Sessions:
         self.rep = cookie(self.rep_user.email)
         self.agent = cookie(BILLING_AGENT_EMAIL)
         self.staff = cookie("analyst@hfs.demo.example")
+        self.liaison_user = User.objects.get(email="liaison@meridian.demo.example")
+        self.liaison = cookie(self.liaison_user.email)
 
 
 class Target:
@@ -373,6 +376,12 @@ def all_targets(port: int, sessions: Sessions) -> tuple[list[Target], str]:
     mine = Complaint.objects.filter(submitted_by=sessions.rep_user).order_by("-submitted_at").first()
     # A seeded complaint in review: a claim line, a timeline, an assignee — what an analyst opens.
     staff_complaint = Complaint.objects.filter(status="in_review", claims__isnull=False).order_by("-pk").first()
+    presented = (
+        Complaint.objects.filter(mco__memberships__user=sessions.liaison_user, status="awaiting_mco")
+        .exclude(presented_at=None)
+        .order_by("-pk")
+        .first()
+    )
     targets = [
         Target("/healthz (baseline)", "/healthz"),
         Target("Home", "/"),
@@ -393,6 +402,11 @@ def all_targets(port: int, sessions: Sessions) -> tuple[list[Target], str]:
             sessions.staff,
             goal=0.02,
         ),
+        # The MCO's side (issue 18): its queue at this size (bench.seed presents every forwarded complaint) and the
+        # page of a complaint waiting for its answer.
+        Target("MCO liaison: the queue /mco/", "/mco/", sessions.liaison, goal=LIST_GOAL),
+        Target("MCO liaison: awaiting our answer", "/mco/?status=awaiting", sessions.liaison, goal=LIST_GOAL),
+        Target("MCO liaison: a complaint", f"/mco/{presented.public_id}/", sessions.liaison, goal=0.02),
         Target("Complaint form (GET)", "/complaints/new/complaint/", rep_post, goal=0.05),
         Target("Complaint submission (POST)", "/complaints/new/complaint/", rep_post, post=form, goal=0.04, expect=302),
     ]
