@@ -133,6 +133,7 @@ def invitation_send(
     if reason is not None:
         raise ValidationError({"email": NOT_INVITABLE})
     now = timezone.now()
+    _ensure_not_flooding(email=email, actor=actor, organization=organization, mco=mco, since=now - timedelta(hours=1))
     Invitation.objects.filter(
         organization=organization, mco=mco, email=email, accepted_at__isnull=True, cancelled_at__isnull=True
     ).update(cancelled_at=now)
@@ -150,6 +151,27 @@ def invitation_send(
     audit_record(actor=actor, action="invitation.created", obj=invitation, request=request)
     outbox.enqueue(kind="accounts.invitation", object_id=invitation.pk, to_email=email)
     return invitation
+
+
+def _ensure_not_flooding(
+    *, email: str, actor: User, organization: ProviderOrganization | None, mco: MCO | None, since: object
+) -> None:
+    """Invitations are emails the portal sends to any address: an administrator sends at most
+    PORTAL_INVITATIONS_PER_HOUR an hour, and one address gets at most PORTAL_INVITATIONS_PER_ADDRESS_PER_HOUR from
+    the same team (counted per team, so the answer says nothing about other teams)."""
+    recent = Invitation.objects.filter(created_at__gte=since)
+    per_hour = settings.PORTAL_INVITATIONS_PER_HOUR
+    if recent.filter(invited_by=actor).count() >= per_hour:
+        raise ValidationError(
+            {"email": f"You have sent {per_hour} invitations in the last hour, the most the portal allows. "
+             "Try again in an hour."}
+        )  # fmt: skip
+    per_address = settings.PORTAL_INVITATIONS_PER_ADDRESS_PER_HOUR
+    if recent.filter(email=email, organization=organization, mco=mco).count() >= per_address:
+        raise ValidationError(
+            {"email": f"This address got {per_address} invitations from your team in the last hour. Ask the person "
+             "to look for the latest one (also in their spam folder) before sending another."}
+        )  # fmt: skip
 
 
 def team_of(invitation: Invitation) -> tuple[Team, int]:

@@ -284,6 +284,9 @@ PORTAL_TERMS_VERSION = "2026-11-01"
 # The terms MCO users accept (the MCO's own HIPAA duties, DESIGN §11): templates/accounts/terms/mco-<version>.html.
 PORTAL_MCO_TERMS_VERSION = "2026-12-07"
 PORTAL_INVITATION_DAYS = 7
+# Invitations are emails to any address: at most this many an hour per administrator, and per address and team.
+PORTAL_INVITATIONS_PER_HOUR = 30
+PORTAL_INVITATIONS_PER_ADDRESS_PER_HOUR = 3
 
 # Complaints (DESIGN §4.5, §6.3): the filing window, and attachment limits.
 PORTAL_FILING_MIN_DAYS = 30

@@ -397,3 +397,16 @@ def test_the_invitation_is_for_one_mco_at_a_time(client, supervisor, molina, aet
             response.content.decode()
         )
     assert not Invitation.objects.exists() and mail.outbox == []
+
+
+def test_invitations_cannot_flood_an_inbox_or_the_outbox(admin_client, mco_admin, molina, settings):
+    settings.PORTAL_INVITATIONS_PER_HOUR = 5
+    for _ in range(3):  # sent again and again: the newest link works, up to three an hour to one address
+        assert admin_client.post("/mco/team/", {"email": "flood@victim.example"}).status_code == 302
+    fourth = admin_client.post("/mco/team/", {"email": "flood@victim.example"})
+    assert fourth.status_code == 200 and "got 3 invitations from your team in the last hour" in fourth.content.decode()
+    for n in range(2):
+        assert admin_client.post("/mco/team/", {"email": f"person{n}@molina.example"}).status_code == 302
+    sixth = admin_client.post("/mco/team/", {"email": "person9@molina.example"})
+    assert "You have sent 5 invitations in the last hour" in sixth.content.decode()
+    assert Invitation.objects.count() == 5 and not Invitation.objects.filter(email="person9@molina.example").exists()
