@@ -120,6 +120,15 @@ def mco_overdue(email: OutboundEmail) -> Message:
     return Message(f"Your answer to complaint {context['reference']} is overdue", "complaints/mco_overdue", context)
 
 
+@register("complaints.mco_no_answer_needed")
+def mco_no_answer_needed(email: OutboundEmail) -> Message:
+    """To the MCO's users: a complaint waiting for their answer was closed (by HFS, or withdrawn by the provider)."""
+    context = _mco_context(email)
+    return Message(
+        f"Complaint {context['reference']} no longer needs your answer", "complaints/mco_no_answer_needed", context
+    )
+
+
 def _extension_decided(email: OutboundEmail, *, path: str | None = None) -> Message:
     context = _context(email)
     extension = ExtensionRequest.objects.select_related("complaint__mco").get(complaint_id=email.object_id)

@@ -25,7 +25,7 @@ from complaints.models import (
     ComplaintStatus,
     ReferenceCounter,
 )
-from complaints.services.workflow import ensure_filer, event_write, notify_submitter, transition
+from complaints.services.workflow import ensure_filer, event_write, notify_mco, notify_submitter, transition
 
 
 @dataclass(frozen=True)
@@ -211,7 +211,7 @@ def complaint_withdraw(
     current = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if current.status not in workflow.WITHDRAWABLE:
         raise ValidationError("This complaint is already resolved or closed, so it cannot be withdrawn.")
-    complaint, _ = transition(
+    complaint, event = transition(
         complaint=current,
         actor=actor,
         to_status=ComplaintStatus.CLOSED,
@@ -221,6 +221,8 @@ def complaint_withdraw(
         closure_reason=Complaint.ClosureReason.WITHDRAWN_BY_PROVIDER,
     )
     notify_submitter(complaint=complaint, kind="complaints.withdrawn", request=request)
+    if event.from_status == ComplaintStatus.AWAITING_MCO:  # the MCO was working on its answer: it need not
+        notify_mco(complaint=complaint, kind="complaints.mco_no_answer_needed")
     audit_record(actor=actor, action="complaint.withdrawn", obj=complaint, request=request)
     return complaint
 

@@ -124,7 +124,7 @@ def complaint_close(
                 "Close as filed against the wrong MCO only after the MCO answered, for this round, that it is not its "
                 "member or not its complaint."
             )
-    complaint, _ = transition(
+    complaint, event = transition(
         complaint=complaint,
         actor=actor,
         request=request,
@@ -133,6 +133,8 @@ def complaint_close(
         closure_reason=reason,
     )
     notify_submitter(complaint=complaint, kind="complaints.closed", request=request)
+    if event.from_status == ComplaintStatus.AWAITING_MCO:  # the MCO was working on its answer: it need not
+        notify_mco(complaint=complaint, kind="complaints.mco_no_answer_needed")
     return complaint
 
 

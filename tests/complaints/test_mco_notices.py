@@ -267,3 +267,28 @@ def test_the_staff_digest_lists_overdue_mco_answers_as_waiting_for_the_mco(peopl
     assert "waiting for the MCO" not in lines[at_hfs.reference]
     assert "waiting for the MCO" in message.alternatives[0][0]
     assert_no_phi([message])
+
+
+@pytest.mark.parametrize("who", ["hfs", "provider"])
+def test_the_mcos_users_hear_when_a_complaint_waiting_for_their_answer_is_closed(
+    people, who, django_capture_on_commit_callbacks
+):
+    complaint = forwarded(people)
+    if who == "hfs":
+        close = lambda: services.complaint_close(complaint=complaint, actor=people["analyst"], reason="duplicate")  # noqa: E731
+    else:
+        close = lambda: services.complaint_withdraw(complaint=complaint, actor=complaint.submitted_by)  # noqa: E731
+    _, messages = sent(django_capture_on_commit_callbacks, close)
+    told_mco = [m for m in messages if "no longer needs your answer" in m.subject]
+    assert recipients(told_mco) == sorted([people["admin"].email, people["liaison"].email])
+    assert f"/mco/{complaint.public_id}/" in told_mco[0].body
+    assert_no_phi(messages)
+
+
+def test_closing_a_complaint_the_mco_never_had_tells_the_mco_nothing(people, django_capture_on_commit_callbacks):
+    complaint = services.complaint_take(complaint=filed(), actor=people["analyst"])
+    _, messages = sent(
+        django_capture_on_commit_callbacks,
+        lambda: services.complaint_close(complaint=complaint, actor=people["analyst"], reason="duplicate"),
+    )
+    assert recipients(messages) == [complaint.contact_email]
