@@ -11,11 +11,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern
+from django.urls import URLPattern, reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
@@ -26,6 +25,7 @@ from accounts.rescue import session_rescue
 from accounts.selectors import mco_membership_for_navigation
 from accounts.services.session_rescue import Rescued, rescue_take
 from complaints import form_keys, policy, selectors, services, wording
+from complaints.downloads import attachment_response
 from complaints.forms import (
     CSV_COLUMNS,
     AnswerForm,
@@ -668,15 +668,4 @@ def extension_view(request: HttpRequest, public_id: str) -> HttpResponse:
 def attachment_download_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """Hand out one file: authorized, integrity-checked, audited, always as a download (DESIGN §6.3)."""
     attachment = selectors.attachment_get_for_download(user=request.user, public_id=public_id)
-    try:
-        handle = services.attachment_open_for_download(attachment=attachment, user=request.user, request=request)
-    except services.FileNotAvailable as refusal:
-        status = 409 if refusal.reason == "integrity" else 403
-        context = {"attachment": attachment, "reason": refusal.reason}
-        return render(request, "complaints/file_unavailable.html", context, status=status)
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    add_never_cache_headers(response)
-    return response
+    return attachment_response(request, attachment, back_url=reverse("complaints:list"))

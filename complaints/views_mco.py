@@ -13,16 +13,16 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import audit_record
 from complaints import clock, selectors, selectors_mco, services, wording
+from complaints.downloads import attachment_response
 from complaints.forms_mco import ExtensionForm, InterimForm, ProposalForm
 from complaints.models import Complaint, ExtensionRequest, MCOProposal
 from portal.csv import csv_cell, csv_response
@@ -243,18 +243,7 @@ def detail_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def attachment_download_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """One file, authorized by the wall, integrity-checked, audited, always as a download (DESIGN §6.3)."""
     attachment = selectors_mco.attachment_get_for_mco(user=request.user, public_id=public_id)
-    try:
-        handle = services.attachment_open_for_download(attachment=attachment, user=request.user, request=request)
-    except services.FileNotAvailable as refusal:
-        status = 409 if refusal.reason == "integrity" else 403
-        context = {"attachment": attachment, "reason": refusal.reason}
-        return render(request, "mco/file_unavailable.html", context, status=status)
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    add_never_cache_headers(response)
-    return response
+    return attachment_response(request, attachment, back_url=reverse("mco:queue"))
 
 
 def _back(complaint: Complaint, anchor: str = "") -> HttpResponse:
