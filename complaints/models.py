@@ -327,6 +327,17 @@ class Complaint(models.Model):
     def is_open(self) -> bool:
         return self.status not in (self.Status.RESOLVED, self.Status.CLOSED)
 
+    @property
+    def extension_askable(self) -> bool:
+        """The one extension can be asked for while HFS waits for the MCO's answer, if it was never asked for (a
+        request counts whatever HFS decided) nor granted. Pages read it to offer the form; the service that records
+        the request checks the same under the row lock. Reads the request joined with the complaint, if it was."""
+        return (
+            self.status == self.Status.AWAITING_MCO
+            and not self.mco_extension_granted
+            and getattr(self, "extension_request", None) is None
+        )
+
 
 class ReferenceCounter(models.Model):
     """The last reference number issued per year; its row is locked while a number is taken."""

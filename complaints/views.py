@@ -456,12 +456,6 @@ def _extension(complaint: Complaint) -> ExtensionRequest | None:
     return getattr(complaint, "extension_request", None)  # joined with the complaint (complaint_get_for_user)
 
 
-def _extension_offered(complaint: Complaint) -> bool:
-    """The one extension can be asked for while the MCO has the complaint, if no one asked yet (whatever HFS
-    decided then)."""
-    return complaint.status == Complaint.Status.AWAITING_MCO and _extension(complaint) is None
-
-
 def _mco_answer_context(complaint: Complaint, *, reply_form: ProposalReplyForm | None) -> dict[str, object]:
     """The MCO's part on the filer's page (DESIGN §11, R6): its submitted answers with their files, the reply
     window of the one that waits for a reply, and the one extension (asked, granted, refused, or still possible)."""
@@ -476,7 +470,7 @@ def _mco_answer_context(complaint: Complaint, *, reply_form: ProposalReplyForm |
         "reply_form": (reply_form or ProposalReplyForm()) if reply_open else None,
         "reply_days": settings.PORTAL_PROVIDER_REPLY_BUSINESS_DAYS,
         "extension": _extension(complaint),
-        "extension_form": ExtensionRequestForm() if _extension_offered(complaint) else None,
+        "extension_form": ExtensionRequestForm() if complaint.extension_askable else None,
         "extension_days": settings.PORTAL_MCO_EXTENSION_DAYS,
     }
 
@@ -647,7 +641,7 @@ def extension_view(request: HttpRequest, public_id: str) -> HttpResponse:
     complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
     form = ExtensionRequestForm(request.POST)
     # Not offered (already asked, or no longer with the MCO): whatever was typed, the service says why not.
-    if form.is_valid() or not _extension_offered(complaint):
+    if form.is_valid() or not complaint.extension_askable:
         try:
             services.extension_request(
                 complaint=complaint,

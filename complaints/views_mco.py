@@ -223,8 +223,7 @@ def _detail(request: HttpRequest, complaint: Complaint, status: int = 200, **for
         "waiting": waiting,
         "proposal_form": forms.get("proposal_form") or (ProposalForm(initial=initial) if may_propose else None),
         "interim_form": forms.get("interim_form") or (InterimForm() if waiting else None),
-        "extension_form": forms.get("extension_form")
-        or (ExtensionForm() if waiting and extension is None and not complaint.mco_extension_granted else None),
+        "extension_form": forms.get("extension_form") or (ExtensionForm() if complaint.extension_askable else None),
         "max_files": settings.PORTAL_ATTACHMENT_MAX_COUNT,
         "nav_current": "mco",
     }
@@ -386,10 +385,7 @@ def extension_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Ask for the complaint's one extension; HFS decides."""
     complaint = selectors_mco.complaint_get_for_mco(user=request.user, public_id=public_id)
     form = ExtensionForm(request.POST)
-    offered = complaint.status == Complaint.Status.AWAITING_MCO and not (
-        ExtensionRequest.objects.filter(complaint_id=complaint.pk).exists()
-    )
-    if not form.is_valid() and offered:
+    if not form.is_valid() and complaint.extension_askable:
         return _detail(request, complaint, extension_form=form)
     # A request from a page left open after the one extension was asked: the service says so, whatever the reason.
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
