@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.conf import settings
 from django.db import connections, router
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import MCO, ReportingGroup
@@ -35,6 +36,15 @@ class Filters:
     period: str = "all"  # "all" or a quarter such as "2026-Q3"
     mco: str = ""  # an MCO's short name
     group: str = ""  # a provider type group label
+
+
+def filters_asked(request: HttpRequest) -> Filters:
+    """The filters a public page's query string asks for, cut to a sane length (unknown values select nothing)."""
+    return Filters(
+        period=request.GET.get("period", "")[:10] or "all",
+        mco=request.GET.get("mco", "")[:40],
+        group=request.GET.get("group", "")[:40],
+    )
 
 
 def _releases() -> QuerySet[ReportSnapshot]:

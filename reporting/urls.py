@@ -1,12 +1,12 @@
 from django.urls import path
 
-from reporting import views
+from reporting import downloads, views
 
 app_name = "reporting"
 
 urlpatterns = [
     path("", views.report_page, name="report"),
-    path("data.csv", views.data_csv, name="data_csv"),
-    path("data.json", views.data_json, name="data_json"),
+    path("data.csv", downloads.data_csv, name="data_csv"),
+    path("data.json", downloads.data_json, name="data_json"),
     path("methodology/", views.methodology, name="methodology"),
 ]

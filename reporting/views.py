@@ -1,11 +1,8 @@
 """Public statistics (R10, DESIGN §7): no sign-in; every page reads only the latest snapshot."""
 
-import csv
-import io
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
@@ -14,19 +11,11 @@ from portal.decorators import terms_gate_exempt
 from reporting import selectors
 from reporting.aggregates import OUTCOMES, REASON_NOT_FIRST, RESOLVED
 from reporting.cache import public_release_cached
+from reporting.downloads import LICENCE
 from reporting.models import ReportSnapshot
 
-LICENCE = "Creative Commons Attribution 4.0 (CC BY 4.0)"
 BAR_WIDTH = 290  # of a 360-unit-wide chart: room for the value after the longest bar
 BAR_ROW = 44  # a label line, then its bar
-
-
-def _filters(request: HttpRequest) -> selectors.Filters:
-    return selectors.Filters(
-        period=request.GET.get("period", "")[:10] or "all",
-        mco=request.GET.get("mco", "")[:40],
-        group=request.GET.get("group", "")[:40],
-    )
 
 
 def _query(filters: selectors.Filters) -> str:
@@ -109,7 +98,7 @@ def _summary(tables: dict[str, dict]) -> list[dict[str, object]]:
 @login_not_required
 @terms_gate_exempt
 @require_safe
-@public_release_cached("report", _filters)
+@public_release_cached("report", selectors.filters_asked)
 def report_page(request: HttpRequest, snapshot: ReportSnapshot | None, filters: selectors.Filters) -> HttpResponse:
     tables = selectors.tables_for(snapshot, filters)
     sections = []
@@ -168,55 +157,3 @@ def methodology(request: HttpRequest, snapshot: ReportSnapshot | None, filters: 
         "mco_answer_days": settings.PORTAL_MCO_ANSWER_DAYS,
     }
     return render(request, "reporting/methodology.html", context)
-
-
-def _meta(snapshot: ReportSnapshot | None, filters: selectors.Filters) -> dict[str, object]:
-    return {
-        "filters": {"period": filters.period, "mco": filters.mco or None, "group": filters.group or None},
-        "periods": selectors.periods_of(snapshot),
-        "figures_as_of": snapshot.covers_to.isoformat() if snapshot else None,
-        "last_updated": snapshot.computed_at.isoformat() if snapshot else None,
-        "suppression_threshold": snapshot.threshold if snapshot else None,
-        "suppressed_value": None,
-        "licence": LICENCE,
-        "methodology": "/reports/methodology/",
-    }
-
-
-@login_not_required
-@terms_gate_exempt
-@require_safe
-@public_release_cached("data.json", _filters)
-def data_json(request: HttpRequest, snapshot: ReportSnapshot | None, filters: selectors.Filters) -> JsonResponse:
-    return JsonResponse({"_meta": _meta(snapshot, filters), "tables": selectors.tables_for(snapshot, filters)})
-
-
-@login_not_required
-@terms_gate_exempt
-@require_safe
-@public_release_cached("data.csv", _filters)
-def data_csv(request: HttpRequest, snapshot: ReportSnapshot | None, filters: selectors.Filters) -> HttpResponse:
-    """Long format: one line per published number; an empty value is a suppressed count."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["period", "table", "row", "column", "value"])
-
-    def line(name: str, row: str, column: str, value: object) -> None:
-        writer.writerow([filters.period, name, row, column, "" if value is None else value])
-
-    for name, table in selectors.tables_for(snapshot, filters).items():
-        if table["kind"] != "counts":
-            for row, cells in zip(table["rows"], table["cells"], strict=True):
-                for column, value in zip(table["columns"], cells, strict=True):
-                    line(name, row, column, value)
-            continue
-        for row, cells, total in zip(table["rows"], table["cells"], table["row_totals"], strict=True):
-            for column, value in zip(table["columns"], cells, strict=True):
-                line(name, row, column, value)
-            line(name, row, "total", total)
-        for column, value in zip(table["columns"], table["column_totals"], strict=True):
-            line(name, "total", column, value)
-        line(name, "total", "total", table["total"])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="mco-complaints.csv"'
-    return response
