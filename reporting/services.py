@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from reporting import aggregates, selectors
+from reporting import aggregates, facts
 from reporting.models import ReportSnapshot
 from reporting.suppression import suppress_system
 
@@ -23,14 +23,14 @@ def report_snapshot_refresh(*, as_of: date | None = None, again: bool = False) -
     One release per day covered: a release already made is returned as it is, unless ``again`` (after correcting
     data). New figures once a month, not every night, so that no one can compare one day's statistics with the
     next and single out a complaint received, answered or resolved in between."""
-    as_of = as_of or selectors.release_day(timezone.localdate())
+    as_of = as_of or facts.release_day(timezone.localdate())
     if not again:
         released = ReportSnapshot.objects.filter(covers_to=as_of, data__has_key="periods").first()
         if released is not None:
             return released
     threshold = settings.PORTAL_REPORT_SUPPRESSION_THRESHOLD
-    dimensions, facts = selectors.report_facts(as_of)
-    counts, days = aggregates.count(facts)
+    dimensions, complaint_facts = facts.report_facts(as_of)
+    counts, days = aggregates.count(complaint_facts)
     cells, equations = aggregates.system(dimensions)
     values = {cell: counts.get(cell, 0) for cell in cells}
     # Cells anyone takes for zero. If one is not, publishing would either show a false 0 or, by hiding it, tell

@@ -21,7 +21,7 @@ from complaints.models import Attachment, Complaint, ComplaintEvent, ExtensionRe
 from complaints.services.mco import proposal_reply_deadline
 from portal.models import OutboundEmail
 from reporting.aggregates import LATE, ON_TIME
-from reporting.selectors import report_facts
+from reporting.facts import report_facts
 from tests.complaints.factories import date_events, submit, triage_analyst
 from tests.factories import RepresentativeFactory, UserFactory
 from tests.helpers import PDF_BYTES, sign_in

@@ -11,7 +11,7 @@ from accounts.services.users import staff_user_create
 from complaints import clock, services
 from complaints.models import Complaint
 from reporting.aggregates import LATE, NOT_SENT, ON_TIME
-from reporting.selectors import report_facts
+from reporting.facts import report_facts
 from tests.complaints.factories import date_events, submit
 from tests.factories import RepresentativeFactory
 

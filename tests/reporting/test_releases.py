@@ -13,7 +13,7 @@ from accounts.services.users import staff_user_create
 from complaints import services
 from complaints.models import Complaint
 from reporting.aggregates import LATE, NOT_SENT, ON_TIME, OPEN, RESOLVED, month_label, month_of
-from reporting.selectors import release_day, report_facts
+from reporting.facts import release_day, report_facts
 from reporting.services import report_snapshot_refresh
 from reporting.tasks import refresh_reports
 from tests.complaints.factories import date_events, events_writable, submit
