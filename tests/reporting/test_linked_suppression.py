@@ -226,7 +226,7 @@ def test_every_published_split_is_a_partition_of_the_complaints_received():
     """Each table splits the same complaints; the internal cells tie the handling, first-response and MCO-answer
     splits to the months (so a reader's knowledge of dates is in the equations)."""
     cells, _ = A.system(DIMENSIONS)
-    splits = {(cell[0], cell[5]) for cell in cells if cell[0] not in A.INTERNAL}
+    splits = {(cell.measure, cell.split) for cell in cells if cell.measure not in A.INTERNAL}
     assert {measure for measure, _ in splits} == {"received", "outcome", "first_response", "mco_answer", "resolved_in"}
     assert {split for measure, split in splits if measure == "outcome"} == set(OUTCOMES)
     assert {split for measure, split in splits if measure == "first_response"} == set(FIRST)
@@ -245,7 +245,9 @@ def test_cells_outside_an_mco_contract_are_known_zeros():
     assert ("received", "2026-Q1", "Beta", "Hospital", A.ALL, A.ALL) in zeros
     assert ("outcome", "2026-Q1", "Beta", A.ALL, A.ALL, A.RESOLVED) in zeros
     assert not {
-        c for c in zeros if c[0] not in A.INTERNAL and (c[1] in ("2026-04", "2026-Q2", "all") or c[2] != "Beta")
+        c
+        for c in zeros
+        if c.measure not in A.INTERNAL and (c.period in ("2026-04", "2026-Q2", "all") or c.mco != "Beta")
     }
 
 
@@ -253,7 +255,9 @@ def test_late_before_the_time_is_up_is_a_known_zero():
     """A quarter or all time always holds days when a complaint could be late, so only internal cells of May are
     ruled out by the time limits."""
     cells, _ = A.system(DIMENSIONS)
-    zeros = A.known_zeros(cells, DIMENSIONS) - {c for c in cells if c[2] == "Beta" and c[1] in ("2026-03", "2026-Q1")}
+    zeros = A.known_zeros(cells, DIMENSIONS) - {
+        c for c in cells if c.mco == "Beta" and c.period in ("2026-03", "2026-Q1")
+    }
     assert zeros == {
         A.joint_key("2026-05", mco, expedited, first, answer)
         for mco in DIMENSIONS.mcos

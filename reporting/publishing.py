@@ -1,0 +1,126 @@
+"""Publishing: the snapshot's content (what the page, CSV and JSON read) from the counts and the hidden cells.
+
+Every count table is published as its grid, row and column totals and total, a hidden count as None. The measures
+table (shares and medians) is built only from shown counts: a share only when its part and whole are shown, a
+median only when every count of complaints resolved it could narrow is shown.
+"""
+
+from collections import Counter
+from collections.abc import Callable
+from statistics import median
+
+from reporting.cells import (
+    ALL,
+    EXPEDITED,
+    LATE,
+    ON_TIME,
+    RESOLVED,
+    Cell,
+    Dimensions,
+    month_of,
+    period_days,
+    period_label,
+    periods,
+)
+from reporting.counting import Days
+from reporting.tables import TableSpec, table_specs
+
+Value = Callable[[Cell], int | None]  # a cell's published count (None: hidden)
+
+
+def publish(dimensions: Dimensions, counts: Counter[Cell], days: Days, hidden: frozenset[Cell]) -> dict[str, object]:
+    """The snapshot's content: per period, every table as published (a hidden count is None)."""
+
+    def value(cell: Cell) -> int | None:
+        return None if cell in hidden else counts.get(cell, 0)
+
+    published: dict[str, dict[str, dict]] = {}
+    for period in periods(dimensions):
+        tables: dict[str, dict] = {spec.name: _counts_table(spec, value) for spec in table_specs(dimensions, period)}
+        tables["timeliness_by_mco"] = _measures(dimensions, period, value, days)
+        published[period] = tables
+    return {
+        "periods": [{"key": period, "label": period_label(period)} for period in periods(dimensions)],
+        "tables": published,
+    }
+
+
+def _counts_table(spec: TableSpec, value: Value) -> dict[str, object]:
+    row_parts, column_parts = [r for r, _ in spec.rows], [c for c, _ in spec.columns]
+    return {
+        "kind": "counts",
+        "title": spec.title,
+        "row_label": spec.row_label,
+        "column_label": spec.column_label,
+        "rows": [label for _, label in spec.rows],
+        "columns": [label for _, label in spec.columns],
+        "cells": [[value(spec.key(r, c)) for c in column_parts] for r in row_parts],
+        "row_totals": [value(spec.key(r, ALL)) for r in row_parts],
+        "column_totals": [value(spec.key(ALL, c)) for c in column_parts],
+        "total": value(spec.key(ALL, ALL)),
+    }
+
+
+def _whole(number: float) -> float | int:
+    """29.0 reads as 29; a half day stays (28.5)."""
+    return int(number) if float(number).is_integer() else number
+
+
+def _on_time_share(value: Value, like: Cell) -> float | None:
+    """On time as a share of those due so far (on time plus late), when both counts are shown."""
+    on_time, late = value(like._replace(split=ON_TIME)), value(like._replace(split=LATE))
+    return _share(on_time, None if on_time is None or late is None else on_time + late)
+
+
+def _share(part: int | None, total: int | None) -> float | None:
+    """part / total as a percentage, only when both are shown (then it tells nothing the counts do not)."""
+    if total is None or part is None or total == 0:
+        return None
+    return round(100 * part / total, 1)
+
+
+MEASURE_COLUMNS = [
+    "Expedited (%)",
+    "Resolved so far (%)",
+    "Median business days to resolution",
+    "First response on time (%)",
+    "MCO answered on time (%)",
+]
+
+
+def _measures(dimensions: Dimensions, period: str, value: Value, days: Days) -> dict[str, object]:
+    """Shares and the median per MCO, each shown only when every count it is built on is shown."""
+    since = month_of(period_days(period, dimensions)[0])
+
+    def timing_shown(mco: str) -> bool:
+        """Whether every month's count of complaints resolved (from the period on) is shown. A median of days to
+        resolution tells roughly when they were resolved, which could narrow a hidden one of those counts."""
+        return all(
+            value(Cell("resolved_in", m, mco, ALL, ALL, ALL)) is not None for m in dimensions.months if m >= since
+        )
+
+    rows, cells = [], []
+    for mco, label in [*((m, m) for m in dimensions.mcos), (ALL, "All MCOs")]:
+        received = value(Cell("received", period, mco, ALL, ALL, ALL))
+        expedited = value(Cell("received", period, mco, ALL, ALL, EXPEDITED))
+        resolved = value(Cell("outcome", period, mco, ALL, ALL, RESOLVED))
+        durations = days.get((period, mco), [])
+        rows.append(label)
+        cells.append(
+            [
+                _share(expedited, received),
+                _share(resolved, received),
+                _whole(median(durations)) if resolved and durations and timing_shown(mco) else None,
+                _on_time_share(value, Cell("first_response", period, mco, ALL, ALL, ALL)),
+                _on_time_share(value, Cell("mco_answer", period, mco, ALL, ALL, ALL)),
+            ]
+        )
+    return {
+        "kind": "measures",
+        "title": "Expedited share, time to resolution and deadlines met, by MCO",
+        "row_label": "MCO",
+        "column_label": "Measure",
+        "rows": rows,
+        "columns": MEASURE_COLUMNS,
+        "cells": cells,
+    }

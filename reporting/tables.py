@@ -1,0 +1,132 @@
+"""The published count tables: for each period, which cells each table shows and how they add up.
+
+A table is a grid of cells (``TableSpec``): rows, columns, a total per row and column and a grand total. Its
+``key`` names the cell behind each position (row part or ``ALL``, column part or ``ALL``); tables that share a
+total name the very same cell, so the linked system (reporting.linkage) holds it once.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from reporting.cells import (
+    ALL,
+    EXPEDITED,
+    FIRST_RESPONSE_STATES,
+    MCO_ANSWER_STATES,
+    OUTCOMES,
+    STANDARD,
+    Cell,
+    Dimensions,
+    month_label,
+    months_in,
+)
+
+Equation = tuple[Cell, tuple[Cell, ...]]  # (total, parts): total = sum(parts)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    title: str
+    row_label: str
+    column_label: str
+    rows: list[tuple[str, str]]  # (key part, label)
+    columns: list[tuple[str, str]]
+    key: Callable[[str, str], Cell]  # (row part or ALL, column part or ALL) -> cell
+
+    def cells(self) -> Iterable[Cell]:
+        for row in [*(r for r, _ in self.rows), ALL]:
+            for column in [*(c for c, _ in self.columns), ALL]:
+                yield self.key(row, column)
+
+    def equations(self) -> Iterable[Equation]:
+        row_parts, column_parts = [r for r, _ in self.rows], [c for c, _ in self.columns]
+        for row in [*row_parts, ALL]:
+            yield self.key(row, ALL), tuple(self.key(row, column) for column in column_parts)
+        for column in [*column_parts, ALL]:
+            yield self.key(ALL, column), tuple(self.key(row, column) for row in row_parts)
+
+
+def table_specs(dimensions: Dimensions, period: str) -> list[TableSpec]:
+    """The tables published for one period ("all" or a quarter such as "2026-Q3"): complaints received in it."""
+    mcos = [(m, m) for m in dimensions.mcos]
+    months = [(m, month_label(m)) for m in months_in(period, dimensions)]
+    p = period
+
+    def total(mco: str) -> Cell:
+        return Cell("received", p, mco, ALL, ALL, ALL)
+
+    return [
+        TableSpec(
+            "received_by_month_and_mco",
+            "Complaints received, by month and MCO",
+            "Month",
+            "MCO",
+            months,
+            mcos,
+            lambda r, c: Cell("received", p if r == ALL else r, c, ALL, ALL, ALL),
+        ),
+        TableSpec(
+            "resolved_by_month_and_mco",
+            "Complaints resolved, by month resolved and MCO",
+            "Month resolved",
+            "MCO",
+            months,
+            mcos,
+            lambda r, c: Cell("resolved_in", p if r == ALL else r, c, ALL, ALL, ALL),
+        ),
+        TableSpec(
+            "received_by_mco_and_provider_group",
+            "Complaints received, by provider type and MCO",
+            "Provider type",
+            "MCO",
+            [(g, g) for g in dimensions.groups],
+            mcos,
+            lambda r, c: Cell("received", p, c, r, ALL, ALL),
+        ),
+        TableSpec(
+            "received_by_topic_and_mco",
+            "Complaints received, by topic and MCO",
+            "Topic",
+            "MCO",
+            [(t, t) for t in dimensions.topics],
+            mcos,
+            lambda r, c: Cell("received", p, c, ALL, r, ALL),
+        ),
+        TableSpec(
+            "outcome_by_mco",
+            "What has happened to the complaints received, by MCO",
+            "Outcome so far",
+            "MCO",
+            OUTCOMES,
+            mcos,
+            lambda r, c: total(c) if r == ALL else Cell("outcome", p, c, ALL, ALL, r),
+        ),
+        TableSpec(
+            "expedited_by_mco",
+            "Complaints received, expedited or standard, by MCO",
+            "MCO",
+            "Handling",
+            mcos,
+            [(EXPEDITED, "Expedited (access to care)"), (STANDARD, "Standard")],
+            lambda r, c: total(r) if c == ALL else Cell("received", p, r, ALL, ALL, c),
+        ),
+        TableSpec(
+            "first_response_by_mco",
+            "HFS first response to the complaints received, by MCO",
+            "MCO",
+            "First response",
+            mcos,
+            FIRST_RESPONSE_STATES,
+            lambda r, c: total(r) if c == ALL else Cell("first_response", p, r, ALL, ALL, c),
+        ),
+        TableSpec(
+            "mco_answer_by_mco",
+            "The MCO's answer to the complaints received, by MCO",
+            "MCO",
+            "MCO answer",
+            mcos,
+            MCO_ANSWER_STATES,
+            lambda r, c: total(r) if c == ALL else Cell("mco_answer", p, r, ALL, ALL, c),
+        ),
+    ]
