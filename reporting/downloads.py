@@ -1,10 +1,19 @@
-"""The public statistics as open data (R10, DESIGN §7): the same published tables as the page, for download."""
+"""The public statistics as open data (R10, DESIGN §7): the same published tables as the page, for download.
+
+``data.csv`` is one line per published number (long format), each saying which release it belongs to, its unit and
+whether it is shown, suppressed or not applicable; ``datapackage.json`` describes that file as a Frictionless
+Tabular Data Package (a Table Schema with types, constraints, the missing-value marker and the licence), so a data
+tool can read and check it as it is. ``data.json`` holds the same tables as the page.
+"""
 
 import csv
 import io
+from collections.abc import Iterator
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from portal.decorators import terms_gate_exempt
@@ -13,6 +22,64 @@ from reporting.cache import public_release_cached
 from reporting.models import ReportSnapshot
 
 LICENCE = "Creative Commons Attribution 4.0 (CC BY 4.0)"
+LICENCE_NAME = "CC-BY-4.0"  # its SPDX identifier
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+# What a number measures, and whether it is there (the CSV's unit and status columns; the JSON's _meta).
+UNITS = {
+    "count": "a number of complaints (a whole number)",
+    "percent": "a percentage, 0 to 100, to one decimal place",
+    "business_days": "a number of business days (weekends and Illinois state holidays not counted); may end in .5",
+}
+STATUSES = {
+    "shown": "the number is published",
+    "suppressed": "hidden to protect privacy: it is a count from 1 to 10, or would let one be worked out",
+    "not_applicable": "there is nothing to measure (for example no complaint resolved, so no median)",
+}
+COLUMNS = ("figures_as_of", "period", "table", "row", "column", "value", "unit", "status")
+CSV_NAME = "mco-complaints.csv"
+MISSING = ""  # the CSV's marker for a number that is not there (see status)
+
+
+def _unit_of(label: str) -> str:
+    """A measure's unit from its column label, for releases that do not state their units."""
+    if "%" in label:
+        return "percent"
+    return "business_days" if "days" in label.lower() else "count"
+
+
+def _units(table: dict) -> list[str]:
+    if table["kind"] == "counts":
+        return ["count"] * len(table["columns"])
+    return list(table.get("units") or [_unit_of(label) for label in table["columns"]])
+
+
+def _status(value: object, not_applicable: bool) -> str:
+    if value is not None:
+        return "shown"
+    return "not_applicable" if not_applicable else "suppressed"
+
+
+def _numbers(table: dict) -> Iterator[tuple[str, str, object, str, str]]:
+    """Each published number of a table: (row, column, value, unit, status), totals after their row or column.
+
+    A count that is not shown is always suppressed; a measure says whether it is hidden or has nothing to measure
+    (releases from before that was recorded: hidden)."""
+    rows, columns, units = table["rows"], table["columns"], _units(table)
+    if table["kind"] != "counts":
+        blank = [[False] * len(columns) for _ in rows]
+        flags = table.get("not_applicable") or blank
+        for row, cells, missing in zip(rows, table["cells"], flags, strict=True):
+            for column, value, unit, na in zip(columns, cells, units, missing, strict=True):
+                yield row, column, value, unit, _status(value, na)
+        return
+    for row, cells, total in zip(rows, table["cells"], table["row_totals"], strict=True):
+        for column, value in zip(columns, cells, strict=True):
+            yield row, column, value, "count", _status(value, False)
+        yield row, "total", total, "count", _status(total, False)
+    for column, value in zip(columns, table["column_totals"], strict=True):
+        yield "total", column, value, "count", _status(value, False)
+    yield "total", "total", table["total"], "count", _status(table["total"], False)
 
 
 def _meta(snapshot: ReportSnapshot | None, filters: selectors.Filters) -> dict[str, object]:
@@ -23,8 +90,11 @@ def _meta(snapshot: ReportSnapshot | None, filters: selectors.Filters) -> dict[s
         "last_updated": snapshot.computed_at.isoformat() if snapshot else None,
         "suppression_threshold": snapshot.threshold if snapshot else None,
         "suppressed_value": None,
+        "units": UNITS,
+        "statuses": STATUSES,
         "licence": LICENCE,
-        "methodology": "/reports/methodology/",
+        "methodology": reverse("reporting:methodology"),
+        "datapackage": reverse("reporting:datapackage"),
     }
 
 
@@ -41,27 +111,129 @@ def data_json(request: HttpRequest, snapshot: ReportSnapshot | None, filters: se
 @require_safe
 @public_release_cached("data.csv", selectors.filters_asked)
 def data_csv(request: HttpRequest, snapshot: ReportSnapshot | None, filters: selectors.Filters) -> HttpResponse:
-    """Long format: one line per published number; an empty value is a suppressed count."""
+    """Long format: one line per published number, with its release day, unit and status (datapackage.json)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["period", "table", "row", "column", "value"])
-
-    def line(name: str, row: str, column: str, value: object) -> None:
-        writer.writerow([filters.period, name, row, column, "" if value is None else value])
-
+    writer.writerow(COLUMNS)
+    day = snapshot.covers_to.isoformat() if snapshot else MISSING  # a release always has its day
     for name, table in selectors.tables_for(snapshot, filters).items():
-        if table["kind"] != "counts":
-            for row, cells in zip(table["rows"], table["cells"], strict=True):
-                for column, value in zip(table["columns"], cells, strict=True):
-                    line(name, row, column, value)
-            continue
-        for row, cells, total in zip(table["rows"], table["cells"], table["row_totals"], strict=True):
-            for column, value in zip(table["columns"], cells, strict=True):
-                line(name, row, column, value)
-            line(name, row, "total", total)
-        for column, value in zip(table["columns"], table["column_totals"], strict=True):
-            line(name, "total", column, value)
-        line(name, "total", "total", table["total"])
+        for row, column, value, unit, status in _numbers(table):
+            shown = MISSING if status != "shown" else value
+            writer.writerow([day, filters.period, name, row, column, shown, unit, status])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="mco-complaints.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{CSV_NAME}"'
     return response
+
+
+def data_tables(snapshot: ReportSnapshot | None) -> list[dict[str, object]]:
+    """Every table the release publishes, in the order of its first period (the name, title, kind and units), for
+    the data dictionary and the package's enumeration of table names."""
+    seen: dict[str, dict[str, object]] = {}
+    for tables in (snapshot.data.get("tables", {}) if snapshot else {}).values():
+        for name, table in tables.items():
+            entry = seen.setdefault(name, {"name": name, "title": table["title"], "kind": table["kind"], "units": []})
+            entry["units"] = list(dict.fromkeys([*entry["units"], *_units(table)]))  # type: ignore[misc]
+    return list(seen.values())
+
+
+def _schema(snapshot: ReportSnapshot | None) -> dict[str, object]:
+    """The Table Schema of data.csv for this release (any filtered download of it fits it too)."""
+
+    def field(name: str, kind: str, description: str, **constraints: object) -> dict[str, object]:
+        return {"name": name, "type": kind, "description": description, "constraints": constraints}
+
+    periods = [period["key"] for period in selectors.periods_of(snapshot)]
+    tables = [table["name"] for table in data_tables(snapshot)]
+    return {
+        "fields": [
+            field(
+                "figures_as_of",
+                "date",
+                "The release: the last day its figures cover (ISO 8601 date). Complaints are counted as they stood "
+                "at the end of that day.",
+                required=True,
+            ),
+            field(
+                "period",
+                "string",
+                "The period of the numbers: all (all time) or a quarter, YYYY-Qn.",
+                required=True,
+                **({"enum": periods} if periods else {"pattern": "all|[0-9]{4}-Q[1-4]"}),
+            ),
+            field(
+                "table",
+                "string",
+                "Which table (see the methodology page's data dictionary).",
+                required=True,
+                **({"enum": tables} if tables else {}),
+            ),
+            field("row", "string", "The row's category; total for a column's total.", required=True),
+            field("column", "string", "The column's category; total for a row's total.", required=True),
+            field(
+                "value",
+                "number",
+                "The number, in its unit; empty unless status is shown.",
+                minimum=0,
+            ),
+            field("unit", "string", "; ".join(f"{k}: {v}" for k, v in UNITS.items()), required=True, enum=[*UNITS]),
+            field(
+                "status",
+                "string",
+                "; ".join(f"{k}: {v}" for k, v in STATUSES.items()),
+                required=True,
+                enum=[*STATUSES],
+            ),
+        ],
+        "primaryKey": ["period", "table", "row", "column"],
+        "missingValues": [MISSING],
+    }
+
+
+def package_descriptor(snapshot: ReportSnapshot | None) -> dict[str, object]:
+    """data.csv as a Frictionless Tabular Data Package: one resource, its Table Schema, the licence and release."""
+    site = settings.PORTAL_BASE_URL.rstrip("/")
+    methodology = f"{site}{reverse('reporting:methodology')}"
+    release = {}
+    if snapshot is not None and snapshot.covers_to is not None:
+        release = {"figures_as_of": snapshot.covers_to.isoformat(), "created": snapshot.computed_at.isoformat()}
+    return {
+        "profile": "tabular-data-package",
+        "name": "illinois-medicaid-mco-provider-complaints",
+        "title": "Illinois Medicaid: provider complaints about managed care organizations (MCOs), statistics",
+        "description": (
+            "Complaints that providers filed with HFS about Illinois Medicaid MCOs: how many were received and what "
+            "happened to them, by MCO, month, quarter, provider type and topic, and whether the time limits were "
+            "met. Counts from 1 to 10, and numbers that would let one be worked out, are suppressed to protect "
+            "privacy. Each line of data.csv is one published number with its unit and status. How the numbers are "
+            f"counted: {methodology}"
+        ),
+        "homepage": methodology,
+        **release,
+        "licenses": [{"name": LICENCE_NAME, "path": LICENCE_URL, "title": LICENCE}],
+        "sources": [{"title": "Illinois Department of Healthcare and Family Services (HFS) complaint portal"}],
+        "resources": [
+            {
+                "profile": "tabular-data-resource",
+                "name": "mco-complaints",
+                "path": "data.csv",
+                "title": "Published numbers, one per line",
+                "description": (
+                    "Every number of the release's all-time tables, in long format. The same download with the "
+                    "statistics page's filters (period=YYYY-Qn for a quarter's tables, mco, group) has this format "
+                    f"too. A browser saves it as {CSV_NAME}."
+                ),
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": _schema(snapshot),
+            }
+        ],
+    }
+
+
+@login_not_required
+@terms_gate_exempt
+@require_safe
+@public_release_cached("datapackage.json")
+def datapackage(request: HttpRequest, snapshot: ReportSnapshot | None, filters: selectors.Filters) -> JsonResponse:
+    return JsonResponse(package_descriptor(snapshot), json_dumps_params={"indent": 2})

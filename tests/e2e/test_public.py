@@ -22,7 +22,8 @@ def test_the_public_reads_the_statistics_and_downloads_the_csv(web):
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").first.click()
     rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
-    assert rows and set(rows[0]) == {"period", "table", "row", "column", "value"}
+    assert rows and list(rows[0]) == ["figures_as_of", "period", "table", "row", "column", "value", "unit", "status"]
+    assert {row["status"] for row in rows} <= {"shown", "suppressed", "not_applicable"}
     page.get_by_role("link", name="how they are counted").click()
     web.check()
     assert "How the statistics are counted" in page.content()

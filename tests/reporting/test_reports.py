@@ -180,7 +180,9 @@ def test_csv_json_and_page_show_the_same_numbers(client, data):
                 for column, value in zip(t["columns"], cells, strict=True):
                     line = next(r for r in rows if r["table"] == name and r["row"] == row and r["column"] == column)
                     assert line["value"] == ("" if value is None else str(value))
+                    assert (line["status"] == "shown") == (value is not None)
                     assert line["period"] == payload["_meta"]["filters"]["period"]
+                    assert line["figures_as_of"] == payload["_meta"]["figures_as_of"] == data.covers_to.isoformat()
             section = page.split(f'id="{name}-heading"')[1].split("</section>")[0]
             assert t["title"] in html.unescape(section)
             page_cells = re.findall(r"<td>\s*(.*?)\s*</td>", section.split("<tbody>")[1], re.S)
@@ -266,7 +268,10 @@ def test_filters_narrow_page_csv_and_json_alike(client, data):
     assert payload["_meta"]["filters"] == {"period": EARLIER_QUARTER, "mco": "Molina", "group": "Physician/APN"}
     rows = list(csv.DictReader(io.StringIO(client.get(f"/reports/data.csv?{query}").content.decode())))
     lines = [r for r in rows if r["table"] == "received_by_mco_and_provider_group" and r["row"] == "Physician/APN"]
-    assert [(r["column"], r["value"]) for r in lines] == [("Molina", "11"), ("total", "11")]
+    assert [(r["column"], r["value"], r["unit"], r["status"]) for r in lines] == [
+        ("Molina", "11", "count", "shown"),
+        ("total", "11", "count", "shown"),
+    ]
     page = client.get(f"/reports/?{query}").content.decode()
     assert "Aetna" not in page.split("received_by_mco_and_provider_group-heading")[1].split("</section>")[0]
 
