@@ -2,27 +2,31 @@
 
 The published numbers form one system: every number is a *cell*, and *equations* say which cells add up to which
 (a total equals the sum of its parts — across a table, between a quarter and its months, between all time and the
-quarters, between two tables that share a total). Rules:
+quarters, between two tables that share a total). The phases (``_Suppression``, one method each):
 
-- primary: any count from 1 to threshold - 1 (default 1 to 10) is hidden, totals included; 0 may be shown;
-- complementary, per equation: no equation may have exactly one hidden entry (it could be worked out by
-  subtraction), nor hidden entries whose sum — known from a shown total — is itself a count from 1 to
-  threshold - 1. While one does, another entry of that equation is hidden (the smallest non-zero shown part; a
-  zero, then the total, only when nothing else is left);
-- audit, over the whole system: the shown cells and all the equations together must not determine any hidden
-  small count — by exact linear algebra over a large prime field, and by counts never being negative (the parts
-  of a zero are zero; a known total equal to its known parts makes the rest zero) — and the per-equation rule
-  above is checked again with every derivable cell counted as known (a hidden total that can be worked out does
-  not protect small hidden parts), as is the sum of any two hidden parts of one equation. While any of this
-  fails, another entry of one of those equations is hidden.
-- bounds, over the whole system: counts are never negative, so a reader can bound hidden cells by linear
-  programming even where nothing is pinned exactly. Every hidden small count must still be possibly 0 and
-  possibly the threshold or more (``bounded``); while one is not, another entry of one of its equations is
-  hidden (or, with all of those hidden, of the nearest equation linked to it through hidden cells).
-Everything repeats until nothing changes. Each round hides more, so it ends; if a round can hide nothing more
-(inconsistent input: nothing shown is linked to a pinned cell, even through hidden ones), every cell is hidden.
-Finally, hidden cells the shown ones determine anyway (never a small count by then) are shown: a * there would
-protect nothing.
+1. primary: any count from 1 to threshold - 1 (default 1 to 10) is hidden, totals included; 0 may be shown;
+2. complementary, per equation: no equation may have exactly one hidden entry (it could be worked out by
+   subtraction), nor hidden entries whose sum — known from a shown total — is itself a count from 1 to
+   threshold - 1. While one does, another entry of that equation is hidden (the cheapest shown part, ``price``;
+   the total only when no part is left);
+3. exact audit, over the whole system: the shown cells and all the equations together must not determine any
+   hidden small count — by exact linear algebra over a large prime field, and by counts never being negative (the
+   parts of a zero are zero; a known total equal to its known parts makes the rest zero) — and the per-equation
+   rule above is checked again with every derivable cell counted as known (a hidden total that can be worked out
+   does not protect small hidden parts), as is the sum of any two hidden parts of one equation;
+4. bounds audit, over the whole system: counts are never negative, so a reader can bound hidden cells by linear
+   programming even where nothing is pinned exactly. Every hidden small count must still be possibly 0 and
+   possibly the threshold or more (``bounded``), in whole numbers: a witness with fractions is checked again
+   with integer variables (the HiGHS MIP);
+   whatever phases 3 and 4 find is repaired by hiding another entry of one of its equations (or, with all of
+   those hidden, of the nearest equation linked to it through hidden cells), and the round starts again at 2;
+5. show what is derivable anyway: once a round finds nothing, hidden cells the shown ones determine anyway (never
+   a small count by then) are shown: a * there would protect nothing.
+
+Termination: every round either ends the run or hides at least one more cell, and nothing is shown again before
+the end, so there are at most as many rounds as cells (``suppress_system`` asserts it). If a round can hide
+nothing more (inconsistent input: nothing shown is linked to a pinned cell, even through hidden ones), every cell
+is hidden.
 
 Links between tables that are not sums ("at most" relations, dates that rule a state out) are turned into
 equations by the caller, with internal cells that are always hidden and known zeros marked ``public``:
@@ -49,105 +53,184 @@ def suppress_system(
     """The cells to hide so that no count from 1 to ``threshold - 1`` is shown or can be derived.
 
     ``public`` cells are known to everyone anyway (zeros nobody needs the statistics for): never hidden, never
-    counted on as protection.
+    counted on as protection. ``also_hide`` cells stay hidden whatever their value (internal cells).
+
+    The phases run in rounds (``_Suppression``): primary once, then per round the complementary rule, the exact
+    audit and the bounds audit; a round whose audits find nothing ends it (showing what is derivable anyway),
+    any other round hides at least one more cell. Cells are finite, so there are at most ``len(values)`` rounds.
     """
-    public = frozenset(public)
-    also_hide = frozenset(also_hide)
-    hidden = ({key for key, value in values.items() if 0 < value < threshold} | also_hide) - public
-    containing: dict[Key, list[int]] = {}
-    for number, (total, parts) in enumerate(equations):
-        for key in (total, *parts):
-            containing.setdefault(key, []).append(number)
+    run = _Suppression(values, equations, threshold=threshold, also_hide=frozenset(also_hide), public=frozenset(public))
+    run.primary()
+    for _round in range(len(values) + 1):
+        run.complementary()
+        known, pinned, summed = run.exact_audit()
+        if not pinned and not summed:
+            pinned = run.bounds_audit()
+            if not pinned:
+                return run.show_derivable(known)
+        if not run.repair(pinned, summed):
+            # Nothing shown is linked to them, even through hidden cells (inconsistent input): publish nothing
+            # rather than loop or leak.
+            return frozenset(values) - run.public
+    # Each round before this hid at least one more of the len(values) cells, or returned.
+    raise AssertionError("suppression did not settle within one round per cell")
 
-    def small(value: int) -> bool:
-        return 0 < value < threshold
 
-    def can_hide(key: Key) -> bool:
-        return key not in hidden and key not in public
+class _Suppression:
+    """One run of the suppression: the system, the cells hidden so far, and the phases that hide more.
 
-    def hide_another(number: int) -> bool:
-        total, parts = equations[number]
-        candidates = [key for key in parts if can_hide(key)]
-        if candidates:
-            # The smallest non-zero part hides the least while still blurring the hidden sum.
-            hidden.add(min(candidates, key=lambda key: (values[key] == 0, values[key], repr(key))))
-            return True
-        if total in hidden or total in public:
-            return False
-        hidden.add(total)
-        return True
+    Every phase only ever adds to ``hidden`` (nothing is shown again until ``show_derivable``, at the very end).
+    """
 
-    def cheapest(equation: Equation) -> tuple[int, int]:
-        """How much hiding one more entry of the equation costs: its smallest hideable part, else its total."""
-        total, parts = equation
-        shown = [values[key] for key in parts if can_hide(key)]
-        if shown:
-            smallest = min(shown, key=lambda value: (value == 0, value))
-            return (smallest == 0, smallest)
-        return (2, values[total])
+    def __init__(
+        self,
+        values: dict[Key, int],
+        equations: Sequence[Equation],
+        *,
+        threshold: int,
+        also_hide: frozenset[Key],
+        public: frozenset[Key],
+    ) -> None:
+        self.values, self.equations, self.threshold = values, equations, threshold
+        self.also_hide, self.public = also_hide, public
+        self.hidden: set[Key] = set()
+        self.containing: dict[Key, list[int]] = {}  # cell -> the equations it is in
+        for number, (total, parts) in enumerate(equations):
+            for key in (total, *parts):
+                self.containing.setdefault(key, []).append(number)
 
-    def exposed(number: int, known: set[Key]) -> bool:
-        """One unknown entry alone, or unknown parts whose sum — fixed by a known total — is a small count."""
-        total, parts = equations[number]
-        unknown = [key for key in (total, *parts) if key in hidden and key not in known]
-        if len(unknown) == 1:
-            return True
-        unknown_parts = sum(values[key] for key in parts if key in hidden and key not in known)
-        return bool(unknown) and total not in unknown and small(unknown_parts)
+    def small(self, value: int) -> bool:
+        return 0 < value < self.threshold
 
-    while True:
-        pending = set(range(len(equations)))
+    def can_hide(self, key: Key) -> bool:
+        return key not in self.hidden and key not in self.public
+
+    # Phase 1 -----------------------------------------------------------------------------------------------------
+
+    def primary(self) -> None:
+        """Every count from 1 to threshold - 1, and the cells that must stay hidden (``also_hide``)."""
+        small = {key for key, value in self.values.items() if self.small(value)}
+        self.hidden |= (small | self.also_hide) - self.public
+
+    # Phase 2 -----------------------------------------------------------------------------------------------------
+
+    def complementary(self) -> None:
+        """Per equation, until none is exposed (``exposed``): hide one more of its entries (``hide_another``).
+
+        Each equation is looked at again whenever one of its cells is newly hidden; every step hides a cell or
+        finds the equation cannot hide more, so this ends."""
+        pending = set(range(len(self.equations)))
         while pending:
             number = min(pending)
             pending.discard(number)
-            if exposed(number, set()):
-                before = set(hidden)
-                hide_another(number)
-                for key in hidden - before:
-                    pending.update(containing.get(key, ()))
-        known, pivots = _known(values, equations, hidden)
-        pinned = sorted((key for key in known if small(values[key])), key=repr)
-        # Also: unknown parts next to a total that is known only through other equations (a derived large cell),
-        # and two unknown parts of one equation whose sum the whole system fixes at a small count.
+            if self.exposed(number, set()):
+                before = set(self.hidden)
+                self.hide_another(number)
+                for key in self.hidden - before:
+                    pending.update(self.containing.get(key, ()))
+
+    def exposed(self, number: int, known: set[Key]) -> bool:
+        """One unknown entry alone, or unknown parts whose sum — fixed by a known total — is a small count."""
+        total, parts = self.equations[number]
+        unknown = [key for key in (total, *parts) if key in self.hidden and key not in known]
+        if len(unknown) == 1:
+            return True
+        unknown_parts = sum(self.values[key] for key in parts if key in self.hidden and key not in known)
+        return bool(unknown) and total not in unknown and self.small(unknown_parts)
+
+    def hide_another(self, number: int) -> bool:
+        """Hide one more entry of the equation: its cheapest hideable part, else its total. False: none left."""
+        total, parts = self.equations[number]
+        candidates = [key for key in parts if self.can_hide(key)]
+        if candidates:
+            self.hidden.add(min(candidates, key=self.price))
+            return True
+        if not self.can_hide(total):
+            return False
+        self.hidden.add(total)
+        return True
+
+    def price(self, key: Key) -> tuple:  # type: ignore[type-arg]
+        """What hiding ``key`` costs readers (lower is cheaper): a non-zero count before a zero (a hidden zero
+        blurs nothing), then the smaller count (it hides the least while still blurring the hidden sum)."""
+        value = self.values[key]
+        return (value == 0, value, repr(key))
+
+    def cheapest(self, number: int) -> tuple:  # type: ignore[type-arg]
+        """What hiding one more entry of the equation costs: its cheapest hideable part, else its total."""
+        total, parts = self.equations[number]
+        candidates = [key for key in parts if self.can_hide(key)]
+        if candidates:
+            return (0, *self.price(min(candidates, key=self.price))[:-1])
+        return (1, *self.price(total)[:-1])
+
+    # Phase 3 -----------------------------------------------------------------------------------------------------
+
+    def exact_audit(self) -> tuple[set[Key], list[Key], list[int]]:
+        """What the shown cells determine exactly, over the whole system (``_known``): the derivable cells, the
+        derivable small counts (``pinned``), and the equations still exposed once every derivable cell counts as
+        known — a hidden total that can be worked out does not protect small hidden parts — or with two unknown
+        parts whose sum the system fixes at a small count (``summed``)."""
+        known, pivots = _known(self.values, self.equations, self.hidden)
+        pinned = sorted((key for key in known if self.small(self.values[key])), key=repr)
+        pinned_set = set(pinned)
         summed = [
-            n
-            for n in range(len(equations))
-            if not any(k in pinned for k in equations[n][1])
-            and (exposed(n, known) or _small_pair(equations[n], hidden, known, values, pivots, small))
+            number
+            for number, (_total, parts) in enumerate(self.equations)
+            if not any(key in pinned_set for key in parts)
+            and (
+                self.exposed(number, known)
+                or _small_pair(self.equations[number], self.hidden, known, self.values, pivots, self.small)
+            )
         ]
-        if not pinned and not summed:
-            # The exact checks pass; now bounds. Counts are never negative, so a reader can also bound hidden
-            # cells (linear programming over everything shown); a hidden small count must stay possibly 0 and
-            # possibly at least the threshold.
-            pinned = bounded(values, equations, hidden, threshold=threshold)
-            if not pinned:
-                # A hidden cell the shown ones determine anyway (none is a small count now) protects nothing: show
-                # it, rather than a * where anyone can work out the number (a zero under a total of 0, say).
-                return frozenset(hidden - (known - also_hide))
-        before = len(hidden)
+        return known, pinned, summed
+
+    # Phase 4 -----------------------------------------------------------------------------------------------------
+
+    def bounds_audit(self) -> list[Key]:
+        """Hidden small counts a reader can bound away from 0 or from the threshold (``bounded``: linear
+        programming, re-checked in whole numbers where its witness is fractional)."""
+        return bounded(self.values, self.equations, self.hidden, threshold=self.threshold)
+
+    # Repair: what phases 3 and 4 found -------------------------------------------------------------------------
+
+    def repair(self, pinned: list[Key], summed: list[int]) -> bool:
+        """Hide one more entry per pinned cell and per exposed equation. False when nothing more could be hidden
+        (then nothing shown is linked to them: the input is inconsistent)."""
+        before = len(self.hidden)
         for key in pinned:
-            # One more hidden entry per determined cell, in the equation offering the smallest candidate.
-            options = [n for n in containing.get(key, ()) if any(can_hide(p) for p in equations[n][1])]
-            options = options or [n for n in containing.get(key, ()) if can_hide(equations[n][0])]
-            # Every equation around it hidden already, yet it is bounded (through hidden cells, by shown ones
-            # further away): blur the nearest equation, over hidden cells, that still shows something.
-            options = options or _nearest_showing(key, equations, containing, hidden, can_hide)
-            if options:
-                hide_another(min(options, key=lambda n: cheapest(equations[n])))
+            self.unpin(key)
         for number in summed:
-            if not hide_another(number):  # its total is hidden but derivable: blur the total's other equations
-                total = equations[number][0]
+            if not self.hide_another(number):  # its total is hidden but derivable: blur the total's other equations
+                total = self.equations[number][0]
                 options = [
-                    n
-                    for n in containing.get(total, ())
-                    if n != number and any(can_hide(k) for k in (equations[n][0], *equations[n][1]))
+                    other
+                    for other in self.containing.get(total, ())
+                    if other != number
+                    and any(self.can_hide(k) for k in (self.equations[other][0], *self.equations[other][1]))
                 ]
                 if options:
-                    hide_another(min(options, key=lambda n: cheapest(equations[n])))
-        if len(hidden) == before:
-            # Nothing shown is linked to them, even through hidden cells (inconsistent input): publish nothing
-            # rather than loop or leak.
-            return frozenset(values) - public
+                    self.hide_another(min(options, key=self.cheapest))
+        return len(self.hidden) > before
+
+    def unpin(self, key: Key) -> None:
+        """One more hidden entry next to a determined (or bounded) cell, in the equation offering the cheapest one;
+        with every equation around it hidden already (it is bounded through hidden cells, by shown ones further
+        away), in the nearest equation, over hidden cells, that still shows something."""
+        around = self.containing.get(key, ())
+        options = [n for n in around if any(self.can_hide(part) for part in self.equations[n][1])]
+        options = options or [n for n in around if self.can_hide(self.equations[n][0])]
+        options = options or _nearest_showing(key, self.equations, self.containing, self.hidden, self.can_hide)
+        if options:
+            self.hide_another(min(options, key=self.cheapest))
+
+    # Phase 5 -----------------------------------------------------------------------------------------------------
+
+    def show_derivable(self, known: set[Key]) -> frozenset[Key]:
+        """The final hidden set: a hidden cell the shown ones determine anyway (none is a small count by now)
+        protects nothing, so it is shown rather than a * where anyone can work out the number (a zero under a
+        total of 0, say). Cells that must stay hidden (``also_hide``) stay hidden."""
+        return frozenset(self.hidden - (known - self.also_hide))
 
 
 def _nearest_showing(
