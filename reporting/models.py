@@ -12,6 +12,11 @@ class ReportSnapshot(models.Model):
     covers_to = models.DateField(null=True, blank=True, db_index=True)
     threshold = models.PositiveSmallIntegerField()
     data = models.JSONField()
+    # Never served (the public pages and downloads read only ``data``): what the release needs to be audited
+    # together with the releases after it (reporting.services): every cell's true value and whether it was hidden,
+    # the dimensions its equations are rebuilt from, and the complaints of each quarter it published for the first
+    # time, as they stood that day (counted by their characteristics, without ids), which later releases reuse.
+    audit = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-computed_at", "-id"]

@@ -1,50 +1,276 @@
-"""Writes of reporting state: a new snapshot of the public aggregates."""
+"""Writes of reporting state: a new release of the public statistics.
 
-from datetime import date
+Every release is one of a series, and a reader can put any releases side by side, so no count from 1 to 10 may be
+derivable from any set of them (DESIGN §7). Three rules make that hold:
+
+1. **Frozen quarters.** A quarter's complaints (those received in it) are published once, in the first release whose
+   day is at least ``PORTAL_REPORT_COHORT_AGE_MONTHS`` whole months after the quarter ends, as they stood on that
+   day, and never recomputed: later releases reuse the stored complaints of that quarter (``Release.cohorts``), so
+   every number of that quarter, its months and the months' "resolved in" rows is the same in every release. A
+   quarter not yet that old is not published at all. "All time" is the sum of the published quarters, so a new
+   release changes it only by adding the quarter it publishes with it.
+2. **What each release stores privately** (``ReportSnapshot.audit``, never served): every cell's true value and
+   whether it was hidden, the dimensions its equations are rebuilt from, and the complaints of the quarters it
+   published first (counted by their characteristics).
+3. **Joint audit.** A new release is suppressed as one system with every earlier release: the quarters' cells are
+   the same cells in each (they are frozen), and each release's "all time" is its own cell ("all@<release id>").
+   What earlier releases showed is known to everyone (``public``: never hidden, never counted on as protection);
+   what they hid stays hidden (``also_hide``).
+
+A correction (``refresh_reports --again``) is a new release, audited like any other; quarters already published
+keep their published numbers.
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from reporting import aggregates, facts
+from reporting.aggregates import Cell, Dimensions, Fact
 from reporting.models import ReportSnapshot
 from reporting.suppression import suppress_system
+
+Equation = tuple[Cell, tuple[Cell, ...]]
 
 
 class ReportDataInconsistent(Exception):
     """Complaints contradict what the public can tell without the statistics (an MCO's contract dates)."""
 
 
-@transaction.atomic
-def report_snapshot_refresh(*, as_of: date | None = None, again: bool = False) -> ReportSnapshot:
-    """The release for ``as_of`` (by default the end of last month): every public table for every period, as the
-    complaints stood at the end of that day, suppressed as one system and stored as the newest snapshot.
+def frozen_on(quarter: str, age_months: int) -> date:
+    """The first release day a quarter's complaints can be published on: the last day of the month ``age_months``
+    after the quarter's last month."""
+    year, number = map(int, quarter.split("-Q"))
+    month = 3 * number + age_months  # the month, counted from January of ``year``, the figures stand at
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return following - timedelta(days=1)
 
-    One release per day covered: a release already made is returned as it is, unless ``again`` (after correcting
-    data). New figures once a month, not every night, so that no one can compare one day's statistics with the
-    next and single out a complaint received, answered or resolved in between."""
-    as_of = as_of or facts.release_day(timezone.localdate())
-    if not again:
-        released = ReportSnapshot.objects.filter(covers_to=as_of, data__has_key="periods").first()
-        if released is not None:
-            return released
-    threshold = settings.PORTAL_REPORT_SUPPRESSION_THRESHOLD
-    dimensions, complaint_facts = facts.report_facts(as_of)
-    counts, days = aggregates.count(complaint_facts)
+
+def _in_quarters(period: str, quarters: set[str]) -> bool:
+    """Whether a cell's period (all time, a quarter or a month) is published with these quarters."""
+    return period == "all" or (period if "-Q" in period else aggregates.quarter_of(period)) in quarters
+
+
+@dataclass(frozen=True)
+class Release:
+    """One release as the joint audit reads it: what it published and what it hid."""
+
+    label: str  # its "all time" period in the joint system ("all@<id>"); "all" for the release being made
+    dimensions: Dimensions  # months: every month its equations cover
+    quarters: frozenset[str]  # the quarters it published
+    values: dict[Cell, int]  # every cell's true value ("all" cells under period "all")
+    hidden: frozenset[Cell]
+
+    def renamed(self, cell: Cell) -> Cell:
+        return cell._replace(period=self.label) if cell.period == "all" else cell
+
+    def system(self) -> tuple[list[Cell], list[Equation]]:
+        """Its cells and equations, with its "all time" under its own name."""
+        cells, equations = linked_system(self.dimensions, self.quarters)
+        known = set(self.values)
+        equations = [eq for eq in equations if eq[0] in known and all(part in known for part in eq[1])]
+        return [self.renamed(cell) for cell in cells if cell in known], [
+            (self.renamed(total), tuple(self.renamed(part) for part in parts)) for total, parts in equations
+        ]
+
+    def known_zeros(self) -> set[Cell]:
+        """Cells anyone could tell were zero on its day (contract dates; too recent to be late then)."""
+        cells = [cell for cell in self.values]
+        return {self.renamed(cell) for cell in aggregates.known_zeros(cells, self.dimensions)}
+
+
+def linked_system(dimensions: Dimensions, quarters: Iterable[str]) -> tuple[list[Cell], list[Equation]]:
+    """The cells and equations of a release publishing ``quarters``: the whole system over ``dimensions.months``
+    (which run past the published quarters, to the months the complaints of the last one were resolved in), less
+    the periods not published; all time adds up the published quarters (and their months) only."""
+    chosen = set(quarters)
     cells, equations = aggregates.system(dimensions)
+    kept = [Cell(*cell) for cell in cells if _in_quarters(cell[1], chosen)]
+    keep = set(kept)
+    linked: dict[Equation, None] = {}
+    for total, parts in equations:
+        if total in keep:
+            linked[(Cell(*total), tuple(Cell(*part) for part in parts if part in keep))] = None
+    return kept, list(linked)
+
+
+def release_values(
+    dimensions: Dimensions, quarters: Iterable[str], cohort_facts: Iterable[Fact]
+) -> tuple[dict[Cell, int], Counter, dict, list[Equation]]:
+    """Every cell's value from the published quarters' complaints (as frozen), the counts ``publish`` reads (all
+    time being the sum of the published quarters), the days to resolution, and the equations they satisfy."""
+    chosen = set(quarters)
+    counts, days = aggregates.count(cohort_facts)
+    cells, equations = linked_system(dimensions, chosen)
     values = {cell: counts.get(cell, 0) for cell in cells}
+    for cell in cells:
+        if cell.period == "all":  # not the complaints resolved in months not published yet
+            values[cell] = sum(counts.get(cell._replace(period=quarter), 0) for quarter in chosen)
+            counts[cell] = values[cell]
+    for total, parts in equations:
+        if values[total] != sum(values[part] for part in parts):
+            raise ValueError(f"The release's equations do not hold: {total} != sum of {parts}")
+    return values, counts, days, equations
+
+
+def joint_hidden(own: Release, equations: list[Equation], earlier: Iterable[Release], threshold: int) -> frozenset:
+    """The cells of ``own`` to hide so that no count from 1 to ``threshold - 1`` is shown or derivable from it
+    together with every earlier release (each with its own all time): earlier shown cells are known, earlier hidden
+    ones stay hidden, and a cell anyone knew was zero on any release's day is never counted on as protection."""
+    values = dict(own.values)
+    linked: dict[Equation, None] = dict.fromkeys(equations)
+    public, shown_before, hidden_before = own.known_zeros(), set(), set()
+    for release in earlier:
+        cells, release_equations = release.system()
+        linked.update(dict.fromkeys(release_equations))
+        for cell in cells:
+            value = release.values[cell._replace(period="all") if cell.period == release.label else cell]
+            if cell in own.values and own.values[cell] != value:
+                raise ReportDataInconsistent(
+                    f"A published quarter's figure would change ({cell}): its stored complaints do not add up to it."
+                )
+            values[cell] = value
+        hidden_before |= {release.renamed(cell) for cell in release.hidden}
+        shown_before |= {release.renamed(cell) for cell in release.values if cell not in release.hidden}
+        public |= release.known_zeros()
+    public = (public | shown_before) - hidden_before
+    also_hide = aggregates.internal(values) | hidden_before
+    hidden = suppress_system(values, list(linked), threshold=threshold, also_hide=also_hide, public=public)
+    return frozenset(cell for cell in hidden if cell in own.values)
+
+
+def _dimensions_json(dimensions: Dimensions) -> dict[str, object]:
+    def day(value: date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "mcos": dimensions.mcos,
+        "groups": dimensions.groups,
+        "topics": dimensions.topics,
+        "months": dimensions.months,
+        "contracts": {mco: [day(starts), day(ends)] for mco, (starts, ends) in dimensions.contracts.items()},
+        "response_due_from": {
+            "expedited" if flag else "standard": day(v) for flag, v in dimensions.response_due_from.items()
+        },
+        "answer_late_before": day(dimensions.answer_late_before),
+    }
+
+
+def _dimensions_from(stored: dict) -> Dimensions:
+    def day(value: str | None) -> date | None:
+        return date.fromisoformat(value) if value else None
+
+    return Dimensions(
+        mcos=stored["mcos"],
+        groups=stored["groups"],
+        topics=stored["topics"],
+        months=stored["months"],
+        contracts={mco: (day(starts), day(ends)) for mco, (starts, ends) in stored["contracts"].items()},
+        response_due_from={key == "expedited": day(v) for key, v in stored["response_due_from"].items()},
+        answer_late_before=day(stored["answer_late_before"]),
+    )
+
+
+def _stored_release(pk: int, audit: dict) -> Release:
+    values = {Cell(*row[:6]): row[6] for row in audit["cells"]}
+    return Release(
+        label=f"all@{pk}",
+        dimensions=_dimensions_from(audit["dimensions"]),
+        quarters=frozenset(audit["quarters"]),
+        values=values,
+        hidden=frozenset(Cell(*row[:6]) for row in audit["cells"] if row[7]),
+    )
+
+
+def release_build(
+    as_of: date,
+    dimensions: Dimensions,
+    complaint_facts: Iterable[Fact],
+    earlier: Sequence[tuple[int, dict]],
+    *,
+    threshold: int,
+    age_months: int,
+) -> tuple[dict[str, object], dict[str, object]]:
+    """A release's published ``data`` and private ``audit``, from the complaints as they stood at the end of
+    ``as_of`` (``facts.report_facts``) and the audits of the releases already out, by id (oldest first): see the
+    module's docstring. Raises ReportDataInconsistent when a cell anyone takes for zero is not."""
+    cohorts: dict[str, list[Fact]] = {}
+    for _, audit in earlier:  # the first release to publish a quarter froze it
+        for quarter, rows in audit.get("cohorts", {}).items():
+            cohorts.setdefault(quarter, [Fact(*row[:-1]) for row in rows for _ in range(row[-1])])
+    candidates = {aggregates.quarter_of(month) for month in dimensions.months} | set(cohorts)
+    quarters = sorted(quarter for quarter in candidates if frozen_on(quarter, age_months) <= as_of)
+    new: dict[str, list[Fact]] = {quarter: [] for quarter in quarters if quarter not in cohorts}
+    for fact in complaint_facts:
+        quarter = aggregates.quarter_of(fact.received)
+        if quarter in new:
+            new[quarter].append(fact)
+    published = [fact for quarter in quarters for fact in (cohorts[quarter] if quarter in cohorts else new[quarter])]
+    # The equations run from the first published month to the last month the published complaints were resolved
+    # in (the months after the last published quarter are not published themselves).
+    starts = [aggregates.month_of(aggregates.period_days(quarter, dimensions)[0]) for quarter in quarters]
+    ends = [month for month in (fact.resolved_month() for fact in published) if month]
+    months = aggregates.months_between(min([*dimensions.months, *starts]), max([*dimensions.months, *ends]))
+    dimensions = replace(dimensions, months=months)
+    values, counts, days, equations = release_values(dimensions, quarters, published)
+    own = Release("all", dimensions, frozenset(quarters), values, frozenset())
     # Cells anyone takes for zero. If one is not, publishing would either show a false 0 or, by hiding it, tell
     # that it is not 0: refuse, keep the last snapshot, and say what to correct.
-    public = aggregates.known_zeros(cells, dimensions)
-    contradicted = sorted({(cell[2], cell[1]) for cell in public if values[cell]})
+    contradicted = sorted({(cell.mco, cell.period) for cell in own.known_zeros() if values[cell]})
     if contradicted:
         where = "; ".join(f"{mco} in {period}" for mco, period in contradicted[:10])
         raise ReportDataInconsistent(
             f"The statistics were not refreshed: complaints name an MCO outside its contract dates ({where}). "
             "Correct the MCO's contract dates (active from / active to) in the admin, then refresh again."
         )
-    hidden = suppress_system(
-        values, equations, threshold=threshold, also_hide=aggregates.internal(cells), public=public
+    hidden = joint_hidden(own, equations, [_stored_release(pk, audit) for pk, audit in earlier], threshold)
+    data: dict[str, object] = {"periods": [], "tables": {}}  # nothing old enough yet
+    if quarters:
+        shown_months = [month for month in months if aggregates.quarter_of(month) in set(quarters)]
+        data = aggregates.publish(replace(dimensions, months=shown_months), counts, days, hidden)
+    audit = {
+        "dimensions": _dimensions_json(dimensions),
+        "quarters": quarters,
+        "cohorts": {
+            quarter: [[*fact, number] for fact, number in sorted(Counter(new[quarter]).items(), key=repr)]
+            for quarter in new
+        },
+        "cells": [[*cell, value, cell in hidden] for cell, value in values.items()],
+    }
+    return data, audit
+
+
+@transaction.atomic
+def report_snapshot_refresh(*, as_of: date | None = None, again: bool = False) -> ReportSnapshot:
+    """The release for ``as_of`` (by default the end of last month), stored as the newest snapshot: every quarter at
+    least ``PORTAL_REPORT_COHORT_AGE_MONTHS`` months old by then, each as first published (a quarter published now
+    for the first time: its complaints as they stood at the end of ``as_of``), and all time as their sum; suppressed
+    together with every release already out.
+
+    One release per day covered: a release already made is returned as it is, unless ``again`` (after correcting
+    data: a new release, audited with the others; quarters already published keep their numbers). New figures
+    once a month, not every night, so that no one can compare one day's statistics with the next."""
+    as_of = as_of or facts.release_day(timezone.localdate())
+    if not again:
+        released = ReportSnapshot.objects.filter(covers_to=as_of, data__has_key="periods").first()
+        if released is not None:
+            return released
+    threshold = settings.PORTAL_REPORT_SUPPRESSION_THRESHOLD
+    # Releases from before they were audited together stored nothing to audit them by.
+    earlier = ReportSnapshot.objects.filter(audit__has_key="cells").order_by("id").values_list("id", "audit")
+    dimensions, complaint_facts = facts.report_facts(as_of)
+    data, audit = release_build(
+        as_of,
+        dimensions,
+        complaint_facts,
+        list(earlier),
+        threshold=threshold,
+        age_months=settings.PORTAL_REPORT_COHORT_AGE_MONTHS,
     )
-    data = aggregates.publish(dimensions, counts, days, hidden)
-    return ReportSnapshot.objects.create(covers_to=as_of, threshold=threshold, data=data)
+    return ReportSnapshot.objects.create(covers_to=as_of, threshold=threshold, data=data, audit=audit)

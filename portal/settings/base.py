@@ -312,5 +312,8 @@ PORTAL_MCO_DUE_SOON_DAYS = 5
 PORTAL_PROVIDER_REPLY_BUSINESS_DAYS = 10
 # Public reporting (DESIGN §7): no published count below this (0 may be shown).
 PORTAL_REPORT_SUPPRESSION_THRESHOLD = 11
+# A quarter's complaints are published once, in the first release at least this many months after the quarter ends,
+# as they stood that day, and never recomputed (reporting.services): 1 keeps the figures fresh.
+PORTAL_REPORT_COHORT_AGE_MONTHS = 1
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 PORTAL_EMAIL_VERIFICATION_DAYS = 3

@@ -134,17 +134,18 @@ def test_the_mco_answer_counts_the_extension_it_had_by_the_release_day(rep, supe
 
 def test_what_happens_after_the_release_day_does_not_change_its_figures(rep, supervisor, release):
     meridian = MCO.objects.get(short_name="Meridian")
-    last_month = [taken_on(rep, supervisor, before(release)) for _ in range(14)]
-    last_month += [taken_on(rep, supervisor, before(release), mco=meridian) for _ in range(12)]
+    received = before(release, 100)  # in a quarter that ended at least a month before the release day
+    received_then = [taken_on(rep, supervisor, received) for _ in range(14)]
+    received_then += [taken_on(rep, supervisor, received, mco=meridian) for _ in range(12)]
     first = report_snapshot_refresh()
     assert first.covers_to == release and first.data["tables"]["all"]["received_by_month_and_mco"]["total"] == 26
 
     # This month: complaints resolved, closed, sent to the MCO, and new ones filed.
-    for complaint in last_month[:6]:
+    for complaint in received_then[:6]:
         services.complaint_resolve(complaint=complaint, actor=supervisor, outcome_code="paid", outcome_text="Paid.")
-    for complaint in last_month[6:8]:
+    for complaint in received_then[6:8]:
         services.complaint_close(complaint=complaint, actor=supervisor, reason=Complaint.ClosureReason.DUPLICATE)
-    for complaint in last_month[14:18]:
+    for complaint in received_then[14:18]:
         services.complaint_forward_to_mco(complaint=complaint, actor=supervisor)
     for _ in range(12):
         submit(rep)
@@ -153,10 +154,10 @@ def test_what_happens_after_the_release_day_does_not_change_its_figures(rep, sup
     again = report_snapshot_refresh(again=True)
     assert again.pk != first.pk and again.data == first.data
     # Counted to today instead, last month's complaints would show what happened to them since.
-    month = month_of(release)
+    month = month_of(received)
     _, now = report_facts(as_of=timezone.localdate())
-    of_last_month = Counter((f.outcome, f.mco_answer) for f in now if f.received == month)
-    assert of_last_month == {
+    of_that_month = Counter((f.outcome, f.mco_answer) for f in now if f.received == month)
+    assert of_that_month == {
         (RESOLVED, NOT_SENT): 6,
         ("duplicate", NOT_SENT): 2,
         (OPEN, ON_TIME): 4,
