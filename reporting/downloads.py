@@ -36,7 +36,24 @@ STATUSES = {
     "suppressed": "hidden to protect privacy: it is a count from 1 to 10, or would let one be worked out",
     "not_applicable": "there is nothing to measure (for example no complaint resolved, so no median)",
 }
-COLUMNS = ("figures_as_of", "period", "table", "row", "column", "value", "unit", "status")
+# The CSV's columns: (name, Table Schema type, what it holds), in order. The methodology page lists the same.
+FIELDS = (
+    ("figures_as_of", "date", "The release: the last day its figures cover (YYYY-MM-DD), the same on every line."),
+    ("period", "string", "The period of the numbers: all (all time) or a quarter, YYYY-Qn (such as 2026-Q3)."),
+    ("table", "string", "Which table (listed on the methodology page)."),
+    ("row", "string", "The row's category, or total for a column's total."),
+    ("column", "string", "The column's category, or total for a row's total."),
+    (
+        "value",
+        "number",
+        "The number, in its unit; empty unless the status is shown. Counts are whole numbers; percentages and "
+        "days may have a decimal point (12.5).",
+    ),
+    ("unit", "string", "What the number measures."),
+    ("status", "string", "Whether the number is there."),
+)
+VALUES = {"unit": UNITS, "status": STATUSES}  # the columns whose values are one of a list
+COLUMNS = tuple(name for name, _, _ in FIELDS)
 CSV_NAME = "mco-complaints.csv"
 MISSING = ""  # the CSV's marker for a number that is not there (see status)
 
@@ -138,54 +155,41 @@ def data_tables(snapshot: ReportSnapshot | None) -> list[dict[str, object]]:
 
 def _schema(snapshot: ReportSnapshot | None) -> dict[str, object]:
     """The Table Schema of data.csv for this release (any filtered download of it fits it too)."""
-
-    def field(name: str, kind: str, description: str, **constraints: object) -> dict[str, object]:
-        return {"name": name, "type": kind, "description": description, "constraints": constraints}
-
     periods = [period["key"] for period in selectors.periods_of(snapshot)]
     tables = [table["name"] for table in data_tables(snapshot)]
+    constraints: dict[str, dict[str, object]] = {
+        "period": {"enum": periods} if periods else {"pattern": "all|[0-9]{4}-Q[1-4]"},
+        "table": {"enum": tables} if tables else {},
+        "value": {"minimum": 0},
+        "unit": {"enum": [*UNITS]},
+        "status": {"enum": [*STATUSES]},
+    }
     return {
         "fields": [
-            field(
-                "figures_as_of",
-                "date",
-                "The release: the last day its figures cover (ISO 8601 date). Complaints are counted as they stood "
-                "at the end of that day.",
-                required=True,
-            ),
-            field(
-                "period",
-                "string",
-                "The period of the numbers: all (all time) or a quarter, YYYY-Qn.",
-                required=True,
-                **({"enum": periods} if periods else {"pattern": "all|[0-9]{4}-Q[1-4]"}),
-            ),
-            field(
-                "table",
-                "string",
-                "Which table (see the methodology page's data dictionary).",
-                required=True,
-                **({"enum": tables} if tables else {}),
-            ),
-            field("row", "string", "The row's category; total for a column's total.", required=True),
-            field("column", "string", "The column's category; total for a row's total.", required=True),
-            field(
-                "value",
-                "number",
-                "The number, in its unit; empty unless status is shown.",
-                minimum=0,
-            ),
-            field("unit", "string", "; ".join(f"{k}: {v}" for k, v in UNITS.items()), required=True, enum=[*UNITS]),
-            field(
-                "status",
-                "string",
-                "; ".join(f"{k}: {v}" for k, v in STATUSES.items()),
-                required=True,
-                enum=[*STATUSES],
-            ),
+            {
+                "name": name,
+                "type": kind,
+                "description": " ".join([description, *(f"{k}: {v}." for k, v in VALUES.get(name, {}).items())]),
+                # Every column but the value is always there (the status says why a value is not).
+                "constraints": ({} if name == "value" else {"required": True}) | constraints.get(name, {}),
+            }
+            for name, kind, description in FIELDS
         ],
         "primaryKey": ["period", "table", "row", "column"],
         "missingValues": [MISSING],
+    }
+
+
+def dictionary(snapshot: ReportSnapshot | None) -> dict[str, object]:
+    """What the methodology page's data dictionary lists: the CSV's columns (with the units and statuses) and this
+    release's tables, so a table added to the release is listed without editing the page."""
+    return {
+        "fields": [
+            {"name": name, "type": kind, "description": text, "values": VALUES.get(name, {})}
+            for name, kind, text in FIELDS
+        ],
+        "missing": MISSING,
+        "tables": data_tables(snapshot),
     }
 
 
