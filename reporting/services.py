@@ -212,12 +212,12 @@ def release_build(
         if quarter in new:
             new[quarter].append(fact)
     published = [fact for quarter in quarters for fact in (cohorts[quarter] if quarter in cohorts else new[quarter])]
-    # The equations run from the first published month to the last month the published complaints were resolved
-    # in (the months after the last published quarter are not published themselves).
-    starts = [aggregates.month_of(aggregates.period_days(quarter, dimensions)[0]) for quarter in quarters]
-    ends = [month for month in (fact.resolved_month() for fact in published) if month]
-    months = aggregates.months_between(min([*dimensions.months, *starts]), max([*dimensions.months, *ends]))
-    dimensions = replace(dimensions, months=months)
+    # The equations run from the first month a published complaint was received in to the end of the last published
+    # quarter, or the last month one was resolved in (the months after that quarter are not published themselves).
+    ends = [aggregates.month_of(aggregates.period_days(quarter, dimensions)[1]) for quarter in quarters[-1:]]
+    ends += [month for month in (fact.resolved_month() for fact in published) if month]
+    first = min((fact.received for fact in published), default=dimensions.months[0])
+    dimensions = replace(dimensions, months=aggregates.months_between(first, max(ends, default=dimensions.months[-1])))
     values, counts, days, equations = release_values(dimensions, quarters, published)
     own = Release("all", dimensions, frozenset(quarters), values, frozenset())
     # Cells anyone takes for zero. If one is not, publishing would either show a false 0 or, by hiding it, tell
@@ -232,7 +232,7 @@ def release_build(
     hidden = joint_hidden(own, equations, [_stored_release(pk, audit) for pk, audit in earlier], threshold)
     data: dict[str, object] = {"periods": [], "tables": {}}  # nothing old enough yet
     if quarters:
-        shown_months = [month for month in months if aggregates.quarter_of(month) in set(quarters)]
+        shown_months = [month for month in dimensions.months if aggregates.quarter_of(month) in set(quarters)]
         data = aggregates.publish(replace(dimensions, months=shown_months), counts, days, hidden)
     audit = {
         "dimensions": _dimensions_json(dimensions),
