@@ -261,17 +261,19 @@ def _nearest_showing(
     return []
 
 
-def bounded(values: dict[Key, int], equations: Sequence[Equation], hidden: set[Key], *, threshold: int) -> list[Key]:
+def bounded(
+    values: dict[Key, int], equations: Sequence[Equation], hidden: set[Key], *, threshold: int, whole: bool = True
+) -> list[Key]:
     """Hidden small counts whose possible range, given every shown cell, the equations and counts never being
     negative, leaves out 0 or leaves out the threshold — a reader could tell the count is not zero, or that it is
     below the threshold.
 
     Ranges come from linear programming (HiGHS): the hidden cells are the variables, each equation a constraint.
-    This is the linear relaxation: in principle it can reach 0 (or the threshold) only with fractions where whole
-    numbers cannot; for these sums of counts its solutions have been whole numbers in practice (a random search
-    found no such case), and the atom-level test checks independently. Every solution found is a witness for all
-    the cells it shows at 0 (or at the threshold or more), so one solve for all of them first, then one per cell
-    still unproven, is enough.
+    Every solution found is a witness for all the cells it shows at 0 (or at the threshold or more), so one solve
+    for all of them first, then one per cell still unproven, is enough. A witness only counts when it is made of
+    whole numbers: the linear relaxation can reach 0 (or the threshold) with fractions where whole numbers cannot
+    (x + 2y = 41 allows x = 0 only with y = 20.5). Where its solution is fractional, the cell is solved again as a
+    mixed-integer program (the cells integer; ``whole=False`` skips this, for tests that show why it is needed).
     """
     small = sorted((key for key in hidden if 0 < values[key] < threshold), key=repr)
     if not small:
@@ -293,31 +295,48 @@ def bounded(values: dict[Key, int], equations: Sequence[Equation], hidden: set[K
             solver.addRow(shown, shown, len(row), indices, numpy.array(list(row.values()), float))
     for key in small:  # capped <= cell
         solver.addRow(0, highspy.kHighsInf, 2, numpy.array([column[key], capped[key]], numpy.int32), _ONE_MINUS_ONE)
+    cells = numpy.arange(len(unknown), dtype=numpy.int32)
 
-    def witnesses(sense: highspy.ObjSense, costs: dict[int, float], found: set[Key], test) -> None:  # type: ignore[no-untyped-def]
+    def solve(sense: highspy.ObjSense, costs: dict[int, float], integer: bool) -> numpy.ndarray | None:
+        """A solution optimising the costs (None: the solver gave no answer, which proves nothing)."""
         objective = numpy.zeros(width)
         objective[list(costs)] = list(costs.values())
         solver.changeColsCost(width, numpy.arange(width, dtype=numpy.int32), objective)
         solver.changeObjectiveSense(sense)
+        kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
+        solver.changeColsIntegrality(len(cells), cells, numpy.full(len(cells), kind))
         solver.run()
-        if solver.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-            solution = solver.getSolution().col_value
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return numpy.asarray(solver.getSolution().col_value)
+
+    def witnesses(sense: highspy.ObjSense, costs: dict[int, float], found: set[Key], test, alone: bool) -> None:  # type: ignore[no-untyped-def]
+        """Add to ``found`` the small cells a whole-number solution optimising the costs shows passing ``test``.
+        A fractional solution counts only after solving again in whole numbers (for one cell at a time)."""
+        solution = solve(sense, costs, integer=False)
+        if solution is not None and whole and not _integral(solution[: len(unknown)]):
+            solution = solve(sense, costs, integer=True) if alone else None
+        if solution is not None:
             found.update(key for key in small if test(solution[column[key]]))
 
     can_be_zero: set[Key] = set()
     at_zero = lambda value: value <= _TOLERANCE  # noqa: E731
-    witnesses(highspy.ObjSense.kMinimize, {column[key]: 1.0 for key in small}, can_be_zero, at_zero)
+    witnesses(highspy.ObjSense.kMinimize, {column[key]: 1.0 for key in small}, can_be_zero, at_zero, alone=False)
     for key in small:
         if key not in can_be_zero:
-            witnesses(highspy.ObjSense.kMinimize, {column[key]: 1.0}, can_be_zero, at_zero)
+            witnesses(highspy.ObjSense.kMinimize, {column[key]: 1.0}, can_be_zero, at_zero, alone=True)
     can_be_large: set[Key] = set()
     at_threshold = lambda value: value >= threshold - _TOLERANCE  # noqa: E731
-    witnesses(highspy.ObjSense.kMaximize, {capped[key]: 1.0 for key in small}, can_be_large, at_threshold)
+    witnesses(highspy.ObjSense.kMaximize, {capped[key]: 1.0 for key in small}, can_be_large, at_threshold, alone=False)
     for key in small:
         if key not in can_be_large:
-            witnesses(highspy.ObjSense.kMaximize, {capped[key]: 1.0}, can_be_large, at_threshold)
-    # A solver giving no answer proves nothing: the cell counts as exposed.
+            witnesses(highspy.ObjSense.kMaximize, {capped[key]: 1.0}, can_be_large, at_threshold, alone=True)
     return [key for key in small if key not in can_be_zero or key not in can_be_large]
+
+
+def _integral(solution: numpy.ndarray) -> bool:
+    """Whether every value is a whole number (up to the solver's tolerance)."""
+    return bool(numpy.all(numpy.abs(solution - numpy.round(solution)) <= _TOLERANCE))
 
 
 _TOLERANCE = 1e-6

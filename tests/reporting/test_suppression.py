@@ -3,6 +3,7 @@
 
 from dataclasses import dataclass
 
+import numpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -199,3 +200,27 @@ def test_a_count_bounded_only_from_further_away_is_protected_without_withdrawing
     assert len(hidden) < len(values)  # it used to withdraw all 64 numbers
     assert not [key for key, value in values.items() if 0 < value < 11 and key not in hidden]
     assert bounded(values, equations, set(hidden), threshold=11) == []
+
+
+def test_a_bound_that_only_whole_numbers_reveal_is_caught_and_protected():
+    """S = x + y + z is shown (41) and two hidden links say y = z (c = y + d = z + d). In fractions x could be 0
+    (y = z = 20.5), but counts are whole numbers: x + 2y = 41 makes x odd, so a reader knows x is at least 1. The
+    linear relaxation alone accepts the fractional witness; checked again in whole numbers, x is exposed and the
+    total that reveals it is hidden too."""
+    values = {"S": 41, "x": 1, "y": 20, "z": 20, "c": 35, "d": 15}
+    equations = [("S", ("x", "y", "z")), ("c", ("y", "d")), ("c", ("z", "d"))]
+    all_but_s = {"x", "y", "z", "c", "d"}
+    assert bounded(values, equations, all_but_s, threshold=11, whole=False) == []  # fractions: x looks safe
+    assert bounded(values, equations, all_but_s, threshold=11) == ["x"]
+
+    hidden = suppress_system(values, equations, also_hide={"c", "d"})
+
+    assert "S" in hidden
+    # Independently, in whole numbers (every cell 0 to 45): what a reader can tell x is, from what is shown.
+    x, y, z, d = numpy.meshgrid(*[numpy.arange(46)] * 4, indexing="ij")
+    c = y + d
+    possible = z + d == c
+    for name, cell in {"S": x + y + z, "x": x, "y": y, "z": z, "c": c, "d": d}.items():
+        if name not in hidden:
+            possible &= cell == values[name]
+    assert 0 in set(x[possible]) and max(x[possible]) >= 11
