@@ -14,14 +14,23 @@ given every number shown in any release.
 import itertools
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import highspy
 import numpy
 import pytest
+from django.utils import timezone
 
+from accounts import roles
+from accounts.services.users import staff_user_create
+from complaints import services as complaint_services
+from complaints.models import Complaint
 from reporting import aggregates as A
-from reporting.services import frozen_on, release_build
+from reporting.models import ReportSnapshot
+from reporting.services import frozen_on, release_build, report_snapshot_refresh
+from tests.complaints.factories import date_events
+from tests.factories import RepresentativeFactory
+from tests.reporting.test_releases import taken_on
 
 MCOS, GROUPS, TOPICS = ["Alpha", "Beta"], ["Hospital", "Pharmacy"], ["Claims", "Denials"]
 CONTRACTS = {"Beta": (date(2026, 4, 1), None)}  # anyone can tell Beta's March counts are zero
@@ -348,3 +357,46 @@ def test_no_small_count_is_derivable_from_all_the_releases_together(series):
     made, _ = series
     assert any(0 < row[6] < 11 for _, _, audit in made for row in audit["cells"] if row[7] and row[0] not in A.INTERNAL)
     assert leaks(made) == []
+
+
+def at(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(10)))
+
+
+@pytest.mark.django_db
+def test_the_releases_made_from_the_database_keep_a_published_quarter_as_it_was():
+    """Through the service and the stored audits: complaints of the first quarter of 2026 resolved and corrected
+    after it was published (31 March + a month) change none of its numbers; the second quarter, published on 31
+    July, reads the corrected data."""
+    supervisor = staff_user_create(
+        email="sue@hfs.example", full_name="Sue Pervisor", password=None, group_name=roles.SUPERVISOR
+    )
+    rep = RepresentativeFactory().user
+    first_quarter = [taken_on(rep, supervisor, at(date(2026, 2, 10))) for _ in range(14)]
+    first = report_snapshot_refresh(as_of=date(2026, 4, 30))
+    assert [p["key"] for p in first.data["periods"]] == ["all", "2026-Q1"]
+
+    for complaint in first_quarter[:5]:  # resolved in May, after the first quarter was published
+        complaint_services.complaint_resolve(
+            complaint=complaint, actor=supervisor, outcome_code="paid", outcome_text="Paid."
+        )
+        date_events(complaint, at(date(2026, 2, 10)), at(date(2026, 2, 10)), at(date(2026, 5, 12)))
+    second_quarter = [taken_on(rep, supervisor, at(date(2026, 4, 15))) for _ in range(13)]
+    second = report_snapshot_refresh(as_of=date(2026, 5, 31))
+    assert second.data["tables"] == first.data["tables"]  # nothing new is old enough; nothing old changes
+
+    # Corrected: one complaint of each quarter was filed under the wrong provider type group.
+    for complaint in (first_quarter[0], second_quarter[0]):
+        Complaint.objects.filter(pk=complaint.pk).update(provider_group="hospital")
+    again = report_snapshot_refresh(as_of=date(2026, 5, 31), again=True)
+    assert again.pk != second.pk and again.data == second.data
+    third = report_snapshot_refresh(as_of=date(2026, 7, 31))
+
+    assert [p["key"] for p in third.data["periods"]] == ["all", "2026-Q2", "2026-Q1"]
+    assert third.data["tables"]["2026-Q1"] == first.data["tables"]["2026-Q1"]
+    values = {tuple(row[:6]): row[6] for row in third.audit["cells"]}
+    hospital = [("received", quarter, A.ALL, "Hospital", A.ALL, A.ALL) for quarter in ("2026-Q1", "2026-Q2")]
+    assert [values[cell] for cell in hospital] == [0, 1]
+    resolved = ("outcome", "2026-Q1", A.ALL, A.ALL, A.ALL, A.RESOLVED)
+    assert values[resolved] == 0 and values[("received", "all", A.ALL, A.ALL, A.ALL, A.ALL)] == 27
+    assert ReportSnapshot.objects.count() == 4

@@ -8,14 +8,15 @@ from reporting.services import ReportDataInconsistent, report_snapshot_refresh
 class Command(BaseCommand):
     help = (
         "Publish the public statistics for the last full month, if that release is not out yet (the beat schedule "
-        "tries every night). --again recomputes a release already out, for example after correcting data."
+        "tries every night). --again makes a new release for that month after correcting data: quarters already "
+        "published keep their numbers, the correction shows in quarters published after it."
     )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument(
             "--again",
             action="store_true",
-            help="Recompute the release even if it is out already (readers can compare the two).",
+            help="Make a new release even if this month's is out already (checked together with every release out).",
         )
 
     def handle(self, *args: object, **options: object) -> None:
