@@ -45,6 +45,7 @@ How to add a table (follow every step; the tests named are where it shows):
 
 from reporting.cells import (
     ALL,
+    CLOSED_OTHER,
     EXPEDITED,
     FIRST_RESPONSE_STATES,
     LATE,
@@ -65,6 +66,7 @@ from reporting.cells import (
     month_of,
     months_between,
     months_in,
+    outcome_group,
     period_days,
     period_label,
     periods,
@@ -77,6 +79,7 @@ from reporting.linkage import (
     JOINT,
     NEITHER,
     RESOLVED_FROM,
+    STILL_OPEN,
     UNRESOLVED,
     Equations,
     internal,
@@ -89,6 +92,7 @@ from reporting.tables import TableSpec, table_specs
 
 __all__ = [
     "ALL",
+    "CLOSED_OTHER",
     "EXPEDITED",
     "FIRST_RESPONSE_STATES",
     "INTERNAL",
@@ -106,6 +110,7 @@ __all__ = [
     "RESOLVED",
     "RESOLVED_FROM",
     "STANDARD",
+    "STILL_OPEN",
     "UNRESOLVED",
     "Cell",
     "Dimensions",
@@ -121,6 +126,7 @@ __all__ = [
     "month_of",
     "months_between",
     "months_in",
+    "outcome_group",
     "period_days",
     "period_label",
     "periods",
