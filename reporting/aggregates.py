@@ -33,14 +33,20 @@ How to add a table (follow every step; the tests named are where it shows):
 4. Count it: in ``reporting.counting.count``, add each fact to every one of its cells (and to the new internal
    cells), for the month, its quarter and all time.
 5. Publish it: ``reporting.publishing.publish`` publishes every ``TableSpec``; a share or median built on its
-   counts is shown only when every count it is built on is shown. Then the page: a section in
-   ``reporting.views.SECTIONS`` (a chart unless it is a split listed in ``UNCHARTED``), what it counts in
-   templates/reporting/_method_counted.html, and whether the provider-type filter applies to it
-   (``reporting.selectors``). The CSV and JSON carry every table of the snapshot by themselves.
-6. What the tests must show: hand-built complaints give the exact count in each new cell
-   (tests/reporting/test_tables*.py); page, CSV and JSON agree under every filter; the independent audit
+   counts is shown only when every count it is built on is shown (and says when there is nothing to measure).
+   Then the page: a section in ``reporting.views.SECTIONS`` (a chart unless it is a split listed in
+   ``UNCHARTED``) and what it counts in templates/reporting/_method_counted.html. A table by provider type uses
+   the row label ``reporting.selectors.GROUP_LABEL``, so the provider type filter narrows it (with that type's own
+   totals); any other table says under that filter that it counts all provider types. The CSV and JSON carry
+   every table of the snapshot by themselves.
+6. What the tests must show: hand-built complaints give the exact count in each new cell, and page, CSV and JSON
+   agree under every filter (tests/reporting/test_tables.py); the independent audit
    (tests/reporting/test_linked_suppression.py) knows the new cells from their meaning in its ``member()`` — not
    from this code — and finds nothing derivable; and removing one of the new equations makes it fail.
+
+The tables resolved and closed by provider type and by topic (``reporting.tables.OUTCOME_TABLES``) followed these
+steps: their cells are "outcome" cells with a group or topic (their MCO totals are the outcome table's), linked by
+the internal ``STILL_OPEN`` cells (``reporting.linkage._outcome_by_group_and_topic``).
 """
 
 from reporting.cells import (
