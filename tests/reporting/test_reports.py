@@ -8,6 +8,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils import timezone
 from accounts.models import MCO
 from complaints.models import Complaint
 from reporting.aggregates import month_of, quarter_of
-from reporting.services import report_snapshot_refresh
+from reporting.services import frozen_on, report_snapshot_refresh
 from tests.complaints.factories import submit
 from tests.factories import RepresentativeFactory
 
@@ -52,7 +53,8 @@ def data():  # type: ignore[no-untyped-def]
     copies(molina, 14, mco=MCO.objects.get(short_name="Meridian"))
     copies(molina, 12, mco=MCO.objects.get(short_name="BCCHP"))
     copies(molina, 11, submitted_at=EARLIER, first_response_due=(EARLIER + timedelta(days=3)).date())
-    return report_snapshot_refresh(as_of=timezone.localdate())  # today's figures (a release covers to month end)
+    # The release that first publishes this quarter (with the earlier one): as the complaints stand on its day.
+    return report_snapshot_refresh(as_of=frozen_on(THIS_QUARTER, settings.PORTAL_REPORT_COHORT_AGE_MONTHS))
 
 
 def table(snapshot, name: str, period: str = "all") -> dict:  # type: ignore[no-untyped-def]
@@ -91,7 +93,11 @@ def test_the_numbers_on_a_small_data_set(data):
     assert table(data, "resolved_by_month_and_mco", EARLIER_QUARTER)["total"] == 0  # nothing resolved back then
     first_response = table(data, "first_response_by_mco")
     molina = first_response["rows"].index("Molina")
-    assert first_response["cells"][molina] == [24, 11] and first_response["column_totals"][1] == 11
+    # By the release day every complaint still waiting is overdue; the 12 resolved and the 2 closed moved on
+    # without a recorded event, so they count as on time. Meridian's 14 wait: late. Molina's 12 and 23 are hidden
+    # with Aetna's 2 and 1.
+    assert first_response["column_totals"] == [14, 50] and first_response["cells"][molina] == [None, None]
+    assert first_response["cells"][first_response["rows"].index("Meridian")] == [0, 14]
     answer = table(data, "mco_answer_by_mco")
     assert answer["column_totals"] == [0, 0, 64]  # none sent to the MCO
     months = table(data, "received_by_month_and_mco", EARLIER_QUARTER)
@@ -104,12 +110,11 @@ def test_the_numbers_on_a_small_data_set(data):
 def test_shares_and_medians_only_on_shown_counts(data):
     measures = table(data, "timeliness_by_mco")
     row = dict(zip(measures["rows"], measures["cells"], strict=True))
-    # None of 14 expedited or resolved: no median. All 14 are within their first-response time (on time so far);
+    # None of 14 expedited or resolved: no median. All 14 are overdue for their first response by the release day;
     # none was sent to the MCO, so there is no MCO share.
-    assert row["Meridian"] == [0.0, 0.0, None, 100.0, None]
-    # 12 of 35 resolved, the same day (no business day); the 11 earlier complaints are overdue for their first
-    # response: 24 of 35 on time so far.
-    assert row["Molina"] == [0.0, 34.3, 0, 68.6, None]
+    assert row["Meridian"] == [0.0, 0.0, None, 0.0, None]
+    # 12 of 35 resolved, the same day (no business day); the first responses are hidden, so is their share.
+    assert row["Molina"] == [0.0, 34.3, 0, None, None]
     assert row["Aetna"] == [None] * 5  # 3 received: suppressed
 
 
@@ -210,7 +215,7 @@ def test_pages_and_downloads_run_a_fixed_number_of_queries(client, data):
     before = {url: count(url) for url in urls}
     rep = RepresentativeFactory().user
     copies(submit(rep), 60)
-    report_snapshot_refresh(as_of=timezone.localdate(), again=True)
+    report_snapshot_refresh(as_of=data.covers_to, again=True)
     assert {url: count(url) for url in before} == before
     assert max(before.values()) <= 3
 
