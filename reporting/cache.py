@@ -27,7 +27,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import astuple
 from datetime import datetime
 
@@ -38,7 +38,9 @@ from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.template import Template
 from django.template.loader import get_template
+from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
@@ -53,10 +55,12 @@ KEPT_SECONDS = 24 * 60 * 60
 # Pages also kept in each process's memory, up to this many bytes (the most recently served), so most requests
 # need no cache server round trip; their keys name the release, so they are never out of date.
 RECENT_BYTES = 8 * 1024 * 1024
-# The files and settings the public pages are made of, besides the release.
-TEMPLATES = ("base.html", "reporting/report.html", "reporting/_table.html", "reporting/methodology.html")
+# The files and settings the public pages are made of, besides the release: these pages' templates and every
+# template they extend or include, found by reading them (a part added later is never missed).
+PAGES = ("reporting/report.html", "reporting/methodology.html")
 SETTINGS = (
     "PORTAL_FFS_PHONE",
+    "PORTAL_BASE_URL",
     "PORTAL_FIRST_RESPONSE_BUSINESS_DAYS",
     "PORTAL_FIRST_RESPONSE_BUSINESS_DAYS_EXPEDITED",
     "PORTAL_MCO_ANSWER_DAYS",
@@ -79,7 +83,7 @@ def _build_digest() -> str:
     """What the pages are made of besides the release, once per process (again after a setting changes)."""
     global _build, _build_time
     if _build is None:
-        templates = [get_template(name).template for name in TEMPLATES]  # type: ignore[attr-defined]
+        templates = _templates(PAGES)
         parts = [template.source for template in templates]
         parts.append(json.dumps(sorted(getattr(staticfiles_storage, "hashed_files", {}).items())))
         parts.append(json.dumps([str(getattr(settings, name, "")) for name in SETTINGS]))
@@ -88,6 +92,23 @@ def _build_digest() -> str:
         # the new page after a deployment, not a 304 for the old one.
         _build_time = max((_modified(template.origin.name) for template in templates), default=0)
     return _build
+
+
+def _templates(names: Iterable[str]) -> list[Template]:
+    """The templates named and, recursively, every one they extend or include by a constant name."""
+    found: dict[str, Template] = {}
+    waiting = list(names)
+    while waiting:
+        name = waiting.pop()
+        if name in found:
+            continue
+        template = found[name] = get_template(name).template  # type: ignore[attr-defined]
+        nodes = template.nodelist.get_nodes_by_type(IncludeNode) + template.nodelist.get_nodes_by_type(ExtendsNode)
+        for node in nodes:
+            expression = node.template if isinstance(node, IncludeNode) else node.parent_name
+            if isinstance(expression.var, str):
+                waiting.append(str(expression.var))
+    return [found[name] for name in sorted(found)]
 
 
 def _modified(path: str) -> int:

@@ -25,6 +25,7 @@ PUBLIC = {
     "reporting:report",
     "reporting:data_csv",
     "reporting:data_json",
+    "reporting:datapackage",
     "reporting:methodology",
     "accounts:login",
     "accounts:login_code",

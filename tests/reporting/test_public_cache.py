@@ -306,3 +306,19 @@ def test_last_modified_moves_with_a_deployment_of_new_templates(client, data, mo
     monkeypatch.setattr(public_cache, "_build", None)
     after = client.get("/reports/", headers={"If-Modified-Since": before["Last-Modified"]})
     assert after.status_code == 200 and after["Last-Modified"] == http_date(deployed)
+
+
+def test_every_part_of_the_public_pages_is_in_what_their_cache_key_is_made_of():
+    """Found from outside: the methodology page's parts were not in the key, so a deployment that changed only one of
+    them kept serving the old page for a day. Every template of the public pages (they live in templates/reporting/)
+    and what they extend or include counts."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    folder = Path(settings.BASE_DIR) / "templates" / "reporting"
+    parts = {f"reporting/{path.name}" for path in folder.glob("*.html")}
+    counted = {template.origin.template_name for template in public_cache._templates(public_cache.PAGES)}
+    assert parts <= counted
+    assert {"base.html", "portal/_session_dialog.html"} <= counted
+    assert "PORTAL_BASE_URL" in public_cache.SETTINGS  # datapackage.json links the methodology page by it

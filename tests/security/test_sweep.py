@@ -105,6 +105,7 @@ EXPECTED = {
     "reporting:report": PUBLIC,
     "reporting:data_csv": PUBLIC,
     "reporting:data_json": PUBLIC,
+    "reporting:datapackage": PUBLIC,
     "reporting:methodology": PUBLIC,
 }
 # Routes that change something when POSTed, and the visitors who must be refused (with nothing changed).
