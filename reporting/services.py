@@ -81,8 +81,7 @@ class Release:
 
     def known_zeros(self) -> set[Cell]:
         """Cells anyone could tell were zero on its day (contract dates; too recent to be late then)."""
-        cells = [cell for cell in self.values]
-        return {self.renamed(cell) for cell in aggregates.known_zeros(cells, self.dimensions)}
+        return {self.renamed(cell) for cell in aggregates.known_zeros(list(self.values), self.dimensions)}
 
 
 def linked_system(dimensions: Dimensions, quarters: Iterable[str]) -> tuple[list[Cell], list[Equation]]:
@@ -132,8 +131,9 @@ def joint_hidden(own: Release, equations: list[Equation], earlier: Iterable[Rele
         for cell in cells:
             value = release.values[cell._replace(period="all") if cell.period == release.label else cell]
             if cell in own.values and own.values[cell] != value:
-                raise ReportDataInconsistent(
-                    f"A published quarter's figure would change ({cell}): its stored complaints do not add up to it."
+                raise ReportDataInconsistent(  # the way complaints are counted changed since that release
+                    f"The statistics were not refreshed: a published quarter's figure would change ({cell}). "
+                    "Published quarters are never revised; count them the way they were published."
                 )
             values[cell] = value
         hidden_before |= {release.renamed(cell) for cell in release.hidden}
