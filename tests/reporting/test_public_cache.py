@@ -142,13 +142,14 @@ def test_a_new_release_is_served_at_once_with_a_new_etag(client, data):
 
 
 def test_a_recomputed_release_is_served_at_once(client, data):
-    """refresh_reports --again: the same release day, computed again (after correcting data)."""
+    """refresh_reports --again: the same release day, computed again (after correcting data) is a new release, served
+    at once; the quarters it publishes were published already, so their numbers are the same (never revised)."""
     old_page, old_json = client.get("/reports/"), client.get("/reports/data.json")
     copies(submit(RepresentativeFactory().user), 60)
     again = report_snapshot_refresh(as_of=data.covers_to, again=True)
 
     page = client.get("/reports/", headers={"If-None-Match": old_page["ETag"]})
-    assert page.status_code == 200 and page["ETag"] != old_page["ETag"] and page.content != old_page.content
+    assert page.status_code == 200 and page["ETag"] != old_page["ETag"] and page.content == old_page.content
     payload = client.get("/reports/data.json")
     assert payload["ETag"] != old_json["ETag"]
     assert payload.json()["_meta"]["last_updated"] == again.computed_at.isoformat()
