@@ -286,51 +286,150 @@ def bounded(
     solver.setOptionValue("output_flag", False)
     upper = numpy.concatenate([numpy.full(len(unknown), highspy.kHighsInf), numpy.full(len(small), threshold)])
     solver.addVars(width, numpy.zeros(width), upper)
+    linked: dict[int, set[int]] = {}  # cell column -> the cell columns sharing an equation with it
+    rows: list[tuple[float, numpy.ndarray, numpy.ndarray]] = []
     for total, parts in equations:
         row = _coefficients((total, parts), hidden)
         if row:
             # The shown cells move to the other side: sum(row) = total - parts, over the shown ones.
             shown = (0 if total in hidden else values[total]) - sum(values[p] for p in parts if p not in hidden)
             indices = numpy.array([column[key] for key in row], numpy.int32)
-            solver.addRow(shown, shown, len(row), indices, numpy.array(list(row.values()), float))
+            rows.append((shown, indices, numpy.array(list(row.values()), float)))
+            for index in indices:
+                linked.setdefault(int(index), set()).update(int(i) for i in indices)
+    for shown, indices, coefficients in rows:
+        solver.addRow(shown, shown, len(indices), indices, coefficients)
     for key in small:  # capped <= cell
         solver.addRow(0, highspy.kHighsInf, 2, numpy.array([column[key], capped[key]], numpy.int32), _ONE_MINUS_ONE)
     cells = numpy.arange(len(unknown), dtype=numpy.int32)
+    every = numpy.arange(width, dtype=numpy.int32)
 
-    def solve(sense: highspy.ObjSense, costs: dict[int, float], integer: bool) -> numpy.ndarray | None:
-        """A solution optimising the costs (None: the solver gave no answer, which proves nothing)."""
+    def solve(sense: highspy.ObjSense, costs: dict[int, float]) -> numpy.ndarray | None:
+        """A solution optimising the costs, in fractions (None: the solver gave no answer, which proves nothing)."""
         objective = numpy.zeros(width)
         objective[list(costs)] = list(costs.values())
-        solver.changeColsCost(width, numpy.arange(width, dtype=numpy.int32), objective)
+        solver.changeColsCost(width, every, objective)
         solver.changeObjectiveSense(sense)
-        kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
-        solver.changeColsIntegrality(len(cells), cells, numpy.full(len(cells), kind))
         solver.run()
         if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         return numpy.asarray(solver.getSolution().col_value)
 
-    def witnesses(sense: highspy.ObjSense, costs: dict[int, float], found: set[Key], test, alone: bool) -> None:  # type: ignore[no-untyped-def]
-        """Add to ``found`` the small cells a whole-number solution optimising the costs shows passing ``test``.
-        A fractional solution counts only after solving again in whole numbers (for one cell at a time)."""
-        solution = solve(sense, costs, integer=False)
-        if solution is not None and whole and not _integral(solution[: len(unknown)]):
-            solution = solve(sense, costs, integer=True) if alone else None
-        if solution is not None:
+    def near(start: int, steps: int) -> list[int]:
+        """The cell columns at most ``steps`` equations away from ``start``."""
+        reached, frontier = {start}, {start}
+        for _ in range(steps):
+            frontier = {other for index in frontier for other in linked.get(index, ())} - reached
+            reached |= frontier
+        return sorted(reached)
+
+    truth = numpy.array([values[key] for key in unknown], float)
+
+    def solve_whole(variable: int, bound: float, free: list[int] | None) -> numpy.ndarray | None:
+        """Any solution in whole numbers with the variable at ``bound`` (None: none found).
+
+        A feasibility problem (the first whole solution found ends it). Only the ``free`` cells may move: the
+        others are held at their true values, which satisfy every equation, so a solution found that way is a
+        real one. ``free`` None: every cell, with a time limit — no answer in time proves nothing, so the cell
+        counts as exposed and more is hidden."""
+        solver.changeColsCost(width, every, numpy.zeros(width))
+        solver.changeColsIntegrality(len(cells), cells, numpy.full(len(cells), highspy.HighsVarType.kInteger))
+        solver.changeColBounds(variable, bound, bound)
+        held = cells if free is None else numpy.setdiff1d(cells, numpy.array(free, numpy.int32)).astype(numpy.int32)
+        held = held if free is not None else held[:0]
+        solver.changeColsBounds(len(held), held, truth[held], truth[held])
+        solver.setOptionValue("time_limit", _WHOLE_SECONDS if free is None else highspy.kHighsInf)
+        solver.run()
+        found = solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        solution = solver_solution() if found else None
+        solver.changeColsBounds(len(held), held, numpy.zeros(len(held)), numpy.full(len(held), highspy.kHighsInf))
+        solver.setOptionValue("time_limit", highspy.kHighsInf)
+        solver.changeColBounds(variable, 0, upper[variable])
+        solver.changeColsIntegrality(len(cells), cells, numpy.full(len(cells), highspy.HighsVarType.kContinuous))
+        return solution
+
+    def witnesses(sense: highspy.ObjSense, costs: dict[int, float], found: set[Key], test) -> float | None:  # type: ignore[no-untyped-def]
+        """Add to ``found`` the small cells a whole-number solution optimising the costs shows passing ``test``;
+        the optimum in fractions (None: no answer)."""
+        solution = solve(sense, costs)
+        if solution is None:
+            return None
+        if not whole or _integral(solution[: len(unknown)]):
             found.update(key for key in small if test(solution[column[key]]))
+        return solver.getInfo().objective_function_value
+
+    def search(key: Key, found: set[Key], test, sense: highspy.ObjSense, variable: int, bound: float) -> None:  # type: ignore[no-untyped-def]
+        """Whether the cell can reach the bound (0, or the threshold) in some solution; every cell a solution found
+        shows at the bound joins ``found``. In fractions first (which can prove that no solution reaches it);
+        where that solution is fractional, in whole numbers: among the cells the fractional solution moved and
+        their neighbours first (quick, and usually enough), then near the cell, then over everything."""
+        optimum = witnesses(sense, {variable: 1.0}, found, test)
+        if not whole or key in found or optimum is None or not test(optimum):
+            return
+        nearest = closest(variable, bound)
+        if nearest is not None and _integral(nearest[: len(unknown)]) and take(nearest, found, test):
+            return
+        moved = numpy.flatnonzero(numpy.abs(solver_solution()[: len(unknown)] - truth) > _TOLERANCE)
+        if nearest is not None:
+            moved = numpy.flatnonzero(numpy.abs(nearest[: len(unknown)] - truth) > _TOLERANCE)
+        around = {int(i) for i in moved} | {column[key]}
+        around |= {other for index in list(around) for other in linked.get(index, ())}
+        for free in (sorted(around), near(column[key], 4), None):
+            if take(solve_whole(variable, bound, free), found, test):
+                return
+
+    closest_model: list[highspy.Highs] = []
+
+    def closest(variable: int, bound: float) -> numpy.ndarray | None:
+        """The solution, in fractions, with the variable at ``bound`` that moves the cells least from their true
+        values (in total): it changes few cells, so whole numbers are looked for among those. A second model
+        (built on first use): the cells, the capped cells, and per cell its distance from the true value."""
+        if not closest_model:
+            model = highspy.Highs()
+            model.setOptionValue("output_flag", False)
+            n = len(unknown)
+            model.addVars(
+                width + n, numpy.zeros(width + n), numpy.concatenate([upper, numpy.full(n, highspy.kHighsInf)])
+            )
+            for shown, indices, coefficients in rows:
+                model.addRow(shown, shown, len(indices), indices, coefficients)
+            for key in small:
+                pair = numpy.array([column[key], capped[key]], numpy.int32)
+                model.addRow(0, highspy.kHighsInf, 2, pair, _ONE_MINUS_ONE)
+            for i in range(n):  # distance >= cell - truth and >= truth - cell
+                pair = numpy.array([i, width + i], numpy.int32)
+                model.addRow(-highspy.kHighsInf, truth[i], 2, pair, _ONE_MINUS_ONE)
+                model.addRow(-highspy.kHighsInf, -truth[i], 2, pair, _MINUS_ONE_MINUS_ONE)
+            model.changeColsCost(n, numpy.arange(width, width + n, dtype=numpy.int32), numpy.ones(n))
+            closest_model.append(model)
+        model = closest_model[0]
+        model.changeColBounds(variable, bound, bound)
+        model.run()
+        found = model.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        solution = numpy.asarray(model.getSolution().col_value)[:width] if found else None
+        model.changeColBounds(variable, 0, upper[variable])
+        return solution
+
+    def solver_solution() -> numpy.ndarray:
+        return numpy.asarray(solver.getSolution().col_value)
+
+    def take(solution: numpy.ndarray | None, found: set[Key], test) -> bool:  # type: ignore[no-untyped-def]
+        if solution is not None:
+            found.update(cell for cell in small if test(solution[column[cell]]))
+        return solution is not None
 
     can_be_zero: set[Key] = set()
     at_zero = lambda value: value <= _TOLERANCE  # noqa: E731
-    witnesses(highspy.ObjSense.kMinimize, {column[key]: 1.0 for key in small}, can_be_zero, at_zero, alone=False)
+    witnesses(highspy.ObjSense.kMinimize, {column[key]: 1.0 for key in small}, can_be_zero, at_zero)
     for key in small:
         if key not in can_be_zero:
-            witnesses(highspy.ObjSense.kMinimize, {column[key]: 1.0}, can_be_zero, at_zero, alone=True)
+            search(key, can_be_zero, at_zero, highspy.ObjSense.kMinimize, column[key], 0.0)
     can_be_large: set[Key] = set()
     at_threshold = lambda value: value >= threshold - _TOLERANCE  # noqa: E731
-    witnesses(highspy.ObjSense.kMaximize, {capped[key]: 1.0 for key in small}, can_be_large, at_threshold, alone=False)
+    witnesses(highspy.ObjSense.kMaximize, {capped[key]: 1.0 for key in small}, can_be_large, at_threshold)
     for key in small:
         if key not in can_be_large:
-            witnesses(highspy.ObjSense.kMaximize, {capped[key]: 1.0}, can_be_large, at_threshold, alone=True)
+            search(key, can_be_large, at_threshold, highspy.ObjSense.kMaximize, capped[key], float(threshold))
     return [key for key in small if key not in can_be_zero or key not in can_be_large]
 
 
@@ -340,7 +439,9 @@ def _integral(solution: numpy.ndarray) -> bool:
 
 
 _TOLERANCE = 1e-6
+_WHOLE_SECONDS = 10.0  # at most this long for one whole-number search over every hidden cell
 _ONE_MINUS_ONE = numpy.array([1.0, -1.0])
+_MINUS_ONE_MINUS_ONE = numpy.array([-1.0, -1.0])
 
 
 def _small_pair(equation, hidden, known, values, pivots, small) -> bool:  # type: ignore[no-untyped-def]
