@@ -51,7 +51,6 @@ the internal ``STILL_OPEN`` cells (``reporting.linkage._outcome_by_group_and_top
 
 from reporting.cells import (
     ALL,
-    CLOSED_OTHER,
     EXPEDITED,
     FIRST_RESPONSE_STATES,
     LATE,
@@ -72,7 +71,6 @@ from reporting.cells import (
     month_of,
     months_between,
     months_in,
-    outcome_group,
     period_days,
     period_label,
     periods,
@@ -85,7 +83,6 @@ from reporting.linkage import (
     JOINT,
     NEITHER,
     RESOLVED_FROM,
-    STILL_OPEN,
     UNRESOLVED,
     Equations,
     internal,
@@ -98,7 +95,6 @@ from reporting.tables import TableSpec, table_specs
 
 __all__ = [
     "ALL",
-    "CLOSED_OTHER",
     "EXPEDITED",
     "FIRST_RESPONSE_STATES",
     "INTERNAL",
@@ -116,7 +112,6 @@ __all__ = [
     "RESOLVED",
     "RESOLVED_FROM",
     "STANDARD",
-    "STILL_OPEN",
     "UNRESOLVED",
     "Cell",
     "Dimensions",
@@ -132,7 +127,6 @@ __all__ = [
     "month_of",
     "months_between",
     "months_in",
-    "outcome_group",
     "period_days",
     "period_label",
     "periods",

@@ -4,10 +4,8 @@
 A cell names the complaints it counts by six fields, ``ALL`` meaning "every value":
 
 - ``measure``: what is counted — "received" (in the period), "outcome" (received in the period, by what has
-  happened to them so far: the split is OPEN, RESOLVED, a closure reason, or CLOSED_OTHER for every reason but
-  REASON_NOT_FIRST), "resolved_in" (resolved in the period, whenever received), "first_response" and "mco_answer"
-  (received in the period, by how that time limit stands) (reporting.tables), or an internal measure that only
-  links the others (reporting.linkage);
+  happened to them so far), "resolved_in" (resolved in the period), ... (reporting.tables), or an internal measure
+  that only links the others (reporting.linkage);
 - ``period``: "all", a quarter ("2026-Q3") or a month ("2026-07");
 - ``mco``, ``group`` (provider type group), ``topic``;
 - ``split``: the value of the measure's own breakdown (an outcome, a time-limit state, expedited or standard).
@@ -45,14 +43,6 @@ OUTCOMES = [
     (RESOLVED, "Resolved"),
     *((code, f"Closed: {label}") for code, label in PUBLIC_REASONS),
 ]
-# The closure reasons grouped for the tables by provider type and by topic: split nine ways there, most numbers would
-# be small and hidden. The one the page's headline reports (R1, R2) stays on its own.
-CLOSED_OTHER = "closed_other"
-
-
-def outcome_group(outcome: str) -> str:
-    """OPEN, RESOLVED, REASON_NOT_FIRST, or CLOSED_OTHER for any other closure reason."""
-    return outcome if outcome in (OPEN, RESOLVED, REASON_NOT_FIRST) else CLOSED_OTHER
 
 
 class Cell(NamedTuple):

@@ -7,20 +7,8 @@ reaches counts 0. The internal cells are counted here too, from their meaning (r
 from collections import Counter
 from collections.abc import Iterable
 
-from reporting.cells import (
-    ALL,
-    CLOSED_OTHER,
-    EXPEDITED,
-    LATE,
-    OPEN,
-    RESOLVED,
-    STANDARD,
-    Cell,
-    Fact,
-    outcome_group,
-    quarter_of,
-)
-from reporting.linkage import NEITHER, RESOLVED_FROM, STILL_OPEN, UNRESOLVED, joint_key
+from reporting.cells import ALL, EXPEDITED, LATE, RESOLVED, STANDARD, Cell, Fact, quarter_of
+from reporting.linkage import NEITHER, RESOLVED_FROM, UNRESOLVED, joint_key
 
 Days = dict[tuple[str, str], list[int]]  # (period received, MCO or ALL) -> business days to resolution
 
@@ -37,16 +25,6 @@ def count(facts: Iterable[Fact]) -> tuple[Counter[Cell], Days]:
                 handling = EXPEDITED if fact.expedited else STANDARD
                 counts[Cell("received", period, mco, ALL, ALL, handling)] += number
                 counts[Cell("outcome", period, mco, ALL, ALL, fact.outcome)] += number
-                # By provider type group and by topic: resolved, or closed by reason group; still open (internal)
-                # by quarter and MCO only. Closed for another reason is a total of its own for all of them.
-                grouped = outcome_group(fact.outcome)
-                for group, topic in ((fact.group, ALL), (ALL, fact.topic)):
-                    if grouped != OPEN:
-                        counts[Cell("outcome", period, mco, group, topic, grouped)] += number
-                    elif period == quarter_of(fact.received) and mco != ALL:
-                        counts[Cell(STILL_OPEN, period, mco, group, topic, ALL)] += number
-                if grouped == CLOSED_OTHER:
-                    counts[Cell("outcome", period, mco, ALL, ALL, CLOSED_OTHER)] += number
                 counts[Cell("first_response", period, mco, ALL, ALL, fact.first_response)] += number
                 counts[Cell("mco_answer", period, mco, ALL, ALL, fact.mco_answer)] += number
                 if fact.outcome == RESOLVED and fact.business_days is not None:

@@ -11,9 +11,7 @@ An equation is ``(total, parts)``: total = sum(parts). The equations are
   and resolved in the same or a later one (adding up to the resolved of the outcome table, and to the month
   resolved of the resolved table), ``UNRESOLVED`` for those not resolved, and ``NEITHER`` for those neither
   answered late nor resolved in the month received (a late answer comes 30+ days after receipt, so before any
-  resolution: no complaint is both); and per quarter, MCO and provider type group (or topic), ``STILL_OPEN`` for
-  the complaints received and still open, so that received = resolved + closed (two reason groups) + still open
-  there, and the still open add up to the outcome table's;
+  resolution: no complaint is both);
 - and the cells anyone knows are zero (``known_zeros``): outside an MCO's contract, or late before the time was up.
 
 The whole system is suppressed together (reporting.suppression.suppress_system), so no hidden small count can be
@@ -24,14 +22,10 @@ from collections.abc import Callable, Iterable
 
 from reporting.cells import (
     ALL,
-    CLOSED_OTHER,
     EXPEDITED,
     FIRST_RESPONSE_STATES,
     LATE,
     MCO_ANSWER_STATES,
-    OPEN,
-    PUBLIC_REASONS,
-    REASON_NOT_FIRST,
     RESOLVED,
     STANDARD,
     Cell,
@@ -44,8 +38,7 @@ from reporting.cells import (
 from reporting.tables import Equation, table_specs
 
 JOINT, RESOLVED_FROM, UNRESOLVED, NEITHER = "joint", "resolved_from", "unresolved", "neither"
-STILL_OPEN = "still_open"  # received in a quarter, by MCO and provider type group (or topic), still open
-INTERNAL = frozenset({JOINT, RESOLVED_FROM, UNRESOLVED, NEITHER, STILL_OPEN})
+INTERNAL = frozenset({JOINT, RESOLVED_FROM, UNRESOLVED, NEITHER})
 
 Equations = list[Equation]
 
@@ -88,11 +81,9 @@ def system(dimensions: Dimensions) -> tuple[list[Cell], Equations]:
     linked = _System()
     _tables(linked, dimensions)
     _all_time_is_the_quarters(linked, dimensions)
-    _other_reasons(linked, dimensions)
     for mco in dimensions.mcos:
         _splits_by_month(linked, dimensions, mco)
         _resolution_by_month(linked, dimensions, mco)
-        _outcome_by_group_and_topic(linked, dimensions, mco)
     return list(linked.cells), list(linked.equations)
 
 
@@ -167,36 +158,6 @@ def _resolution_by_month(linked: _System, dimensions: Dimensions, mco: str) -> N
             Cell("outcome", quarter, mco, ALL, ALL, RESOLVED),
             (cell for month, cells_of in later.items() if quarter_of(month) == quarter for cell in cells_of),
         )
-
-
-def _other_reasons(linked: _System, dimensions: Dimensions) -> None:
-    """Closed for another reason: the sum of the outcome table's other closure reasons, per period and MCO."""
-    others = [code for code, _ in PUBLIC_REASONS if code != REASON_NOT_FIRST]
-    for period in periods(dimensions):
-        for mco in [*dimensions.mcos, ALL]:
-            linked.add(
-                Cell("outcome", period, mco, ALL, ALL, CLOSED_OTHER),
-                (Cell("outcome", period, mco, ALL, ALL, code) for code in others),
-            )
-
-
-def _outcome_by_group_and_topic(linked: _System, dimensions: Dimensions, mco: str) -> None:
-    """Per quarter, provider type group (or topic) and MCO: received = resolved + closed (each reason group) + still
-    open, the still open (internal) adding up to the outcome table's. The group and topic tables never cross, so
-    nothing else ties them to the rest: any split of an MCO's outcomes by group fits, and by topic likewise."""
-    for quarter in quarters(dimensions):
-        for rows in (
-            [Cell("outcome", quarter, mco, group, ALL, ALL) for group in dimensions.groups],
-            [Cell("outcome", quarter, mco, ALL, topic, ALL) for topic in dimensions.topics],
-        ):
-            still_open = [row._replace(measure=STILL_OPEN) for row in rows]
-            linked.add_cells(still_open)
-            for row, open_ in zip(rows, still_open, strict=True):
-                linked.add(
-                    row._replace(measure="received"),
-                    (*(row._replace(split=split) for split in (RESOLVED, REASON_NOT_FIRST, CLOSED_OTHER)), open_),
-                )
-            linked.add(Cell("outcome", quarter, mco, ALL, ALL, OPEN), still_open)
 
 
 def internal(cells: Iterable[Cell]) -> set[Cell]:

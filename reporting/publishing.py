@@ -8,7 +8,6 @@ median only when every count of complaints resolved it could narrow is shown.
 from collections import Counter
 from collections.abc import Callable
 from statistics import median
-from typing import NamedTuple
 
 from reporting.cells import (
     ALL,
@@ -67,6 +66,19 @@ def _whole(number: float) -> float | int:
     return int(number) if float(number).is_integer() else number
 
 
+def _on_time_share(value: Value, like: Cell) -> float | None:
+    """On time as a share of those due so far (on time plus late), when both counts are shown."""
+    on_time, late = value(like._replace(split=ON_TIME)), value(like._replace(split=LATE))
+    return _share(on_time, None if on_time is None or late is None else on_time + late)
+
+
+def _share(part: int | None, total: int | None) -> float | None:
+    """part / total as a percentage, only when both are shown (then it tells nothing the counts do not)."""
+    if total is None or part is None or total == 0:
+        return None
+    return round(100 * part / total, 1)
+
+
 MEASURE_COLUMNS = [
     "Expedited (%)",
     "Resolved so far (%)",
@@ -74,39 +86,6 @@ MEASURE_COLUMNS = [
     "First response on time (%)",
     "MCO answered on time (%)",
 ]
-MEASURE_UNITS = ["percent", "percent", "business_days", "percent", "percent"]
-
-
-class Measure(NamedTuple):
-    """A published share or median: its value (None: not shown), and whether it is missing because there is nothing
-    to measure (a share of none, no complaint resolved) rather than hidden."""
-
-    value: float | int | None
-    not_applicable: bool = False
-
-
-def _share(part: int | None, whole: int | None) -> Measure:
-    """part / whole as a percentage, only when both are shown (then it tells nothing the counts do not)."""
-    if whole is None or part is None:
-        return Measure(None)
-    if whole == 0:
-        return Measure(None, not_applicable=True)
-    return Measure(round(100 * part / whole, 1))
-
-
-def _on_time_share(value: Value, like: Cell) -> Measure:
-    """On time as a share of those due so far (on time plus late), when both counts are shown."""
-    on_time, late = value(like._replace(split=ON_TIME)), value(like._replace(split=LATE))
-    return _share(on_time, None if on_time is None or late is None else on_time + late)
-
-
-def _median(resolved: int | None, durations: list[int], timing_shown: bool) -> Measure:
-    """The median business days to resolution, when the resolved count and their timing are shown."""
-    if resolved == 0 or (resolved is not None and not durations):
-        return Measure(None, not_applicable=True)
-    if resolved is None or not timing_shown:
-        return Measure(None)
-    return Measure(_whole(median(durations)))
 
 
 def _measures(dimensions: Dimensions, period: str, value: Value, days: Days) -> dict[str, object]:
@@ -120,17 +99,18 @@ def _measures(dimensions: Dimensions, period: str, value: Value, days: Days) -> 
             value(Cell("resolved_in", m, mco, ALL, ALL, ALL)) is not None for m in dimensions.months if m >= since
         )
 
-    rows, measures = [], []
+    rows, cells = [], []
     for mco, label in [*((m, m) for m in dimensions.mcos), (ALL, "All MCOs")]:
         received = value(Cell("received", period, mco, ALL, ALL, ALL))
         expedited = value(Cell("received", period, mco, ALL, ALL, EXPEDITED))
         resolved = value(Cell("outcome", period, mco, ALL, ALL, RESOLVED))
+        durations = days.get((period, mco), [])
         rows.append(label)
-        measures.append(
+        cells.append(
             [
                 _share(expedited, received),
                 _share(resolved, received),
-                _median(resolved, days.get((period, mco), []), timing_shown(mco)),
+                _whole(median(durations)) if resolved and durations and timing_shown(mco) else None,
                 _on_time_share(value, Cell("first_response", period, mco, ALL, ALL, ALL)),
                 _on_time_share(value, Cell("mco_answer", period, mco, ALL, ALL, ALL)),
             ]
@@ -142,7 +122,5 @@ def _measures(dimensions: Dimensions, period: str, value: Value, days: Days) -> 
         "column_label": "Measure",
         "rows": rows,
         "columns": MEASURE_COLUMNS,
-        "units": MEASURE_UNITS,
-        "cells": [[measure.value for measure in row] for row in measures],
-        "not_applicable": [[measure.not_applicable for measure in row] for row in measures],
+        "cells": cells,
     }

@@ -10,13 +10,10 @@ from dataclasses import dataclass
 
 from reporting.cells import (
     ALL,
-    CLOSED_OTHER,
     EXPEDITED,
     FIRST_RESPONSE_STATES,
     MCO_ANSWER_STATES,
     OUTCOMES,
-    REASON_NOT_FIRST,
-    RESOLVED,
     STANDARD,
     Cell,
     Dimensions,
@@ -132,46 +129,4 @@ def table_specs(dimensions: Dimensions, period: str) -> list[TableSpec]:
             MCO_ANSWER_STATES,
             lambda r, c: total(r) if c == ALL else Cell("mco_answer", p, r, ALL, ALL, c),
         ),
-        *_outcome_tables(dimensions, period),
     ]
-
-
-# What happened to the complaints received, by provider type group and by topic, each by MCO: resolved so far, and
-# closed for each reason group. Their MCO totals are the outcome table's cells (CLOSED_OTHER: a new total of its
-# reasons); a row's total over the MCOs is that group's (or topic's) count for all MCOs.
-OUTCOME_TABLES = [
-    (RESOLVED, "resolved", "Complaints received and resolved so far"),
-    (
-        REASON_NOT_FIRST,
-        "closed_not_first",
-        "Complaints received and closed because the MCO had not been given the chance first",
-    ),
-    (CLOSED_OTHER, "closed_other", "Complaints received and closed for another reason"),
-]
-
-
-def _outcome_tables(dimensions: Dimensions, period: str) -> list[TableSpec]:
-    mcos = [(m, m) for m in dimensions.mcos]
-    specs = []
-    for outcome, name, title in OUTCOME_TABLES:
-        specs += [
-            TableSpec(
-                f"{name}_by_provider_group_and_mco",
-                f"{title}, by provider type and MCO",
-                "Provider type",
-                "MCO",
-                [(g, g) for g in dimensions.groups],
-                mcos,
-                lambda r, c, o=outcome: Cell("outcome", period, c, r, ALL, o),
-            ),
-            TableSpec(
-                f"{name}_by_topic_and_mco",
-                f"{title}, by topic and MCO",
-                "Topic",
-                "MCO",
-                [(t, t) for t in dimensions.topics],
-                mcos,
-                lambda r, c, o=outcome: Cell("outcome", period, c, ALL, r, o),
-            ),
-        ]
-    return specs

@@ -64,17 +64,6 @@ SECTIONS = [
         ["received_by_month_and_mco", "received_by_mco_and_provider_group", "received_by_topic_and_mco"],
     ),
     ("What happened to them", ["outcome_by_mco", "timeliness_by_mco", "expedited_by_mco", "resolved_by_month_and_mco"]),
-    (
-        "Resolved and closed, by provider type and topic",
-        [
-            "resolved_by_provider_group_and_mco",
-            "resolved_by_topic_and_mco",
-            "closed_not_first_by_provider_group_and_mco",
-            "closed_not_first_by_topic_and_mco",
-            "closed_other_by_provider_group_and_mco",
-            "closed_other_by_topic_and_mco",
-        ],
-    ),
     ("Time limits", ["first_response_by_mco", "mco_answer_by_mco"]),
 ]
 
@@ -82,39 +71,28 @@ SECTIONS = [
 UNCHARTED = {"expedited_by_mco", "first_response_by_mco", "mco_answer_by_mco"}
 OUTCOME_LABEL = dict(OUTCOMES)
 
-# The headline figures: (label, table by provider type, or the outcome table's row for all provider types).
-HEADLINES = [
-    ("Complaints received", "received_by_mco_and_provider_group", None),
-    ("Resolved so far", "resolved_by_provider_group_and_mco", OUTCOME_LABEL[RESOLVED]),
-    (
-        "Closed because the MCO had not been given the chance to resolve it first",
-        "closed_not_first_by_provider_group_and_mco",
-        OUTCOME_LABEL[REASON_NOT_FIRST],
-    ),
-]
 
+def _summary(tables: dict[str, dict]) -> list[dict[str, object]]:
+    """Headline numbers for the filters (one MCO, or all): received, and what happened to them."""
 
-def _summary(tables: dict[str, dict], by_group: bool) -> list[dict[str, object]]:
-    """Headline numbers for the filters: received, and what happened to them. Under a provider type filter they
-    are that type's (the tables by provider type, narrowed to its row); otherwise the outcome table's. A release
-    without the table a figure needs leaves the figure out."""
-    figures = []
-    for label, group_table, outcome_row in HEADLINES:
-        if by_group:
-            table = tables.get(group_table)
-            value = table["total"] if table else None
-        else:
-            table = tables.get("outcome_by_mco")
-            rows = table["rows"] if table else []
-            if outcome_row is None:
-                value = table["total"] if table else None
-            elif outcome_row in rows:
-                value = table["row_totals"][rows.index(outcome_row)]
-            else:
-                table = None
-        if table:
-            figures.append({"label": label, "value": "*" if value is None else f"{value:,}"})
-    return figures
+    def total(name: str, row_label: str | None = None) -> int | None:
+        table = tables.get(name)
+        if not table or (row_label is not None and row_label not in table["rows"]):
+            return None
+        if row_label is None:
+            return table["column_totals"][0] if len(table["columns"]) == 1 else table["total"]
+        row = table["rows"].index(row_label)
+        return table["cells"][row][0] if len(table["columns"]) == 1 else table["row_totals"][row]
+
+    figures = [
+        ("Complaints received", total("outcome_by_mco")),
+        ("Resolved so far", total("outcome_by_mco", OUTCOME_LABEL[RESOLVED])),
+        (
+            "Closed because the MCO had not been given the chance to resolve it first",
+            total("outcome_by_mco", OUTCOME_LABEL[REASON_NOT_FIRST]),
+        ),
+    ]
+    return [{"label": label, "value": "*" if value is None else f"{value:,}"} for label, value in figures]
 
 
 @login_not_required
@@ -136,7 +114,8 @@ def report_page(request: HttpRequest, snapshot: ReportSnapshot | None, filters: 
                 if name not in UNCHARTED:
                     entry["chart"] = _chart(table)
             else:
-                entry |= {"rows_cells": _measure_rows(table)}
+                pairs = zip(table["rows"], table["cells"], strict=True)
+                entry |= {"rows_cells": [{"label": label, "cells": cells} for label, cells in pairs]}
             shown.append(entry)
         sections.append({"heading": heading, "tables": shown})
     periods = selectors.periods_of(snapshot)
@@ -145,7 +124,7 @@ def report_page(request: HttpRequest, snapshot: ReportSnapshot | None, filters: 
     context = {
         "snapshot": snapshot,
         "sections": sections if tables else [],
-        "summary": _summary(tables, by_group=bool(filters.group)),
+        "summary": _summary(tables),
         "filters": filters,
         "periods": periods,
         "period_label": next((p["label"] for p in periods if p["key"] == filters.period), None),
@@ -155,15 +134,6 @@ def report_page(request: HttpRequest, snapshot: ReportSnapshot | None, filters: 
         "nav_current": "reports",
     }
     return render(request, "reporting/report.html", context)
-
-
-def _measure_rows(table: dict) -> list[dict[str, object]]:
-    """Each measure with whether it is missing because there is nothing to measure (older releases: never said)."""
-    not_applicable = table.get("not_applicable") or [[False] * len(cells) for cells in table["cells"]]
-    return [
-        {"label": label, "measures": [{"value": v, "not_applicable": n} for v, n in zip(cells, flags, strict=True)]}
-        for label, cells, flags in zip(table["rows"], table["cells"], not_applicable, strict=True)
-    ]
 
 
 def _rows(table: dict) -> list[dict[str, object]]:

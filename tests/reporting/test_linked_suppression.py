@@ -85,22 +85,12 @@ def member(cell, atom) -> bool:  # type: ignore[no-untyped-def]
         return period == month and mco == a_mco and resolved is None
     if measure == A.NEITHER:  # internal: received in one month, neither answered late nor resolved that month
         return period == month and mco == a_mco and answer != A.LATE and resolved != month
-    if measure == A.STILL_OPEN:  # internal: received in a quarter, one MCO and group (or topic), still open
-        return (
-            period == QUARTER[month]
-            and mco == a_mco
-            and matches(group, a_group)
-            and matches(topic, a_topic)
-            and outcome == A.OPEN
-        )
     if measure == "resolved_in":  # counted by the month resolved
         return resolved is not None and period in ("all", resolved, QUARTER[resolved]) and matches(mco, a_mco)
     if period not in ("all", month, QUARTER[month]) or not matches(mco, a_mco):
         return False
     if not (matches(group, a_group) and matches(topic, a_topic)):
         return False
-    if measure == "outcome" and split == A.CLOSED_OTHER:  # closed for any reason but "MCO not given the chance first"
-        return outcome not in (A.OPEN, A.RESOLVED, A.REASON_NOT_FIRST)
     return matches(split, {"outcome": outcome, "first_response": first, "mco_answer": answer}.get(measure, handling))
 
 
@@ -238,16 +228,14 @@ def test_every_published_split_is_a_partition_of_the_complaints_received():
     cells, _ = A.system(DIMENSIONS)
     splits = {(cell.measure, cell.split) for cell in cells if cell.measure not in A.INTERNAL}
     assert {measure for measure, _ in splits} == {"received", "outcome", "first_response", "mco_answer", "resolved_in"}
-    assert {split for measure, split in splits if measure == "outcome"} == {*OUTCOMES, A.CLOSED_OTHER}
+    assert {split for measure, split in splits if measure == "outcome"} == set(OUTCOMES)
     assert {split for measure, split in splits if measure == "first_response"} == set(FIRST)
     assert {split for measure, split in splits if measure == "mco_answer"} == set(ANSWER)
     assert {split for measure, split in splits if measure == "received"} == {A.ALL, A.EXPEDITED, A.STANDARD}
     joint = len(DIMENSIONS.mcos) * len(MONTHS) * 2 * len(FIRST) * len(ANSWER)
     # (received, resolved) pairs; not resolved; neither answered late nor resolved in the month received
     resolution = len(DIMENSIONS.mcos) * (3 + 2 + 1 + 2 * len(MONTHS))
-    # still open, per quarter, MCO and provider type group or topic
-    still_open = len(DIMENSIONS.mcos) * 2 * (len(DIMENSIONS.groups) + len(DIMENSIONS.topics))
-    assert len(A.internal(cells)) == joint + resolution + still_open
+    assert len(A.internal(cells)) == joint + resolution
 
 
 def test_cells_outside_an_mco_contract_are_known_zeros():
