@@ -40,13 +40,14 @@ How to add a table (follow every step; the tests named are where it shows):
    totals); any other table says under that filter that it counts all provider types. The CSV and JSON carry
    every table of the snapshot by themselves.
 6. What the tests must show: hand-built complaints give the exact count in each new cell, and page, CSV and JSON
-   agree under every filter (tests/reporting/test_tables.py); the independent audit
+   agree under every filter; the independent audit
    (tests/reporting/test_linked_suppression.py) knows the new cells from their meaning in its ``member()`` — not
    from this code — and finds nothing derivable; and removing one of the new equations makes it fail.
 
-The tables resolved and closed by provider type and by topic (``reporting.tables.OUTCOME_TABLES``) followed these
-steps: their cells are "outcome" cells with a group or topic (their MCO totals are the outcome table's), linked by
-the internal ``STILL_OPEN`` cells (``reporting.linkage._outcome_by_group_and_topic``).
+The tables resolved and closed by provider type and by topic (issue 19) followed these steps (commit 83abdd0) and
+were taken out again: with them a release's system has about twice the cells and small counts, and the bounds
+audit (``reporting.suppression.bounded``) no longer settles the demo release in minutes. They come back when it
+does.
 """
 
 from reporting.cells import (
