@@ -39,8 +39,8 @@ def _releases() -> QuerySet[ReportSnapshot]:
 
 
 def snapshot_latest() -> ReportSnapshot | None:
-    """The current release, with its tables."""
-    return _releases().first()
+    """The current release, with its tables (never its private audit: hundreds of kilobytes no page reads)."""
+    return _releases().defer("audit").first()
 
 
 _RELEASE_SQL: dict[str, tuple[str, tuple[object, ...]]] = {}

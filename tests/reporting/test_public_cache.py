@@ -323,3 +323,19 @@ def test_every_part_of_the_public_pages_is_in_what_their_cache_key_is_made_of():
     assert parts <= counted
     assert {"base.html", "portal/_session_dialog.html"} <= counted
     assert "PORTAL_BASE_URL" in public_cache.SETTINGS  # datapackage.json links the methodology page by it
+
+
+def test_the_public_pages_never_read_a_releases_private_audit(client, data):
+    """A release keeps every cell's true value for the next release's joint audit (ReportSnapshot.audit); the public
+    pages read only the published tables, so the private part is never even loaded for them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for page in ("/reports/", "/reports/data.json", "/reports/data.csv", "/reports/datapackage.json"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(page).status_code == 200
+        releases = [
+            query["sql"] for query in captured.captured_queries if '"reporting_reportsnapshot"."data"' in query["sql"]
+        ]
+        assert releases, f"{page} was expected to read the release (a fresh release: nothing kept yet)"
+        assert not any('"audit"' in sql for sql in releases), page
