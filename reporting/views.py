@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from portal.decorators import terms_gate_exempt
 from reporting import selectors
-from reporting.aggregates import OUTCOMES, REASON_NOT_FIRST, RESOLVED
+from reporting.aggregates import OUTCOMES, REASON_NOT_FIRST, RESOLVED, Dimensions, period_days
 from reporting.cache import public_release_cached
 from reporting.downloads import LICENCE
 from reporting.models import ReportSnapshot
@@ -127,6 +127,10 @@ def report_page(request: HttpRequest, snapshot: ReportSnapshot | None, filters: 
         "summary": _summary(tables),
         "filters": filters,
         "periods": periods,
+        # The last day of the newest quarter published (quarters are published once, a month after they end).
+        "published_to": next(
+            (period_days(p["key"], Dimensions([], [], [], []))[1] for p in periods if p["key"] != "all"), None
+        ),
         "period_label": next((p["label"] for p in periods if p["key"] == filters.period), None),
         "query": _query(filters),
         "mcos": by_group.get("columns", []),

@@ -12,7 +12,7 @@ from accounts.models import MCO
 from accounts.services.users import staff_user_create
 from complaints import services
 from complaints.models import Complaint
-from reporting.aggregates import LATE, NOT_SENT, ON_TIME, OPEN, RESOLVED, month_label, month_of
+from reporting.aggregates import LATE, NOT_SENT, ON_TIME, OPEN, RESOLVED, month_of
 from reporting.facts import release_day, report_facts
 from reporting.services import report_snapshot_refresh
 from reporting.tasks import refresh_reports
@@ -172,8 +172,12 @@ def test_the_nightly_task_publishes_each_release_once():
 def test_the_page_and_downloads_say_which_day_the_figures_run_to(client, release):
     report_snapshot_refresh()
     page = client.get("/reports/").content.decode()
-    assert f"Figures to the end of {month_label(month_of(release))}" in page
+    # Quarters are published once, a month after they end: the page names the release day and says so, and never
+    # claims the figures run to the release day.
+    assert f"release of {release:%B} {release.day}, {release.year}" in page
+    assert "Each quarter is published once, a month after it ends" in page
     assert "updated once a month" in page
+    assert "where they stood that day" not in page
     meta = client.get("/reports/data.json").json()["_meta"]
     assert meta["figures_as_of"] == release.isoformat()
 

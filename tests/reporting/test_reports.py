@@ -307,3 +307,14 @@ def test_complaints_outside_an_mco_contract_stop_the_refresh_with_a_clear_messag
     with pytest.raises(CommandError, match="outside its contract dates"):
         call_command("refresh_reports")
     assert list(ReportSnapshot.objects.all()) == [data]
+
+
+def test_the_page_says_which_quarter_the_figures_run_to(client, data):
+    """Quarters are published a month after they end: the page names the end of the newest one it shows (here this
+    quarter, in the release that first publishes it), not the release day."""
+    from reporting.aggregates import Dimensions, period_days
+
+    end = period_days(THIS_QUARTER, Dimensions([], [], [], []))[1]
+    page = client.get("/reports/").content.decode()
+    assert f"Complaints received to the end of {end:%B} {end.year}" in page
+    assert data.covers_to > end
