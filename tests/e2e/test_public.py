@@ -2,15 +2,23 @@
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from complaints.models import Complaint
 from reporting.services import report_snapshot_refresh
+from tests.complaints.factories import submit
+from tests.factories import RepresentativeFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_the_public_reads_the_statistics_and_downloads_the_csv(web):
+    # A complaint received 200 days ago: its quarter is published (a quarter appears a month after it ends).
+    complaint = submit(RepresentativeFactory().user)
+    Complaint.objects.filter(pk=complaint.pk).update(submitted_at=timezone.now() - timedelta(days=200))
     report_snapshot_refresh()
     page = web.go("/")
     page.get_by_role("link", name="Statistics").first.click()
