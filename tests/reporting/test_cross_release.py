@@ -30,6 +30,7 @@ from reporting.models import ReportSnapshot
 from reporting.services import frozen_on, release_build, report_snapshot_refresh
 from tests.complaints.factories import date_events
 from tests.factories import RepresentativeFactory
+from tests.reporting.test_linked_suppression import possible_range
 from tests.reporting.test_releases import taken_on
 
 MCOS, GROUPS, TOPICS = ["Alpha", "Beta"], ["Hospital", "Pharmacy"], ["Claims", "Denials"]
@@ -323,17 +324,7 @@ def leaks(made: list[tuple[date, dict, dict]]) -> list[tuple]:
         if members in shown:
             found.append(("shown elsewhere", described))
             continue
-        objective = numpy.zeros(len(possible))
-        objective[sorted(members)] = 1
-        solver.changeColsCost(len(possible), numpy.arange(len(possible), dtype=numpy.int32), objective)
-        extremes = []
-        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
-            solver.changeObjectiveSense(sense)
-            solver.run()
-            status = solver.getModelStatus()
-            assert status in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded), status
-            unbounded = status == highspy.HighsModelStatus.kUnbounded
-            extremes.append(float("inf") if unbounded else solver.getInfo().objective_function_value)
+        extremes = possible_range(solver, len(possible), sorted(members))
         if extremes[0] > 1e-6 or extremes[1] < 11 - 1e-6:
             found.append(("range", described, tuple(extremes)))
     return found

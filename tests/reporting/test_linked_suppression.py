@@ -172,20 +172,27 @@ def bounded(cells, values, hidden, vectors, known_zero):  # type: ignore[no-unty
     for cell in cells:
         if cell not in hidden or not 0 < values[cell] < 11:
             continue
-        objective = numpy.zeros(len(unknown))
-        objective[[column[a] for a in vectors[cell] if a in column]] = 1
-        solver.changeColsCost(len(unknown), numpy.arange(len(unknown), dtype=numpy.int32), objective)
-        extremes = []
-        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
-            solver.changeObjectiveSense(sense)
-            solver.run()
-            status = solver.getModelStatus()
-            assert status in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded), status
-            unbounded = status == highspy.HighsModelStatus.kUnbounded
-            extremes.append(float("inf") if unbounded else solver.getInfo().objective_function_value)
+        extremes = possible_range(solver, len(unknown), [column[a] for a in vectors[cell] if a in column])
         if extremes[0] > 1e-6 or extremes[1] < 11 - 1e-6:
             leaks.append(("range", cell, tuple(extremes)))
     return leaks
+
+
+def possible_range(solver: highspy.Highs, width: int, members: list[int]) -> tuple[float, float]:
+    """The smallest and largest the sum of the ``members`` columns can be under the solver's constraints (inf:
+    unbounded above)."""
+    objective = numpy.zeros(width)
+    objective[members] = 1
+    solver.changeColsCost(width, numpy.arange(width, dtype=numpy.int32), objective)
+    extremes = []
+    for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+        solver.changeObjectiveSense(sense)
+        solver.run()
+        status = solver.getModelStatus()
+        assert status in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded), status
+        unbounded = status == highspy.HighsModelStatus.kUnbounded
+        extremes.append(float("inf") if unbounded else solver.getInfo().objective_function_value)
+    return extremes[0], extremes[1]
 
 
 counts_strategy = st.integers(1, 4) | st.integers(5, 40)
