@@ -7,8 +7,8 @@ quarters, between two tables that share a total). The phases (``_Suppression``, 
 1. primary: any count from 1 to threshold - 1 (default 1 to 10) is hidden, totals included; 0 may be shown;
 2. complementary, per equation: no equation may have exactly one hidden entry (it could be worked out by
    subtraction), nor hidden entries whose sum — known from a shown total — is itself a count from 1 to
-   threshold - 1. While one does, another entry of that equation is hidden (the cheapest shown part, ``price``;
-   the total only when no part is left);
+   threshold - 1. While one does, another entry of that equation is hidden (the cheapest shown part, ``price``:
+   cells inside tables before totals; the total only when no part is left);
 3. exact audit, over the whole system: the shown cells and all the equations together must not determine any
    hidden small count — by exact linear algebra over a large prime field, and by counts never being negative (the
    parts of a zero are zero; a known total equal to its known parts makes the rest zero) — and the per-equation
@@ -98,9 +98,11 @@ class _Suppression:
         # later rounds only widen what a reader must allow for, so these stay proven (see ``bounded``).
         self.proven: dict[str, set[Key]] = {"zero": set(), "large": set()}
         self.containing: dict[Key, list[int]] = {}  # cell -> the equations it is in
+        self.totalling: dict[Key, int] = {}  # cell -> how many equations it is the total of
         for number, (total, parts) in enumerate(equations):
             for key in (total, *parts):
                 self.containing.setdefault(key, []).append(number)
+            self.totalling[total] = self.totalling.get(total, 0) + 1
 
     def small(self, value: int) -> bool:
         return 0 < value < self.threshold
@@ -155,9 +157,11 @@ class _Suppression:
 
     def price(self, key: Key) -> tuple:  # type: ignore[type-arg]
         """What hiding ``key`` costs readers (lower is cheaper): a non-zero count before a zero (a hidden zero
-        blurs nothing), then the smaller count (it hides the least while still blurring the hidden sum)."""
+        blurs nothing); then a cell inside a table before a total, and the total of fewer equations before the total
+        of more (readers look for totals: an MCO's complaints in a quarter, a row's all-time figure); then the
+        smaller count (it hides the least while still blurring the hidden sum)."""
         value = self.values[key]
-        return (value == 0, value, repr(key))
+        return (value == 0, self.totalling.get(key, 0), value, repr(key))
 
     def cheapest(self, number: int) -> tuple:  # type: ignore[type-arg]
         """What hiding one more entry of the equation costs: its cheapest hideable part, else its total."""

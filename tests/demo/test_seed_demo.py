@@ -150,6 +150,14 @@ def test_the_statistics_demo_has_shown_and_suppressed_numbers():
     assert any(v is None for row in received["cells"] for v in row)
     timeliness = snapshot.data["tables"]["all"]["timeliness_by_mco"]
     assert all(value is not None for value in timeliness["cells"][-1])  # all MCOs: every measure shown
+    # Every MCO's headline figures (received, and resolved) are shown in every period published: complementary
+    # cells come from inside the tables, not from the totals readers look for.
+    audit = ReportSnapshot.objects.get(pk=snapshot.pk).audit
+    cells = {tuple(cell[:6]): cell[7] for cell in audit["cells"]}  # (measure, period, mco, ...) -> hidden
+    for period in [p["key"] for p in snapshot.data["periods"]]:
+        for mco in audit["dimensions"]["mcos"]:
+            for measure, split in (("received", "*"), ("outcome", "resolved")):
+                assert cells[(measure, period, mco, "*", "*", split)] is False, (measure, period, mco)
     call_command("seed_demo", stdout=StringIO())
     assert Complaint.objects.count() < 6000  # running it again adds no second batch
 

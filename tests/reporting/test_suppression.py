@@ -158,6 +158,14 @@ def test_no_hidden_small_count_is_pinned_by_the_shown_entries_and_totals(table):
             assert not determined(hidden, equations, cell), (cell, table)
 
 
+def test_the_complement_is_taken_from_inside_a_table_before_a_total_readers_look_for():
+    """g = x + y + s with s = 3 hidden: one more entry must go. x (25) is a smaller count than y (30), but x is the
+    total of x1 + x2 — an MCO's quarter, say — so y goes, and x and its parts stay shown."""
+    values = {"g": 58, "x": 25, "y": 30, "s": 3, "x1": 12, "x2": 13}
+    equations = [("g", ("x", "y", "s")), ("x", ("x1", "x2"))]
+    assert suppress_system(values, equations) == {"s", "y"}
+
+
 def test_a_count_bounded_by_counts_never_being_negative_is_caught_and_protected():
     """x + y = 12 is shown, and y = w + 11 with 11 shown: y is at least 11, so x is 0 or 1 — no single value is
     pinned (x + w = 1, but x and w share no row), yet a reader learns x is at most 1."""
