@@ -42,7 +42,10 @@ How to add a table (follow every step; the tests named are where it shows):
 6. What the tests must show: hand-built complaints give the exact count in each new cell, and page, CSV and JSON
    agree under every filter; the independent audit
    (tests/reporting/test_linked_suppression.py) knows the new cells from their meaning in its ``member()`` — not
-   from this code — and finds nothing derivable; and removing one of the new equations makes it fail.
+   from this code — and finds nothing derivable; and removing one of the new equations makes it fail. The
+   reader-side audit at the realistic size (tests/reporting/test_reader_audit.py) reads every counts table of the
+   published release by itself; a table whose totals are the complaints received per MCO joins its
+   ``RECEIVED_BY_COLUMN`` or ``RECEIVED_BY_ROW``, and a new share its ``shares``.
 
 The tables resolved and closed by provider type and by topic (issue 19) followed these steps (commit 83abdd0) and
 were taken out again: with them a release's system has about twice the cells and small counts, and the bounds
