@@ -134,6 +134,8 @@ def data_csv(request: HttpRequest, snapshot: ReportSnapshot | None, filters: sel
     writer.writerow(COLUMNS)
     day = snapshot.covers_to.isoformat() if snapshot else MISSING  # a release always has its day
     for name, table in selectors.tables_for(snapshot, filters).items():
+        if table.get("filter_note"):  # not broken down by the provider type asked for: not that type's numbers
+            continue
         for row, column, value, unit, status in _numbers(table):
             shown = MISSING if status != "shown" else value
             writer.writerow([day, filters.period, name, row, column, shown, unit, status])

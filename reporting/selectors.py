@@ -96,20 +96,47 @@ def _keep(labels: list[str], wanted: str) -> list[int]:
     return [i for i, label in enumerate(labels) if label == wanted] if wanted else list(range(len(labels)))
 
 
+GROUP_LABEL = "Provider type"  # the row or column label of the tables broken down by provider type group
+NOT_BY_GROUP = "This table is not broken down by provider type: it counts all provider types."
+
+
 def _narrow(table: dict, filters: Filters) -> dict:
-    wanted = {"MCO": filters.mco, "Provider type": filters.group}
-    rows = _keep(table["rows"], wanted.get(table["row_label"], ""))
-    columns = _keep(table["columns"], wanted.get(table["column_label"], ""))
+    """The rows and columns the filters keep. Where a filter keeps one row (or column) of a dimension, the totals
+    across that dimension are that row's own numbers: a Total under one provider type's row is that type's, never
+    every type's."""
+    wanted = {"MCO": filters.mco, GROUP_LABEL: filters.group}
+    row_filter, column_filter = wanted.get(table["row_label"], ""), wanted.get(table["column_label"], "")
+    rows, columns = _keep(table["rows"], row_filter), _keep(table["columns"], column_filter)
+
+    def grid(matrix: list[list]) -> list[list]:
+        return [[matrix[r][c] for c in columns] for r in rows]
+
     narrowed = {
         **table,
         "rows": [table["rows"][r] for r in rows],
         "columns": [table["columns"][c] for c in columns],
-        "cells": [[table["cells"][r][c] for c in columns] for r in rows],
+        "cells": grid(table["cells"]),
     }
-    if table.get("kind") == "counts":
-        narrowed["row_totals"] = [table["row_totals"][r] for r in rows]
-        narrowed["column_totals"] = [table["column_totals"][c] for c in columns]
-    return narrowed
+    if "not_applicable" in table:
+        narrowed["not_applicable"] = grid(table["not_applicable"])
+    if "units" in table:
+        narrowed["units"] = [table["units"][c] for c in columns]
+    if table.get("kind") != "counts":
+        return narrowed
+    row_totals = [table["row_totals"][r] for r in rows]
+    column_totals = [table["column_totals"][c] for c in columns]
+    total = table["total"]
+    if row_filter:  # the total over the rows kept: the one row, or nothing
+        column_totals = list(narrowed["cells"][0]) if rows else [0] * len(columns)
+        total = row_totals[0] if rows else 0
+    if column_filter:  # likewise over the columns kept
+        row_totals = [cells[0] if columns else 0 for cells in narrowed["cells"]]
+        total = column_totals[0] if columns else 0
+    return narrowed | {"row_totals": row_totals, "column_totals": column_totals, "total": total}
+
+
+def _by_group(table: dict) -> bool:
+    return GROUP_LABEL in (table.get("row_label"), table.get("column_label"))
 
 
 def tables_for(snapshot: ReportSnapshot | None, filters: Filters) -> dict[str, dict]:
@@ -119,4 +146,9 @@ def tables_for(snapshot: ReportSnapshot | None, filters: Filters) -> dict[str, d
     tables = snapshot.data.get("tables", {}).get(filters.period)
     if not isinstance(tables, dict):
         return {}
-    return {name: _narrow(table, filters) for name, table in tables.items()}
+    narrowed = {name: _narrow(table, filters) for name, table in tables.items()}
+    if filters.group:  # a table the provider type cannot narrow says so instead of passing for the type's numbers
+        for table in narrowed.values():
+            if not _by_group(table):
+                table["filter_note"] = NOT_BY_GROUP
+    return narrowed

@@ -72,8 +72,10 @@ UNCHARTED = {"expedited_by_mco", "first_response_by_mco", "mco_answer_by_mco"}
 OUTCOME_LABEL = dict(OUTCOMES)
 
 
-def _summary(tables: dict[str, dict]) -> list[dict[str, object]]:
-    """Headline numbers for the filters (one MCO, or all): received, and what happened to them."""
+def _summary(tables: dict[str, dict], by_group: bool = False) -> list[dict[str, object]]:
+    """Headline numbers for the filters (one MCO, or all): received, and what happened to them. Under a provider
+    type filter only the complaints received can be that type's (the table by provider type, narrowed to its row):
+    the other figures are left out rather than shown for every provider type under that type's name."""
 
     def total(name: str, row_label: str | None = None) -> int | None:
         table = tables.get(name)
@@ -84,6 +86,9 @@ def _summary(tables: dict[str, dict]) -> list[dict[str, object]]:
         row = table["rows"].index(row_label)
         return table["cells"][row][0] if len(table["columns"]) == 1 else table["row_totals"][row]
 
+    if by_group:
+        value = total("received_by_mco_and_provider_group")
+        return [{"label": "Complaints received", "value": "*" if value is None else f"{value:,}"}]
     figures = [
         ("Complaints received", total("outcome_by_mco")),
         ("Resolved so far", total("outcome_by_mco", OUTCOME_LABEL[RESOLVED])),
@@ -124,7 +129,7 @@ def report_page(request: HttpRequest, snapshot: ReportSnapshot | None, filters: 
     context = {
         "snapshot": snapshot,
         "sections": sections if tables else [],
-        "summary": _summary(tables),
+        "summary": _summary(tables, by_group=bool(filters.group)),
         "filters": filters,
         "periods": periods,
         # The last day of the newest quarter published (quarters are published once, a month after they end).

@@ -181,15 +181,22 @@ def test_csv_json_and_page_show_the_same_numbers(client, data):
         rows = list(csv.DictReader(io.StringIO(client.get(f"/reports/data.csv{query}").content.decode())))
         page = client.get(f"/reports/{query}").content.decode()
         for name, t in payload["tables"].items():
+            lines = [r for r in rows if r["table"] == name]
+            # A table the provider type filter cannot narrow says so in the JSON and on the page, and is left out
+            # of the CSV (whose rows carry no such note).
+            assert bool(lines) != bool(t.get("filter_note"))
             for row, cells in zip(t["rows"], t["cells"], strict=True):
                 for column, value in zip(t["columns"], cells, strict=True):
-                    line = next(r for r in rows if r["table"] == name and r["row"] == row and r["column"] == column)
+                    if not lines:
+                        continue
+                    line = next(r for r in lines if r["row"] == row and r["column"] == column)
                     assert line["value"] == ("" if value is None else str(value))
                     assert (line["status"] == "shown") == (value is not None)
                     assert line["period"] == payload["_meta"]["filters"]["period"]
                     assert line["figures_as_of"] == payload["_meta"]["figures_as_of"] == data.covers_to.isoformat()
             section = page.split(f'id="{name}-heading"')[1].split("</section>")[0]
             assert t["title"] in html.unescape(section)
+            assert (t.get("filter_note") or "") in html.unescape(section)
             page_cells = re.findall(r"<td>\s*(.*?)\s*</td>", section.split("<tbody>")[1], re.S)
             published = [v for row in t["cells"] for v in row]
             if t["kind"] == "counts":  # each row ends with its total, then the row of column totals
@@ -279,6 +286,48 @@ def test_filters_narrow_page_csv_and_json_alike(client, data):
     ]
     page = client.get(f"/reports/?{query}").content.decode()
     assert "Aetna" not in page.split("received_by_mco_and_provider_group-heading")[1].split("</section>")[0]
+
+
+def test_a_filter_keeping_one_provider_type_or_mco_shows_its_own_totals_and_says_what_it_cannot_narrow(client):
+    """This quarter: 24 Molina and 12 Meridian from physicians, 13 Molina from hospitals. Filtered to physicians, the
+    totals under the Physician/APN row are the physicians' (not every type's), the headline counts the physicians'
+    complaints only, and the tables not broken down by provider type say they count all provider types."""
+    rep = RepresentativeFactory().user
+    molina = submit(rep)
+    copies(molina, 23)
+    copies(molina, 12, mco=MCO.objects.get(short_name="Meridian"))
+    copies(molina, 13, provider_group="hospital")
+    report_snapshot_refresh(as_of=frozen_on(THIS_QUARTER, settings.PORTAL_REPORT_COHORT_AGE_MONTHS))
+    payload = client.get(f"/reports/data.json?period={THIS_QUARTER}&group=Physician%2FAPN").json()
+    t = payload["tables"]["received_by_mco_and_provider_group"]
+    assert t["rows"] == ["Physician/APN"] and t["cells"] == [[0, 0, 0, 12, 24]]
+    assert t["column_totals"] == [0, 0, 0, 12, 24] and t["row_totals"] == [36] and t["total"] == 36
+    assert "filter_note" not in t
+    for name, other in payload["tables"].items():
+        if name != "received_by_mco_and_provider_group":
+            assert (
+                other["filter_note"] == "This table is not broken down by provider type: it counts all provider types."
+            )
+    page = html.unescape(client.get(f"/reports/?period={THIS_QUARTER}&group=Physician%2FAPN").content.decode())
+    summary = page.split('class="usa-card-group portal-summary"')[1].split("</ul>")[0]
+    assert re.search(r"36\s*</p>\s*<p[^>]*>Complaints received", summary) and "Resolved so far" not in summary
+    assert "they count all provider types" in page
+    # Filtered to one MCO, the totals across the MCOs are that MCO's.
+    payload = client.get(f"/reports/data.json?period={THIS_QUARTER}&mco=Molina").json()
+    t = payload["tables"]["received_by_mco_and_provider_group"]
+    assert t["columns"] == ["Molina"] and t["total"] == 37
+    assert dict(zip(t["rows"], t["row_totals"], strict=True)) == {
+        **dict.fromkeys(t["rows"], 0),
+        "Physician/APN": 24,
+        "Hospital": 13,
+    }
+    for other in payload["tables"].values():
+        if other["kind"] == "counts" and other["column_label"] == "MCO":
+            assert other["row_totals"] == [cells[0] for cells in other["cells"]]
+            assert other["total"] == other["column_totals"][0]
+        elif other["kind"] == "counts":  # the MCOs are the rows
+            assert other["rows"] == ["Molina"] and other["column_totals"] == other["cells"][0]
+            assert other["total"] == other["row_totals"][0] == 37
 
 
 def test_hidden_cells_of_a_row_never_add_up_to_a_small_count_next_to_a_shown_total(data):
