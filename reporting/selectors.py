@@ -140,8 +140,9 @@ def _by_group(table: dict) -> bool:
 
 
 def tables_for(snapshot: ReportSnapshot | None, filters: Filters) -> dict[str, dict]:
-    """The published tables for the filters (unknown values select nothing rather than erroring)."""
-    if snapshot is None:
+    """The published tables for the filters. Unknown values (a period, MCO or provider type the release does not
+    offer, a misspelling) select nothing rather than erroring — never tables of made-up zeros."""
+    if snapshot is None or not filters_known(snapshot, filters):
         return {}
     tables = snapshot.data.get("tables", {}).get(filters.period)
     if not isinstance(tables, dict):

@@ -168,7 +168,7 @@ def test_parameters_the_pages_do_not_offer_add_nothing_to_the_cache(client, data
     assert f'href="/reports/data.csv?period={EARLIER_QUARTER}"' in filtered and "utm_source" not in filtered
     assert len(spy.written) == 2
     # Values the release does not offer: answered as before, not kept.
-    assert "no statistics for that period" in client.get("/reports/?period=1999-Q1").content.decode()
+    assert "no statistics for that choice" in client.get("/reports/?period=1999-Q1").content.decode()
     assert client.get("/reports/data.json?period=nonsense").json()["tables"] == {}
     for made_up in ("?mco=Nobody", "?group=Astronauts", "?period=2001-Q2&mco=X", "?mco=Nobody"):
         assert client.get(f"/reports/data.csv{made_up}").status_code == 200

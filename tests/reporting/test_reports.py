@@ -242,8 +242,24 @@ def test_a_snapshot_in_the_old_layout_is_not_shown(client):
 
 def test_an_unknown_period_says_so_and_offers_all_time(client, data):
     page = client.get("/reports/?period=1999-Q1").content.decode()
-    assert "no statistics for that period" in page and 'href="/reports/"' in page
+    assert "no statistics for that choice" in page and 'href="/reports/"' in page
     assert client.get("/reports/data.json?period=nonsense").json()["tables"] == {}
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["group=physician%2Fapn", "group=Physician%2FAPN%20", "group=Astronauts", "mco=molina", "mco=%20Molina", "mco=Foo"],
+)
+def test_an_unknown_or_misspelt_mco_or_provider_type_says_so_instead_of_showing_zeros(client, data, query):
+    """A value the release does not offer (a different case, a stray space, a made-up name) selects no tables:
+    the page says so and offers all time, and the downloads hold no numbers — never official-looking zeros."""
+    page = html.unescape(client.get(f"/reports/?{query}").content.decode())
+    assert "no statistics for that choice" in page and 'href="/reports/"' in page
+    assert "portal-summary" not in page and "Complaints received</p>" not in page
+    assert client.get(f"/reports/data.json?{query}").json()["tables"] == {}
+    assert client.get(f"/reports/data.csv?{query}").content.decode().strip().splitlines() == [
+        "figures_as_of,period,table,row,column,value,unit,status"
+    ]
 
 
 def test_refresh_reports_command_makes_a_snapshot(db):
