@@ -176,7 +176,7 @@ def test_the_page_and_downloads_say_which_day_the_figures_run_to(client, release
     # Quarters are published once, a month after they end: the page names the release day and says so, and never
     # claims the figures run to the release day.
     assert f"release of {release:%B} {release.day}, {release.year}" in page
-    assert "Each quarter is published once, a month after it ends" in page
+    assert "Each quarter is published once, in the first release at least a month after it ends" in page
     assert "updated once a month" in page
     assert "where they stood that day" not in page
     # No quarter is old enough to publish yet: the period choice still offers all time (it was an empty list).
