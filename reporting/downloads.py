@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from portal.decorators import terms_gate_exempt
@@ -140,8 +141,16 @@ def data_csv(request: HttpRequest, snapshot: ReportSnapshot | None, filters: sel
             shown = MISSING if status != "shown" else value
             writer.writerow([day, filters.period, name, row, column, shown, unit, status])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{CSV_NAME}"'
+    response["Content-Disposition"] = f'attachment; filename="{csv_name(filters)}"'
     return response
+
+
+def csv_name(filters: selectors.Filters) -> str:
+    """The file name a browser saves the CSV under: the filters chosen in it (all time for all: CSV_NAME), so that
+    several filtered downloads do not overwrite each other. Only letters, digits and hyphens."""
+    chosen = [filters.period if filters.period != "all" else "", filters.mco, filters.group]
+    words = [slugify(value) for value in chosen if value]
+    return "-".join(["mco-complaints", *[word for word in words if word]]) + ".csv"
 
 
 def data_tables(snapshot: ReportSnapshot | None) -> list[dict[str, object]]:
@@ -226,7 +235,7 @@ def package_descriptor(snapshot: ReportSnapshot | None) -> dict[str, object]:
                 "description": (
                     "Every number of the release's all-time tables, in long format. The same download with the "
                     "statistics page's filters (period=YYYY-Qn for a quarter's tables, mco, group) has this format "
-                    f"too. A browser saves it as {CSV_NAME}."
+                    f"too. A browser saves it as {CSV_NAME} (a filtered one with the filters in the name)."
                 ),
                 "format": "csv",
                 "mediatype": "text/csv",

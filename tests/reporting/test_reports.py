@@ -346,6 +346,17 @@ def test_a_filter_keeping_one_provider_type_or_mco_shows_its_own_totals_and_says
             assert other["total"] == other["row_totals"][0] == 37
 
 
+def test_each_filtered_csv_is_saved_under_a_name_that_says_its_filters(client, data):
+    def name(query: str) -> str:
+        return client.get(f"/reports/data.csv{query}")["Content-Disposition"]
+
+    assert name("") == 'attachment; filename="mco-complaints.csv"'
+    assert name(f"?period={EARLIER_QUARTER}&mco=Molina&group=Physician%2FAPN") == (
+        f'attachment; filename="mco-complaints-{EARLIER_QUARTER.lower()}-molina-physicianapn.csv"'
+    )
+    assert name("?group=Physician%2FAPN") == 'attachment; filename="mco-complaints-physicianapn.csv"'
+
+
 def test_hidden_cells_of_a_row_never_add_up_to_a_small_count_next_to_a_shown_total(data):
     for tables in data.data["tables"].values():
         for t in tables.values():
