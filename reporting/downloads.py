@@ -149,8 +149,8 @@ def csv_name(filters: selectors.Filters) -> str:
     """The file name a browser saves the CSV under: the filters chosen in it (all time for all: CSV_NAME), so that
     several filtered downloads do not overwrite each other. Only letters, digits and hyphens."""
     chosen = [filters.period if filters.period != "all" else "", filters.mco, filters.group]
-    words = [slugify(value) for value in chosen if value]
-    return "-".join(["mco-complaints", *[word for word in words if word]]) + ".csv"
+    words = [word for word in (slugify(value) for value in chosen) if word]
+    return "-".join(["mco-complaints", *words]) + ".csv"
 
 
 def data_tables(snapshot: ReportSnapshot | None) -> list[dict[str, object]]:

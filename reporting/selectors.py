@@ -107,20 +107,12 @@ def _narrow(table: dict, filters: Filters) -> dict:
     wanted = {"MCO": filters.mco, GROUP_LABEL: filters.group}
     row_filter, column_filter = wanted.get(table["row_label"], ""), wanted.get(table["column_label"], "")
     rows, columns = _keep(table["rows"], row_filter), _keep(table["columns"], column_filter)
-
-    def grid(matrix: list[list]) -> list[list]:
-        return [[matrix[r][c] for c in columns] for r in rows]
-
     narrowed = {
         **table,
         "rows": [table["rows"][r] for r in rows],
         "columns": [table["columns"][c] for c in columns],
-        "cells": grid(table["cells"]),
+        "cells": [[table["cells"][r][c] for c in columns] for r in rows],
     }
-    if "not_applicable" in table:
-        narrowed["not_applicable"] = grid(table["not_applicable"])
-    if "units" in table:
-        narrowed["units"] = [table["units"][c] for c in columns]
     if table.get("kind") != "counts":
         return narrowed
     row_totals = [table["row_totals"][r] for r in rows]

@@ -78,13 +78,11 @@ def _summary(tables: dict[str, dict], by_group: bool = False) -> list[dict[str, 
     the other figures are left out rather than shown for every provider type under that type's name."""
 
     def total(name: str, row_label: str | None = None) -> int | None:
+        """The table's total, or one row's (a filtered table's totals are already the kept rows' and columns')."""
         table = tables.get(name)
         if not table or (row_label is not None and row_label not in table["rows"]):
             return None
-        if row_label is None:
-            return table["column_totals"][0] if len(table["columns"]) == 1 else table["total"]
-        row = table["rows"].index(row_label)
-        return table["cells"][row][0] if len(table["columns"]) == 1 else table["row_totals"][row]
+        return table["total"] if row_label is None else table["row_totals"][table["rows"].index(row_label)]
 
     if by_group:
         value = total("received_by_mco_and_provider_group")
