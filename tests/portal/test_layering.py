@@ -1,9 +1,10 @@
 """Apps depend one way: portal ← accounts ← complaints ← reporting ← demo.
 
 Each app may import the apps before it in ``LAYERS`` and none after it: portal (infrastructure) imports no app,
-accounts nothing from complaints, reporting or demo, and so on. Every ``import`` statement counts, wherever it is
-(module level, inside a function, under ``TYPE_CHECKING``, in a migration); a dotted path in a string (settings,
-``include("accounts.urls")``, ``default_site``) is not an import.
+accounts nothing from complaints, reporting or demo, and so on; and no app imports the tests (a management command
+that needs them would fail wherever the portal is installed without its tests). Every ``import`` statement counts,
+wherever it is (module level, inside a function, under ``TYPE_CHECKING``, in a migration); a dotted path in a string
+(settings, ``include("accounts.urls")``, ``default_site``) is not an import.
 """
 
 import ast
@@ -25,10 +26,10 @@ def imported_modules(source: str, filename: str) -> list[tuple[int, str]]:
 
 
 def upward_imports(root: Path) -> list[str]:
-    """``path:line`` of each import of an app that comes later in LAYERS, with what it imports."""
+    """``path:line`` of each import of an app that comes later in LAYERS, or of the tests, with what it imports."""
     problems = []
     for position, app in enumerate(LAYERS):
-        later = set(LAYERS[position + 1 :])
+        later = {*LAYERS[position + 1 :], "tests"}
         for path in sorted((root / app).rglob("*.py")):
             relative = path.relative_to(root).as_posix()
             for line, module in imported_modules(path.read_text(encoding="utf-8"), relative):
@@ -59,6 +60,7 @@ def test_the_check_finds_upward_imports_wherever_they_are(tmp_path):
         "complaints/services.py": "from accounts.models import User\nif True:\n    import reporting.services\n",
         "reporting/models.py": "from complaints.models import Complaint\n",
         "demo/complaints.py": "from reporting.services import report_snapshot_refresh\n",
+        "reporting/management/commands/report.py": "def handle():\n    from tests.reporting import realistic\n",
     }
     for name, source in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -67,4 +69,5 @@ def test_the_check_finds_upward_imports_wherever_they_are(tmp_path):
         "portal/urls.py:2 imports accounts.views",
         "accounts/forms.py:2 imports complaints.models",
         "complaints/services.py:3 imports reporting.services",
+        "reporting/management/commands/report.py:2 imports tests.reporting",
     ]

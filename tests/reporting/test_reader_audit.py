@@ -1,4 +1,4 @@
-"""The published statistics at the realistic size (tests/reporting/realistic.py: 5 MCOs x 15 provider type groups x
+"""The published statistics at the realistic size (reporting/realistic.py: 5 MCOs x 15 provider type groups x
 10 topics x 24 months, about 3,000 complaints a month), audited from the reader's side.
 
 The audit is independent of the engine's own equations (reporting.linkage): it reads only what a release
@@ -27,8 +27,8 @@ import numpy
 import pytest
 
 from reporting import aggregates as A
+from reporting import realistic
 from reporting.suppression import suppress_system
-from tests.reporting import realistic
 from tests.reporting.test_linked_suppression import possible_range
 
 Position = tuple[str, str, object, object]  # (period, table, row index or "T", column index or "T")

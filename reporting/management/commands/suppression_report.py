@@ -1,8 +1,8 @@
 """How much of the public statistics suppression leaves visible: ``manage.py suppression_report``.
 
 For the complaints in the database (as the next release would count them), or for the generated realistic data set
-of the tests (``--realistic``: 5 MCOs x 15 provider type groups x 10 topics x 24 months, about 3,000 complaints a
-month), it suppresses the linked system exactly as a release does and prints, without storing anything:
+(``--realistic``, reporting.realistic: 5 MCOs x 15 provider type groups x 10 topics x 24 months, about 3,000
+complaints a month), it suppresses the linked system exactly as a release does and prints, without storing anything:
 
 - per table (over every period), the share of numbers shown, and of those whose true value is 11 or more;
 - whether each MCO's headline figures (complaints received and resolved so far, for every period) and its
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting import aggregates, facts
+from reporting import aggregates, facts, realistic
 from reporting.suppression import suppress_system
 
 
@@ -129,8 +129,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--realistic",
             action="store_true",
-            help="Use the generated realistic data set of the tests (needs the tests directory) instead of the "
-            "complaints in the database.",
+            help="Use the generated realistic data set (reporting.realistic) instead of the complaints in the "
+            "database.",
         )
         parser.add_argument("--months", type=int, default=24, help="Realistic set: months covered (default 24).")
         parser.add_argument("--per-month", type=int, default=3000, help="Realistic set: complaints a month.")
@@ -138,10 +138,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         if options["realistic"]:
-            try:
-                from tests.reporting import realistic
-            except ImportError as missing:
-                raise CommandError("--realistic needs the tests directory of the source tree.") from missing
+            for name, lowest in (("months", 1), ("per_month", 1)):
+                if int(options[name]) < lowest:  # type: ignore[call-overload]
+                    flag = "--" + name.replace("_", "-")
+                    raise CommandError(f"{flag} must be {lowest} or more (it was {options[name]}).")
             dimensions, complaint_facts = realistic.facts(
                 months=int(options["months"]),  # type: ignore[call-overload]
                 per_month=int(options["per_month"]),  # type: ignore[call-overload]

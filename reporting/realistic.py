@@ -2,8 +2,10 @@
 24 months, about 3,000 complaints a month, skewed like real complaints — a few groups and topics file most of them,
 the MCOs differ in size, recent complaints are more often still open.
 
-Pure and deterministic (a fixed seed): the same facts on every run and every machine. Used by the audit test at
-realistic size (test_audit_realistic) and by ``manage.py suppression_report --realistic``.
+Pure and deterministic (a fixed seed): the same facts on every run and every machine. Used by
+``manage.py suppression_report --realistic`` and by the audit tests at realistic size
+(tests/reporting/test_reader_audit.py); it lives with the code, not the tests, so that the command works wherever
+the portal is installed.
 """
 
 import random

@@ -1,0 +1,41 @@
+"""``manage.py suppression_report``: how much of the statistics suppression leaves visible, for the complaints in
+the database or the generated realistic set. It must work from an installed portal (no tests directory needed),
+print a line per published table and the headline checks, and refuse nonsense sizes with a clear message."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from reporting import realistic
+from reporting.cells import periods
+from reporting.tables import table_specs
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("suppression_report", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_realistic_set_is_measured_table_by_table_without_the_tests_directory() -> None:
+    output = run("--realistic", "--months", "3", "--per-month", "300")
+    dimensions, facts = realistic.facts(months=3, per_month=300)
+    assert output.splitlines()[0] == f"{len(facts)} complaints, 5 MCOs, 15 provider type groups, 10 topics, 3 months"
+    names = {spec.name for period in periods(dimensions) for spec in table_specs(dimensions, period)}
+    for name in names:
+        row = re.search(rf"^{name} +(\d+\.\d) % of +(\d+) ", output, re.MULTILINE)
+        assert row, f"no line for {name}"
+        assert 0 <= float(row[1]) <= 100 and int(row[2]) > 0
+    every = re.search(r"^every published count +(\d+\.\d) % of +(\d+) +(\d+\.\d) % of +(\d+)$", output, re.MULTILINE)
+    assert every and 0 < float(every[1]) < 100
+    assert re.search(r"^every MCO's received and resolved totals for every period: ", output, re.MULTILINE)
+    assert re.search(r"^every MCO's all-time median: ", output, re.MULTILINE)
+    assert re.search(r"^suppression took \d+\.\d s$", output, re.MULTILINE)
+
+
+@pytest.mark.parametrize(("flag", "value"), [("--months", "0"), ("--per-month", "-5")])
+def test_a_size_below_one_is_refused_with_a_clear_message(flag: str, value: str) -> None:
+    with pytest.raises(CommandError, match=rf"^{flag} must be 1 or more \(it was {value}\)\.$"):
+        run("--realistic", flag, value)
