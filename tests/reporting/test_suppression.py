@@ -3,11 +3,12 @@
 
 from dataclasses import dataclass
 
+import highspy
 import numpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reporting.suppression import bounded, suppress_system
+from reporting.suppression import _WHOLE_NODES, bounded, suppress_system
 
 Cell = tuple[int, int]  # a table entry (row, column); column -1 is the row total, row -1 the column total
 
@@ -208,6 +209,27 @@ def test_a_count_bounded_only_from_further_away_is_protected_without_withdrawing
     assert len(hidden) < len(values)  # it used to withdraw all 64 numbers
     assert not [key for key, value in values.items() if 0 < value < 11 and key not in hidden]
     assert bounded(values, equations, set(hidden), threshold=11) == []
+
+
+def test_the_whole_number_search_is_limited_by_work_not_by_the_clock(monkeypatch):
+    """Which cells are hidden must not depend on how fast the machine is: the whole-number search over every cell
+    (reached here, where only whole numbers expose x) stops after a fixed number of branch-and-bound nodes, never
+    after a time limit, which a slower machine would reach with less done."""
+    options: list[tuple[str, object]] = []
+    original = highspy.Highs.setOptionValue
+
+    def record(solver, name, value):  # type: ignore[no-untyped-def]
+        options.append((name, value))
+        return original(solver, name, value)
+
+    monkeypatch.setattr(highspy.Highs, "setOptionValue", record)
+    values = {"S": 41, "x": 1, "y": 20, "z": 20, "c": 35, "d": 15}
+    equations = [("S", ("x", "y", "z")), ("c", ("y", "d")), ("c", ("z", "d"))]
+
+    assert bounded(values, equations, {"x", "y", "z", "c", "d"}, threshold=11) == ["x"]
+
+    assert ("mip_max_nodes", _WHOLE_NODES) in options
+    assert not [name for name, _value in options if name == "time_limit"]
 
 
 def test_a_bound_that_only_whole_numbers_reveal_is_caught_and_protected():
