@@ -56,7 +56,7 @@ def _month_after(month: str, steps: int) -> str:
 def facts(months: int = 24, per_month: int = 3000, seed: int = 19) -> tuple[A.Dimensions, list[A.Fact]]:
     """The dimensions and one fact per complaint (about ``per_month`` a month), from a fixed seed."""
     dims = dimensions(months)
-    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
+    rng = random.Random(seed)  # noqa: S311 - repeatable measuring data, not security  # nosec B311
     late_answer_possible = {m for m in dims.months if date.fromisoformat(f"{m}-01") < dims.answer_late_before}
     result: list[A.Fact] = []
     for age, month in enumerate(reversed(dims.months)):  # age 0: the newest month
