@@ -500,8 +500,7 @@ def _integral(solution: numpy.ndarray) -> bool:
 
 _TOLERANCE = 1e-6
 # At most this many branch-and-bound nodes for one whole-number search over every hidden cell: a fixed amount of work,
-# so the same cells are hidden on every machine (a time limit would hide more on a slower one). On the demo data and
-# the realistic set every such search ends within one node.
+# so what is hidden does not depend on the machine's speed (a time limit would hide more on a slower one).
 _WHOLE_NODES = 200
 _ONE_MINUS_ONE = numpy.array([1.0, -1.0])
 _MINUS_ONE_MINUS_ONE = numpy.array([-1.0, -1.0])

@@ -2,6 +2,7 @@
 (hypothesis). The linked system of every published table is checked in test_linked_suppression."""
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import highspy
 import numpy
@@ -228,7 +229,12 @@ def test_the_whole_number_search_is_limited_by_work_not_by_the_clock(monkeypatch
 
     assert bounded(values, equations, {"x", "y", "z", "c", "d"}, threshold=11) == ["x"]
 
-    assert ("mip_max_nodes", _WHOLE_NODES) in options
+    limits = [value for name, value in options if name == "mip_max_nodes"]
+    # Both searches over every cell ran limited: the one for every unproven cell together, and the one for x alone.
+    assert limits.count(_WHOLE_NODES) == 2
+    # Each limit is lifted again before the solver's next (local, always finished) search.
+    assert all(after == highspy.kHighsIInf for before, after in pairwise(limits) if before == _WHOLE_NODES)
+    assert limits[-1] == highspy.kHighsIInf
     assert not [name for name, _value in options if name == "time_limit"]
 
 

@@ -1,6 +1,7 @@
 """``manage.py suppression_report``: how much of the statistics suppression leaves visible, for the complaints in
-the database or the generated realistic set. It must work from an installed portal (no tests directory needed),
-print a line per published table and the headline checks, and refuse nonsense sizes with a clear message."""
+the database or the generated realistic set (reporting/realistic.py: the command imports nothing from the tests,
+which tests/portal/test_layering.py enforces). It prints a line per published table and the headline checks, and
+refuses nonsense sizes with a clear message."""
 
 import re
 from io import StringIO
@@ -19,7 +20,7 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_the_realistic_set_is_measured_table_by_table_without_the_tests_directory() -> None:
+def test_the_realistic_set_is_measured_table_by_table() -> None:
     output = run("--realistic", "--months", "3", "--per-month", "300")
     dimensions, facts = realistic.facts(months=3, per_month=300)
     assert output.splitlines()[0] == f"{len(facts)} complaints, 5 MCOs, 15 provider type groups, 10 topics, 3 months"
@@ -39,3 +40,8 @@ def test_the_realistic_set_is_measured_table_by_table_without_the_tests_director
 def test_a_size_below_one_is_refused_with_a_clear_message(flag: str, value: str) -> None:
     with pytest.raises(CommandError, match=rf"^{flag} must be 1 or more \(it was {value}\)\.$"):
         run("--realistic", flag, value)
+
+
+def test_sizes_without_the_realistic_set_are_refused_rather_than_ignored() -> None:
+    with pytest.raises(CommandError, match=r"^--months, --per-month and --seed describe the realistic set"):
+        run("--months", "3")

@@ -20,6 +20,8 @@ from django.core.management.base import BaseCommand, CommandError
 from reporting import aggregates, facts, realistic
 from reporting.suppression import suppress_system
 
+REALISTIC_DEFAULTS = {"months": 24, "per_month": 3000, "seed": 19}
+
 
 @dataclass
 class Share:
@@ -132,21 +134,20 @@ class Command(BaseCommand):
             help="Use the generated realistic data set (reporting.realistic) instead of the complaints in the "
             "database.",
         )
-        parser.add_argument("--months", type=int, default=24, help="Realistic set: months covered (default 24).")
-        parser.add_argument("--per-month", type=int, default=3000, help="Realistic set: complaints a month.")
-        parser.add_argument("--seed", type=int, default=19, help="Realistic set: the random seed.")
+        parser.add_argument("--months", type=int, help="Realistic set: months covered (default 24).")
+        parser.add_argument("--per-month", type=int, help="Realistic set: complaints a month (default 3000).")
+        parser.add_argument("--seed", type=int, help="Realistic set: the random seed (default 19).")
 
     def handle(self, *args: object, **options: object) -> None:
+        sizes = {name: options[name] for name in ("months", "per_month", "seed") if options[name] is not None}
+        if sizes and not options["realistic"]:
+            raise CommandError("--months, --per-month and --seed describe the realistic set: add --realistic.")
         if options["realistic"]:
-            for name, lowest in (("months", 1), ("per_month", 1)):
-                if int(options[name]) < lowest:  # type: ignore[call-overload]
-                    flag = "--" + name.replace("_", "-")
-                    raise CommandError(f"{flag} must be {lowest} or more (it was {options[name]}).")
-            dimensions, complaint_facts = realistic.facts(
-                months=int(options["months"]),  # type: ignore[call-overload]
-                per_month=int(options["per_month"]),  # type: ignore[call-overload]
-                seed=int(options["seed"]),  # type: ignore[call-overload]
-            )
+            chosen = {**REALISTIC_DEFAULTS, **sizes}
+            for name in ("months", "per_month"):
+                if chosen[name] < 1:
+                    raise CommandError(f"--{name.replace('_', '-')} must be 1 or more (it was {chosen[name]}).")
+            dimensions, complaint_facts = realistic.facts(**chosen)
         else:
             dimensions, complaint_facts = facts.report_facts()
         self.stdout.write(
