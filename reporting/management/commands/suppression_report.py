@@ -20,8 +20,6 @@ from django.core.management.base import BaseCommand, CommandError
 from reporting import aggregates, facts, realistic
 from reporting.suppression import suppress_system
 
-REALISTIC_DEFAULTS = {"months": 24, "per_month": 3000, "seed": 19}
-
 
 @dataclass
 class Share:
@@ -143,11 +141,10 @@ class Command(BaseCommand):
         if sizes and not options["realistic"]:
             raise CommandError("--months, --per-month and --seed describe the realistic set: add --realistic.")
         if options["realistic"]:
-            chosen = {**REALISTIC_DEFAULTS, **sizes}
             for name in ("months", "per_month"):
-                if chosen[name] < 1:
-                    raise CommandError(f"--{name.replace('_', '-')} must be 1 or more (it was {chosen[name]}).")
-            dimensions, complaint_facts = realistic.facts(**chosen)
+                if sizes.get(name, 1) < 1:
+                    raise CommandError(f"--{name.replace('_', '-')} must be 1 or more (it was {sizes[name]}).")
+            dimensions, complaint_facts = realistic.facts(**sizes)  # the set's own defaults for the rest
         else:
             dimensions, complaint_facts = facts.report_facts()
         self.stdout.write(
