@@ -15,4 +15,7 @@ class CategoryAdmin(ReferenceDataAdmin):
     search_fields = ["name", "code"]
 
 
-from complaints import admin_triage  # noqa: E402, F401 - registers the triage queue
+from complaints import admin_systemic, admin_triage  # noqa: E402 - register the triage queue, signals and issues
+
+# The queue's selected complaints can become one systemic issue (admin_systemic imports the triage forms).
+admin_triage.ComplaintAdmin.actions = [*admin_triage.ComplaintAdmin.actions, admin_systemic.group_into_issue]

@@ -534,7 +534,11 @@ class ComplaintAdmin(AllowlistedLookupsMixin, QuickActionCheckboxMixin, admin.Mo
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):  # type: ignore[no-untyped-def]
         if obj is not None:
-            context = {**context, **self.mco_part(request, obj, decides=context.get("decides_extensions", False))}
+            context = {
+                **context,
+                **self.mco_part(request, obj, decides=context.get("decides_extensions", False)),
+                **selectors_staff.systemic_of(obj),
+            }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def mco_part(self, request: HttpRequest, complaint: Complaint, *, decides: bool) -> dict:

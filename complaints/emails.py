@@ -98,6 +98,32 @@ def mco_notice(email: OutboundEmail) -> Message:
     return Message(subject, "complaints/mco_notice", context)
 
 
+@register("complaints.systemic_mco_notice")
+def systemic_mco_notice(email: OutboundEmail) -> Message:
+    """To the MCO's users and notice address: one notice for a systemic issue — its number, the topic and the
+    references of its complaints sent to the MCO, each to answer in the portal as usual. No titles, no summaries,
+    no PHI (staff write those)."""
+    from complaints.systemic_models import SystemicIssue
+
+    issue = SystemicIssue.objects.select_related("mco", "category").get(pk=email.object_id)
+    complaints = list(
+        Complaint.objects.filter(systemic_links__issue=issue, status=Complaint.Status.AWAITING_MCO)
+        .order_by("reference")
+        .values_list("reference", flat=True)
+    )
+    context = {
+        "issue": issue.pk,
+        "mco": issue.mco.name,
+        "topic": issue.category.name,
+        "references": complaints,
+        "answer_days": settings.PORTAL_MCO_ANSWER_DAYS,
+        "path": "/mco/",
+    }
+    return Message(
+        f"HFS presents {len(complaints)} provider complaints as one case", "complaints/systemic_mco_notice", context
+    )
+
+
 def _mco_context(email: OutboundEmail) -> dict[str, object]:
     complaint = Complaint.objects.select_related("mco").get(pk=email.object_id)
     return {

@@ -575,3 +575,6 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint} extension ({self.decision})"
+
+
+from complaints.systemic_models import Signal, SystemicIssue, SystemicIssueLink  # noqa: E402, F401

@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import F, Prefetch, QuerySet
 
 from complaints import clock
-from complaints.models import Attachment, Complaint, ExtensionRequest, MCOProposal
+from complaints.models import Attachment, Complaint, ExtensionRequest, MCOProposal, Signal, SystemicIssueLink
 
 # Open before settled, expedited first, the next due date (none last), the oldest received first; the id makes the
 # order total, so the admin adds nothing and the order is exactly the index complaint_queue_idx.
@@ -54,3 +54,13 @@ def proposal_list_for_staff(*, complaint: Complaint, with_files: bool) -> QueryS
             Prefetch("files", queryset=Attachment.objects.order_by("uploaded_at", "id"))
         )
     return proposals
+
+
+def systemic_of(complaint: Complaint) -> dict[str, list]:
+    """The systemic issues a complaint is linked to (its open one first) and the signals that found it: two queries.
+    Staff only: the representative's pages never read these."""
+    links = SystemicIssueLink.objects.filter(complaint_id=complaint.pk).select_related("issue").order_by("-open", "-id")
+    signals = (
+        Signal.objects.filter(complaints__id=complaint.pk).select_related("mco", "category").order_by("-week_start")
+    )
+    return {"systemic_links": list(links), "systemic_signals": list(signals)}

@@ -23,3 +23,11 @@ def send_staff_digest() -> int:
 def send_mco_deadline_notices() -> int:
     """Daily (beat): the MCO's users are told of answers due within 5 days and of overdue ones, once per round."""
     return services.mco_deadline_notices_send()
+
+
+@shared_task
+def detect_signals() -> int:
+    """Nightly (beat): signals of systemic issues for the last whole week (complaints.detection)."""
+    from complaints.services.systemic import signals_detect
+
+    return len(signals_detect())

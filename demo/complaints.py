@@ -16,6 +16,7 @@ from accounts.validators import npi_with_check_digit
 from complaints import clock, services
 from complaints.models import Category, Complaint, ComplaintEvent, ReferenceCounter
 from complaints.rules import ClaimLine
+from complaints.services.systemic import last_whole_week
 
 COUNT = 40
 QUESTION = "Please send the remittance advice for these claims."
@@ -339,3 +340,81 @@ def seed_bulk(*, staff: User, count: int = BULK_COUNT) -> int:
     Complaint.objects.bulk_update(forwarded, ["forwarded_on", "mco_answer_due"], batch_size=500)
     ComplaintEvent.objects.bulk_create(events, batch_size=1000)
     return count
+
+
+SPIKE_MCO = "Meridian"
+SPIKE_COMPLAINTS = 3  # from each organization
+
+
+def seed_spike(*, staff: User, representative: User) -> int:
+    """One clear systemic pattern for the signals (DESIGN §12): in the last whole week, many organizations — the
+    demo representative's among them — filed complaints about one topic against one MCO, far more than its usual
+    week. In review, so staff can group them, present them to the MCO and resolve them. Written in bulk (demo data
+    only), dated in that week."""
+    if Complaint.objects.filter(mco_reference__startswith="SPIKE-").exists():
+        return 0
+    rng = random.Random(12)  # noqa: S311 - repeatable demo data, not security  # nosec B311
+    mco = MCO.objects.get(short_name=SPIKE_MCO)
+    category = Category.objects.active().order_by("sort_order", "name").first()
+    own = (
+        representative.designations.filter(revoked_at__isnull=True).select_related("organization").first().organization
+    )
+    others = [
+        (organization, organization.representatives.first().user)
+        for organization in ProviderOrganization.objects.filter(npi__startswith="7").order_by("npi")[:8]
+    ]
+    filers = [(own, representative), *others]
+    monday = last_whole_week()
+    now = timezone.now()
+    counter, _ = ReferenceCounter.objects.get_or_create(year=now.year)
+    first_number = counter.last_number + 1
+    counter.last_number += len(filers) * SPIKE_COMPLAINTS
+    counter.save(update_fields=["last_number"])
+    complaints, events = [], []
+    for offset in range(len(filers) * SPIKE_COMPLAINTS):
+        organization, filer = filers[offset % len(filers)]
+        day = monday + timedelta(days=offset % 5)
+        submitted = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time())) + timedelta(
+            hours=8 + rng.randrange(9), minutes=rng.randrange(60)
+        )
+        complaints.append(
+            Complaint(
+                reference=f"MCO-{now.year}-{first_number + offset:06d}",
+                idempotency_key=uuid.uuid4(),
+                organization=organization,
+                provider_group=organization.provider_type.reporting_group,
+                submitted_by=filer,
+                contact_email=filer.email,
+                representative_name=filer.full_name,
+                mco=mco,
+                category=category,
+                subject="Claims denied since the MCO's new edit",
+                description="Demo complaint: claims denied after the MCO changed a claims edit.",
+                mco_reference=f"SPIKE-{offset:03d}",
+                mco_filed_on=day - timedelta(days=rng.choice([31, 35, 40])),
+                first_response_due=clock.add_business_days(day, 15),
+                mco_presentation_due=clock.add_business_days(day, 10),
+                status="in_review",
+                submitted_at=submitted,
+                updated_at=submitted + timedelta(hours=2),
+            )
+        )
+    Complaint.objects.bulk_create(complaints)
+    for complaint in complaints:
+        for from_status, to_status, at, actor in (
+            ("", "submitted", complaint.submitted_at, complaint.submitted_by),
+            ("submitted", "in_review", complaint.updated_at, staff),
+        ):
+            events.append(
+                ComplaintEvent(
+                    complaint=complaint,
+                    actor=actor,
+                    kind="submitted" if not from_status else "status_changed",
+                    from_status=from_status,
+                    to_status=to_status,
+                    shared_with_provider=True,
+                    created_at=at,
+                )
+            )
+    ComplaintEvent.objects.bulk_create(events)
+    return len(complaints)

@@ -140,11 +140,12 @@ def complaint_close(
 
 @transaction.atomic
 def complaint_forward_to_mco(
-    *, complaint: Complaint, actor: User, note: str = "", request: HttpRequest | None = None
+    *, complaint: Complaint, actor: User, note: str = "", notify: bool = True, request: HttpRequest | None = None
 ) -> Complaint:
     """Present the complaint to the MCO — the first time, or again after its answer (a new round with its own
     proposal): the MCO's clock starts, and its users and notice address are told (the representative's name, R5;
-    no PHI). From the first presentation on, the MCO's users see the complaint."""
+    no PHI). From the first presentation on, the MCO's users see the complaint. ``notify=False``: the caller sends
+    the MCO one notice for several complaints (a systemic issue, services/systemic.py)."""
     ensure_staff(actor)
     locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
     today = timezone.localdate()
@@ -162,7 +163,9 @@ def complaint_forward_to_mco(
             "mco_answer_due": clock.add_calendar_days(today, settings.PORTAL_MCO_ANSWER_DAYS),
         },
     )
-    if not notify_mco(complaint=complaint, kind="complaints.mco_notice", also=complaint.mco.notification_email):
+    if notify and not notify_mco(
+        complaint=complaint, kind="complaints.mco_notice", also=complaint.mco.notification_email
+    ):
         _note(complaint, actor, "The MCO has no notice address on file: send the notice another way.", request=request)
     return complaint
 

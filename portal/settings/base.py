@@ -174,6 +174,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.purge_stale_draft_attachments",
         "schedule": 3600.0,
     },
+    "detect-signals": {
+        "task": "complaints.tasks.detect_signals",
+        "schedule": crontab(hour=3, minute=15),  # nightly, for the week that ended (complaints.detection)
+    },
     "mco-deadline-notices": {
         "task": "complaints.tasks.send_mco_deadline_notices",
         "schedule": crontab(hour=6, minute=30),  # before the MCO's working day in Illinois
@@ -315,5 +319,10 @@ PORTAL_REPORT_SUPPRESSION_THRESHOLD = 11
 # A quarter's complaints are published once, in the first release at least this many months after the quarter ends,
 # as they stood that day, and never recomputed (reporting.services): 1 keeps the figures fresh.
 PORTAL_REPORT_COHORT_AGE_MONTHS = 1
+# Systemic-issue signals (DESIGN §12, complaints.detection): a week's new complaints per MCO and category against
+# the trailing weeks; the chance of a false alarm per MCO, category and week; the fewest organizations behind one.
+PORTAL_SIGNAL_HISTORY_WEEKS = 12
+PORTAL_SIGNAL_FALSE_ALARM_RATE = 0.001
+PORTAL_SIGNAL_MIN_ORGANIZATIONS = 3
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 PORTAL_EMAIL_VERIFICATION_DAYS = 3

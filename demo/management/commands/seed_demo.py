@@ -5,11 +5,14 @@ Each demo user gets a confirmed authenticator (its secret is printed, for local 
 email address and the current terms of use accepted, so the demo starts at the portal's real pages.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import override_settings
 
+from complaints.services.systemic import last_whole_week, signals_detect
 from demo import accounts as demo_accounts
 from demo import complaints as demo_complaints
 from reporting.services import report_snapshot_refresh
@@ -41,6 +44,13 @@ class Command(BaseCommand):
                 liaisons={name: demo_accounts.mco_liaison(name) for name in demo_accounts.DEMO_MCOS},
             )
             bulk = demo_complaints.seed_bulk(staff=staff) if options.get("statistics", True) else 0
+            if bulk:  # the pattern the signals find, against the bulk complaints' usual weeks
+                bulk += demo_complaints.seed_spike(
+                    staff=staff, representative=demo_accounts.account_user("representative")
+                )
+        if bulk:
+            signals = [signal for week in _recent_weeks() for signal in signals_detect(week=week)]
+            self.stdout.write(f"Signals of systemic issues in the last {SIGNAL_WEEKS} weeks: {len(signals)}.")
         if filed:
             self.stdout.write(f"Filed {filed} demo complaints.")
         if bulk:
@@ -51,3 +61,11 @@ class Command(BaseCommand):
                 f"demo account: role={account.role} email={account.email} password={demo_accounts.DEMO_PASSWORD} "
                 f"totp={secrets[account.email]}"
             )
+
+
+SIGNAL_WEEKS = 8  # the demo looks for signals in this many whole weeks (the nightly task looks at the last one)
+
+
+def _recent_weeks() -> list:
+    last = last_whole_week()
+    return [last - timedelta(weeks=back) for back in reversed(range(SIGNAL_WEEKS))]

@@ -1,0 +1,238 @@
+"""Signals and systemic issues in the admin (DESIGN §12): HFS triage staff only. Thin: every action calls a service
+(complaints/services/systemic.py); the pages only read."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from complaints import detection
+from complaints.admin_triage import ResolveForm, StaffTextField
+from complaints.models import Complaint
+from complaints.services import systemic
+from complaints.systemic_models import Signal, SystemicIssue
+from portal.admin import QuickActionCheckboxMixin, service_action
+
+WEEKS_AFTER = 4  # the chart shows the trailing weeks, the signal's week and up to this many weeks after it
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(label="Why is the signal dismissed?", max_length=400, widget=forms.Textarea)
+
+
+class IssueForm(forms.Form):
+    title = forms.CharField(
+        label="Title (what the complaints have in common, no member details)", max_length=150, required=False
+    )
+    summary = StaffTextField(label="Summary (for HFS staff only)", widget=forms.Textarea, required=False)
+
+
+class NewIssueForm(IssueForm):
+    title = forms.CharField(label="Title (what the complaints have in common, no member details)", max_length=150)
+
+
+class CorrectiveActionForm(forms.Form):
+    corrective_action = StaffTextField(label="The MCO's corrective action", widget=forms.Textarea)
+
+
+def _presented_warning(result: systemic.Presented) -> str | None:
+    parts = []
+    if result.already:
+        parts.append(f"already with the MCO: {', '.join(result.already)}")
+    if result.not_sent:
+        parts.append(f"not sent (waiting for the provider, or settled): {', '.join(result.not_sent)}")
+    return f"{result.issue}: " + "; ".join(parts) + "." if parts else None
+
+
+class ActionsOnPageMixin:
+    """The change page offers the list's actions as buttons for this row (the same action, one row selected)."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+        actions = [(name, label) for name, label in self.get_action_choices(request) if name]  # type: ignore[attr-defined]
+        extra_context = {
+            **(extra_context or {}),
+            "page_actions": actions,
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "show_delete": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Signal)
+class SignalAdmin(ActionsOnPageMixin, QuickActionCheckboxMixin, admin.ModelAdmin):
+    list_display = ["week_start", "mco", "category", "strength", "organizations", "rule", "state"]
+    list_filter = ["state", "mco", "category", "rule"]
+    list_select_related = ["mco", "category"]
+    ordering = ["-week_start", "-id"]
+    sortable_by: list[str] = []
+    show_facets = admin.ShowFacets.NEVER
+    list_per_page = 50
+    fields = ["why", "rule", "mco", "category", "week_start", "observed", "expected", "limit", "organizations",
+              "p_value", "state", "dismissed_reason", "issue_link"]  # fmt: skip
+    readonly_fields = fields
+    actions = [
+        service_action("review", "Mark as reviewed", systemic.signal_review, "Marked {count} as reviewed."),
+        service_action(
+            "dismiss", "Dismiss, with a reason…", systemic.signal_dismiss, "Dismissed {count}.",
+            form=DismissForm, title="Dismiss signals",
+        ),
+        service_action(
+            "make_issue", "Turn into a systemic issue…", systemic.issue_from_signal,
+            "Made {count} systemic issue(s) from signals.", form=IssueForm, title="Turn into a systemic issue",
+            intro="The signal's complaints that are still open, and in no other open issue, are linked to the new "
+            "issue. Leave the title empty to name it after the MCO, topic and week.",
+        ),
+    ]  # fmt: skip
+
+    @admin.display(description="complaints (usual a week)")
+    def strength(self, obj: Signal) -> str:
+        return f"{obj.observed} (usually {obj.expected:.1f}; unusual from {obj.limit})"
+
+    @admin.display(description="systemic issue")
+    def issue_link(self, obj: Signal) -> str:
+        return str(obj.issue) if obj.issue_id else "—"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):  # type: ignore[no-untyped-def]
+        if obj is not None:
+            context = {**context, **signal_page(obj)}
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def signal_page(signal: Signal) -> dict[str, object]:
+    """The weeks around the signal (a chart and the same numbers in a table) and its complaints: two queries,
+    whatever the number of complaints."""
+    weeks = signal.week_start - timedelta(weeks=12)
+    last = min(signal.week_start + timedelta(weeks=WEEKS_AFTER), systemic.last_whole_week())
+    last = max(last, signal.week_start)
+    counts = {
+        count.week: count.complaints
+        for count in detection.weekly_counts(weeks, last, mco_id=signal.mco_id, category_id=signal.category_id)
+    }
+    mondays = [weeks + timedelta(weeks=n) for n in range((last - weeks).days // 7 + 1)]
+    rows = [
+        {"week": monday, "count": counts.get(monday, 0), "signal": monday == signal.week_start} for monday in mondays
+    ]
+    complaints = list(signal.complaints.select_related("organization").order_by("submitted_at", "id")[:500])
+    return {"signal_weeks": rows, "signal_chart": chart(rows, signal.limit), "signal_complaints": complaints}
+
+
+def chart(rows: list[dict], limit: int) -> dict[str, object]:
+    """A bar chart as SVG geometry (drawn by the template; no script): one bar a week, the signal's week marked,
+    and a line at the count the rule calls unusual."""
+    width, height, left, bottom = 640, 200, 36, 28
+    top = max([limit, *(row["count"] for row in rows), 1])
+    step = (width - left) / max(len(rows), 1)
+    scale = (height - bottom - 10) / top
+    bars = [
+        {
+            "x": round(left + i * step + 2, 1),
+            "y": round(height - bottom - row["count"] * scale, 1),
+            "width": round(step - 4, 1),
+            "height": round(row["count"] * scale, 1),
+            "signal": row["signal"],
+            "label": f"{row['week']:%-d %b}",
+            "label_x": round(left + i * step + step / 2, 1),
+            "count": row["count"],
+        }
+        for i, row in enumerate(rows)
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "limit_y": round(height - bottom - limit * scale, 1),
+        "limit": limit,
+        "axis_y": height - bottom,
+        "left": left,
+        "top": top,
+    }
+
+
+@admin.register(SystemicIssue)
+class SystemicIssueAdmin(ActionsOnPageMixin, QuickActionCheckboxMixin, admin.ModelAdmin):
+    list_display = ["__str__", "mco", "category", "state", "created_at"]
+    list_filter = ["state", "mco", "category"]
+    list_select_related = ["mco", "category"]
+    ordering = ["-created_at", "-id"]
+    sortable_by: list[str] = []
+    show_facets = admin.ShowFacets.NEVER
+    fields = ["title", "mco", "category", "summary", "state", "presented_at", "corrective_action",
+              "corrective_action_at", "outcome_code", "outcome_text", "resolved_at", "created_by",
+              "created_at"]  # fmt: skip
+    readonly_fields = fields
+    actions = [
+        service_action(
+            "present", "Present to the MCO as one case", systemic.issue_present_to_mco,
+            "Presented {count} issue(s) to the MCO: one notice each; each complaint's clock started.",
+            argument="issue", warn=_presented_warning,
+        ),
+        service_action(
+            "corrective_action", "Record the MCO's corrective action…", systemic.issue_record_corrective_action,
+            "Recorded for {count} issue(s).", argument="issue", form=CorrectiveActionForm,
+            title="The MCO's corrective action",
+        ),
+        service_action(
+            "resolve_all", "Resolve every linked complaint…", systemic.issue_resolve,
+            "Resolved {count} issue(s); each representative is told about their own complaint.",
+            argument="issue", form=ResolveForm, title="Resolve every linked open complaint",
+            intro="Each open complaint of the issue is resolved with this outcome, one by one, and each filing "
+            "representative reads it on their own complaint. They are not told about the others.",
+        ),
+    ]  # fmt: skip
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):  # type: ignore[no-untyped-def]
+        if obj is not None:
+            links = obj.links.select_related("complaint__organization").order_by("complaint__submitted_at", "id")
+            context = {
+                **context,
+                "issue_links": list(links),
+                "issue_signals": list(obj.signals.order_by("-week_start")),
+            }
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def _describe(complaint: Complaint) -> str:
+    return f"{complaint.reference} · {complaint.mco.short_name} · {complaint.category.name}"
+
+
+@admin.action(description="Group into a systemic issue…", permissions=["change"])
+def group_into_issue(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+    """The queue's selected complaints (one MCO, one topic) become one new systemic issue."""
+    bound = NewIssueForm(request.POST if "apply" in request.POST else None)
+    if bound.is_bound and bound.is_valid():
+        try:
+            issue = systemic.issue_create(
+                actor=request.user, complaints=list(queryset), request=request, **bound.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as error:
+            modeladmin.message_user(request, " ".join(getattr(error, "messages", [str(error)])), messages.WARNING)
+            return None
+        modeladmin.message_user(request, f"Made {issue} with {queryset.count()} complaint(s).")
+        return redirect(reverse("admin:complaints_systemicissue_change", args=[issue.pk]))
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Group into a systemic issue",
+        "intro": "The complaints must name one MCO and one topic, be open, and be in no other open systemic issue.",
+        "rows": [(row.pk, _describe(row)) for row in queryset.select_related("mco", "category")],
+        "form": bound,
+        "action": "group_into_issue",
+        "submit": "Make the issue",
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/action_form.html", context)

@@ -1,0 +1,178 @@
+"""Signals of systemic issues (DESIGN §12): which MCO, category and week had improbably many new complaints.
+
+The rule, for one MCO and category and one week (Monday to Sunday, Illinois time):
+
+- X is the week's new complaints, S those of the H weeks before it (H = ``PORTAL_SIGNAL_HISTORY_WEEKS``, 12).
+- If complaints arrived at a steady rate — whatever that rate is — each of the X + S complaints of those H + 1
+  weeks is as likely to fall in one week as in another, so X, given X + S, follows a binomial distribution with
+  n = X + S and p = 1 / (H + 1).
+- The week is unusual when the chance of X or more under that binomial is at most alpha
+  (``PORTAL_SIGNAL_FALSE_ALARM_RATE``, 1 in 1,000). The test is exact given the total: over weeks with a steady
+  rate it fires at most alpha of the time per MCO, category and week (less, as counts are whole numbers), and there is
+  no estimated rate to get wrong when the history is short or small.
+- A signal also needs at least ``PORTAL_SIGNAL_MIN_ORGANIZATIONS`` (3) distinct organizations among the week's
+  complaints — one busy billing office is not a pattern across providers — and complaints from before the H weeks
+  (without a history there is nothing to compare with).
+
+The counts come from one aggregate query (``weekly_counts``); the arithmetic (``findings``) is pure.
+"""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Count
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from complaints.models import Complaint
+
+
+def upper_tail(k: int, n: int, p: float) -> float:
+    """The chance of k or more successes in n trials of chance p (binomial), computed in logarithms."""
+    if k <= 0:
+        return 1.0
+    if k > n:
+        return 0.0
+    log_p, log_q = math.log(p), math.log1p(-p)
+    log_n = math.lgamma(n + 1)
+    terms = [log_n - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * log_p + (n - i) * log_q for i in range(k, n + 1)]
+    top = max(terms)
+    return min(1.0, math.exp(top) * math.fsum(math.exp(term - top) for term in terms))
+
+
+def unusual_from(history: int, weeks: int, alpha: float) -> int:
+    """The smallest count in a week that the rule calls unusual after ``history`` complaints in the ``weeks``
+    before it."""
+    count = max(1, history // weeks)
+    while upper_tail(count, count + history, 1 / (weeks + 1)) > alpha:
+        count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    mco_id: int
+    category_id: int
+    week: date  # its Monday
+    complaints: int
+    organizations: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An MCO, category and week the rule calls unusual, with the numbers that say why."""
+
+    mco_id: int
+    category_id: int
+    week: date
+    observed: int
+    expected: float  # the trailing weeks' average
+    limit: int  # the smallest count called unusual after that history
+    organizations: int
+    p_value: float  # the chance of ``observed`` or more with a steady rate
+
+
+def week_of(day: date) -> date:
+    """The Monday of ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def weekly_counts(
+    first_week: date, last_week: date, *, mco_id: int | None = None, category_id: int | None = None
+) -> list[WeekCount]:
+    """New complaints and distinct organizations per MCO, category and week, for the weeks from ``first_week`` to
+    ``last_week`` (Mondays), optionally for one MCO and category: one aggregate query over the index on the day
+    received, whatever the table's size."""
+    complaints = Complaint.objects.filter(
+        submitted_at__gte=start_of(first_week), submitted_at__lt=start_of(last_week + timedelta(days=7))
+    )
+    if mco_id is not None:
+        complaints = complaints.filter(mco_id=mco_id, category_id=category_id)
+    rows = (
+        complaints.annotate(week=TruncWeek("submitted_at"))
+        .values("mco_id", "category_id", "week")
+        .annotate(complaints=Count("id"), organizations=Count("organization_id", distinct=True))
+        .order_by()
+    )
+    return [
+        WeekCount(
+            row["mco_id"],
+            row["category_id"],
+            timezone.localtime(row["week"]).date() if timezone.is_aware(row["week"]) else row["week"].date(),
+            row["complaints"],
+            row["organizations"],
+        )
+        for row in rows
+    ]
+
+
+def findings(
+    counts: Iterable[WeekCount], week: date, *, history_weeks: int, alpha: float, min_organizations: int
+) -> list[Finding]:
+    """The MCO and category pairs whose count in ``week`` the rule calls unusual against the ``history_weeks``
+    before it (``counts`` may hold other weeks: they are ignored)."""
+    first = week - timedelta(weeks=history_weeks)
+    history: dict[tuple[int, int], int] = {}
+    this_week: dict[tuple[int, int], WeekCount] = {}
+    for count in counts:
+        pair = (count.mco_id, count.category_id)
+        if count.week == week:
+            this_week[pair] = count
+        elif first <= count.week < week:
+            history[pair] = history.get(pair, 0) + count.complaints
+    found = []
+    for pair, count in sorted(this_week.items()):
+        before = history.get(pair, 0)
+        chance = upper_tail(count.complaints, count.complaints + before, 1 / (history_weeks + 1))
+        if chance <= alpha and count.organizations >= min_organizations:
+            found.append(
+                Finding(
+                    *pair,
+                    week=week,
+                    observed=count.complaints,
+                    expected=before / history_weeks,
+                    limit=unusual_from(before, history_weeks, alpha),
+                    organizations=count.organizations,
+                    p_value=chance,
+                )
+            )
+    return found
+
+
+def has_history(week: date, history_weeks: int) -> bool:
+    """Whether the portal received complaints before the trailing weeks of ``week`` (otherwise there is nothing to
+    compare the week with)."""
+    return Complaint.objects.filter(submitted_at__lt=start_of(week - timedelta(weeks=history_weeks))).exists()
+
+
+def week_findings(week: date) -> list[Finding]:
+    """The rule over the database for one week, with the settings' history, false-alarm rate and minimum."""
+    weeks = settings.PORTAL_SIGNAL_HISTORY_WEEKS
+    if not has_history(week, weeks):
+        return []
+    counts = weekly_counts(week - timedelta(weeks=weeks), week)
+    return findings(
+        counts,
+        week,
+        history_weeks=weeks,
+        alpha=settings.PORTAL_SIGNAL_FALSE_ALARM_RATE,
+        min_organizations=settings.PORTAL_SIGNAL_MIN_ORGANIZATIONS,
+    )
+
+
+def why(finding: Finding, mco: str, category: str) -> str:
+    """The one plain sentence a signal says why it fired."""
+    week = f"{finding.week:%-d %B %Y}"
+    return (
+        f"{finding.observed} new complaints about {category} against {mco} from {finding.organizations} "
+        f"organizations in the week of {week}, where the {settings.PORTAL_SIGNAL_HISTORY_WEEKS} weeks before averaged "
+        f"{finding.expected:.1f} a week: {finding.limit} or more would happen by chance less than once in "
+        f"{round(1 / settings.PORTAL_SIGNAL_FALSE_ALARM_RATE):,} weeks."
+    )

@@ -1,0 +1,378 @@
+"""Systemic issues (issue 20, DESIGN §12): the detector's rule and its false-alarm rate, signals over real
+complaints, and the issue's verbs — each linked complaint through its own service, each representative their own
+notice, no PHI in any email, at most one open issue per complaint."""
+
+from datetime import timedelta
+
+import numpy
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import MCO, MCOMembership
+from complaints import detection
+from complaints.models import Category, Complaint, ComplaintEvent, Signal, SystemicIssue
+from complaints.services import complaint_take, systemic
+from portal.models import OutboundEmail
+from tests.complaints.factories import submit, triage_analyst
+from tests.factories import RepresentativeFactory, UserFactory
+from tests.helpers import sign_in
+
+CANARY = "CANARY-Pat-Zebra-987654321"
+PHI = (CANARY, "Pat Example", "123456789", "MOL-555-0101")
+WEEKS = 12
+ALPHA = 0.001
+
+
+def week_counts(counts: list[int], organizations: int = 5, mco: int = 1, category: int = 1) -> list:
+    """Weekly counts ending in the week of 2026-11-30 (the last one is the week looked at)."""
+    last = detection.week_of(timezone.datetime(2026, 11, 30).date())
+    first = last - timedelta(weeks=len(counts) - 1)
+    return [
+        detection.WeekCount(mco, category, first + timedelta(weeks=i), count, organizations)
+        for i, count in enumerate(counts)
+    ]
+
+
+def fired(counts: list, **overrides) -> list[detection.Finding]:  # type: ignore[no-untyped-def]
+    options = {"history_weeks": WEEKS, "alpha": ALPHA, "min_organizations": 3, **overrides}
+    return detection.findings(counts, counts[-1].week, **options)
+
+
+# The rule, on synthetic weekly counts ----------------------------------------------------------------------------
+
+
+def test_a_spike_injected_into_steady_weekly_counts_is_found_with_its_numbers():
+    steady = [2, 3, 1, 2, 4, 2, 3, 2, 1, 3, 2, 3]  # 28 in 12 weeks
+    found = fired(week_counts([*steady, 15]))
+    assert len(found) == 1
+    finding = found[0]
+    assert (finding.observed, finding.organizations) == (15, 5)
+    assert finding.expected == pytest.approx(28 / 12)
+    assert finding.p_value <= ALPHA
+    assert finding.limit <= 15
+    assert detection.upper_tail(finding.limit, finding.limit + 28, 1 / 13) <= ALPHA
+    assert detection.upper_tail(finding.limit - 1, finding.limit - 1 + 28, 1 / 13) > ALPHA  # the smallest
+    assert fired(week_counts([*steady, 4])) == []  # an ordinary week
+
+
+def test_only_the_week_looked_at_fires_and_other_weeks_and_pairs_are_kept_apart():
+    spike = week_counts([1] * WEEKS + [12])
+    other = week_counts([1] * WEEKS + [1], category=2)
+    old_spike = week_counts([20] + [1] * WEEKS, category=3)  # a spike in the history is not this week's signal
+    found = fired([*spike, *other, *old_spike])
+    assert [(f.mco_id, f.category_id) for f in found] == [(1, 1)]
+
+
+def test_fewer_than_three_organizations_is_not_a_systemic_signal():
+    counts = [1] * WEEKS + [20]
+    assert fired(week_counts(counts, organizations=2)) == []
+    assert len(fired(week_counts(counts, organizations=3))) == 1
+
+
+@pytest.mark.parametrize("rate", [0.3, 1.0, 3.0, 10.0, 40.0])
+def test_on_steady_counts_the_false_alarm_rate_is_within_the_stated_rate(rate):
+    """Stationary Poisson weeks, 4,000 MCO-category-weeks per rate, fixed seeds: the share that fires is at most the
+    stated rate. Checked at 1 in 100 (so that a wrong rule shows in 4,000 weeks) and at the portal's 1 in 1,000."""
+    for alpha in (0.01, ALPHA):
+        alarms = trials = 0
+        for seed in range(200):
+            weeks = numpy.random.default_rng(seed).poisson(rate, size=(20, WEEKS + 1))
+            for row in weeks:
+                counts = week_counts([int(n) for n in row])
+                alarms += len(fired(counts, alpha=alpha, min_organizations=0))
+                trials += 1
+        assert alarms / trials <= alpha, (rate, alpha, alarms, trials)
+
+
+def test_the_rule_has_power_where_the_false_alarm_rate_is_kept():
+    """The same steady weeks with the last one five times the rate: most are found (a rule that never fires would
+    pass the false-alarm test above)."""
+    found = trials = 0
+    for seed in range(100):
+        history = numpy.random.default_rng(seed).poisson(3.0, size=WEEKS)
+        spike = int(numpy.random.default_rng(1000 + seed).poisson(15.0))
+        found += len(fired(week_counts([*map(int, history), spike]), min_organizations=0))
+        trials += 1
+    assert found / trials >= 0.8
+
+
+# Over the database ---------------------------------------------------------------------------------------------
+
+
+def filed_in(week, *, organizations: int, each: int = 1, **overrides):  # type: ignore[no-untyped-def]
+    """Complaints about claim denials against Molina, filed on the Tuesday of ``week`` by distinct organizations."""
+    complaints = []
+    for _ in range(organizations):
+        user = RepresentativeFactory().user
+        for _ in range(each):
+            complaint = submit(user, **overrides)
+            moment = timezone.make_aware(
+                timezone.datetime.combine(week + timedelta(days=1), timezone.datetime.min.time())
+            )
+            Complaint.objects.filter(pk=complaint.pk).update(submitted_at=moment + timedelta(hours=10))
+            complaints.append(complaint)
+    return complaints
+
+
+@pytest.fixture
+def spike(db):  # type: ignore[no-untyped-def]
+    """One complaint a week for 14 weeks, then 8 from 4 organizations in the last whole week."""
+    week = systemic.last_whole_week()
+    for back in range(1, 15):
+        filed_in(week - timedelta(weeks=back), organizations=1)
+    return week, filed_in(week, organizations=4, each=2, description=f"Member {CANARY} refused.")
+
+
+def test_the_nightly_detection_raises_one_signal_with_the_weeks_complaints_and_says_why(spike):
+    week, complaints = spike
+    raised = systemic.signals_detect()
+    assert len(raised) == 1
+    signal = raised[0]
+    assert (signal.mco.short_name, signal.category.code, signal.week_start) == ("Molina", "claim-denial", week)
+    assert (signal.observed, signal.organizations, signal.rule) == (8, 4, Signal.Rule.VOLUME)
+    assert signal.expected == pytest.approx(1.0)
+    assert sorted(signal.complaints.values_list("pk", flat=True)) == sorted(c.pk for c in complaints)
+    assert "8 new complaints" in signal.why and "4 organizations" in signal.why and "1.0 a week" in signal.why
+    assert CANARY not in signal.why
+    assert systemic.signals_detect() == []  # the same week again raises nothing twice
+    assert Signal.objects.count() == 1
+
+
+def test_no_history_no_signal(db):
+    week = systemic.last_whole_week()
+    filed_in(week, organizations=4, each=3)
+    assert systemic.signals_detect() == []
+
+
+def test_the_detection_task_and_command_run_it(spike, capsys):
+    from django.core.management import call_command
+
+    from complaints.tasks import detect_signals
+
+    assert detect_signals() == 1
+    call_command("detect_signals", "--weeks", "3")
+    out = capsys.readouterr().out
+    assert out.count("new signal(s)") == 3
+    with pytest.raises(Exception, match="--weeks must be 1 or more"):
+        call_command("detect_signals", "--weeks", "0")
+
+
+def test_counting_the_weeks_is_one_aggregate_query(spike):
+    week, _ = spike
+    with CaptureQueriesContext(connection) as queries:
+        counts = detection.weekly_counts(week - timedelta(weeks=WEEKS), week)
+    assert len(queries) == 1
+    assert "GROUP BY" in queries[0]["sql"].upper() and "COUNT(DISTINCT" in queries[0]["sql"].upper()
+    assert sum(count.complaints for count in counts) == 12 + 8
+
+
+# The issue's verbs -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def molina_people(db):  # type: ignore[no-untyped-def]
+    molina = MCO.objects.get(short_name="Molina")
+    molina.notification_email = "complaints@molina.example"
+    molina.save()
+    liaison = MCOMembership.objects.create(user=UserFactory(), mco=molina).user
+    return {"analyst": triage_analyst(), "liaison": liaison}
+
+
+def rendered(messages) -> list[str]:  # type: ignore[no-untyped-def]
+    return [m.subject + m.body + "".join(body for body, _ in m.alternatives) for m in messages]
+
+
+def test_a_signal_becomes_an_issue_presented_once_and_resolved_for_each_representative(
+    spike, molina_people, django_capture_on_commit_callbacks
+):
+    _, complaints = spike
+    analyst = molina_people["analyst"]
+    signal = systemic.signals_detect()[0]
+    complaint_take(complaint=complaints[0], actor=analyst)  # one already in review; the rest still submitted
+    issue = systemic.issue_from_signal(signal=signal, actor=analyst)
+    signal.refresh_from_db()
+    assert (signal.state, signal.issue_id) == (Signal.State.ISSUE, issue.pk)
+    assert sorted(issue.complaints.values_list("pk", flat=True)) == sorted(c.pk for c in complaints)
+    assert "Molina" in issue.title
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        presented = systemic.issue_present_to_mco(issue=issue, actor=analyst)
+    assert len(presented.forwarded) == 8
+    assert all(
+        c.status == Complaint.Status.AWAITING_MCO for c in Complaint.objects.filter(pk__in=[c.pk for c in complaints])
+    )
+    assert OutboundEmail.objects.filter(kind="complaints.mco_notice").count() == 0  # no notice per complaint
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(["complaints@molina.example", molina_people["liaison"].email])
+    for text in rendered(mail.outbox):  # one notice listing the references, nothing else
+        assert all(c.reference in text for c in complaints)
+        assert all(canary not in text for canary in PHI)
+        assert issue.title not in text
+
+    systemic.issue_record_corrective_action(issue=issue, actor=analyst, corrective_action="Edit 42 withdrawn.")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        systemic.issue_resolve(issue=issue, actor=analyst, outcome_code="paid", outcome_text="Claims reprocessed.")
+    issue.refresh_from_db()
+    assert issue.state == SystemicIssue.State.RESOLVED and not issue.links.filter(open=True).exists()
+    for complaint in complaints:
+        complaint.refresh_from_db()
+        assert (complaint.status, complaint.outcome_code, complaint.outcome_text) == (
+            "resolved",
+            "paid",
+            "Claims reprocessed.",
+        )
+        assert complaint.events.filter(to_status="resolved").count() == 1
+    # One notice each, to each complaint's own contact address only, with no PHI and no other provider in it.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(c.contact_email for c in complaints)
+    assert all(len(m.to) == 1 and not m.cc and not m.bcc for m in mail.outbox)
+    for message, text in zip(mail.outbox, rendered(mail.outbox), strict=True):
+        assert all(canary not in text for canary in PHI)
+        others = [c for c in complaints if c.contact_email != message.to[0]]
+        assert all(other.reference not in text for other in others)
+
+
+def test_a_complaint_in_an_open_issue_cannot_join_another(spike, molina_people):
+    _, complaints = spike
+    analyst = molina_people["analyst"]
+    first = systemic.issue_create(actor=analyst, title="Edit 42", complaints=complaints[:3])
+    with pytest.raises(ValidationError, match="Already in another open systemic issue"):
+        systemic.issue_create(actor=analyst, title="Again", complaints=complaints[2:5])
+    assert SystemicIssue.objects.count() == 1
+    systemic.issue_resolve(issue=first, actor=analyst, outcome_code="paid", outcome_text="Done.")
+    with pytest.raises(ValidationError, match="Already resolved or closed"):
+        systemic.issue_create(actor=analyst, title="Again", complaints=complaints[2:5])
+    second = systemic.issue_create(actor=analyst, title="Again", complaints=complaints[3:5])
+    assert second.links.count() == 2
+
+
+def test_the_database_refuses_a_second_open_link(spike, molina_people):
+    from django.db import IntegrityError, transaction
+
+    from complaints.models import SystemicIssueLink
+
+    _, complaints = spike
+    analyst = molina_people["analyst"]
+    first = systemic.issue_create(actor=analyst, title="A", complaints=complaints[:1])
+    other = SystemicIssue.objects.create(title="B", mco=first.mco, category=first.category, created_by=analyst)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SystemicIssueLink.objects.create(issue=other, complaint=complaints[0])
+
+
+def test_issues_need_one_mco_one_topic_and_staff(spike, molina_people):
+    _, complaints = spike
+    other_mco = submit(RepresentativeFactory().user, mco=MCO.objects.exclude(short_name="Molina").first())
+    other_topic = submit(RepresentativeFactory().user, category=Category.objects.exclude(code="claim-denial").first())
+    analyst = molina_people["analyst"]
+    with pytest.raises(ValidationError, match="more than one MCO"):
+        systemic.issue_create(actor=analyst, title="X", complaints=[complaints[0], other_mco])
+    with pytest.raises(ValidationError, match="more than one topic"):
+        systemic.issue_create(actor=analyst, title="X", complaints=[complaints[0], other_topic])
+    with pytest.raises(ValidationError):
+        systemic.issue_create(actor=analyst, title="  ", complaints=complaints[:1])
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        systemic.issue_create(actor=complaints[0].submitted_by, title="X", complaints=complaints[:1])
+
+
+def test_dismissing_needs_a_reason_and_is_audited(spike, molina_people):
+    from accounts.models import AuditEvent
+
+    signal = systemic.signals_detect()[0]
+    with pytest.raises(ValidationError):
+        systemic.signal_dismiss(signal=signal, actor=molina_people["analyst"], reason=" ")
+    systemic.signal_dismiss(signal=signal, actor=molina_people["analyst"], reason="A known outage, already fixed.")
+    signal.refresh_from_db()
+    assert signal.state == Signal.State.DISMISSED
+    assert AuditEvent.objects.filter(action="signal.dismissed", object_id=str(signal.pk)).count() == 1
+    with pytest.raises(ValidationError):
+        systemic.issue_from_signal(signal=signal, actor=molina_people["analyst"])
+
+
+# The pages -----------------------------------------------------------------------------------------------------
+
+
+def staff_client(client, analyst):  # type: ignore[no-untyped-def]
+    sign_in(client, analyst)  # with the second factor, as the admin requires
+    return client
+
+
+def queries_for(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_signal_and_issue_pages_show_the_chart_table_and_complaints_in_constant_queries(spike, molina_people, client):
+    week, complaints = spike
+    analyst = molina_people["analyst"]
+    staff_client(client, analyst)
+    signal = systemic.signals_detect()[0]
+    page = client.get(reverse("admin:complaints_signal_change", args=[signal.pk])).content.decode()
+    assert "<svg" in page and 'role="img"' in page and "<table" in page
+    assert "(the signal&#x27;s week)" in page or "(the signal's week)" in page
+    assert all(c.reference in page for c in complaints)
+    assert client.get(reverse("admin:complaints_signal_changelist")).status_code == 200
+
+    issue = systemic.issue_from_signal(signal=signal, actor=analyst)
+    signal_url = reverse("admin:complaints_signal_change", args=[signal.pk])
+    issue_url = reverse("admin:complaints_systemicissue_change", args=[issue.pk])
+    queries_for(client, issue_url)  # once first: per-process caches (content types) fill on the first view
+    before = (queries_for(client, signal_url), queries_for(client, issue_url))
+    more = filed_in(week, organizations=6, each=2)
+    signal.complaints.add(*more)
+    for complaint in more:
+        from complaints.models import SystemicIssueLink
+
+        SystemicIssueLink.objects.create(issue=issue, complaint=complaint)
+    assert (queries_for(client, signal_url), queries_for(client, issue_url)) == before
+
+
+def test_the_staff_complaint_page_shows_its_issue_and_signal_and_the_representative_sees_neither(
+    spike, molina_people, client
+):
+    _, complaints = spike
+    analyst = molina_people["analyst"]
+    signal = systemic.signals_detect()[0]
+    issue = systemic.issue_from_signal(signal=signal, actor=analyst, title="Molina edit 42 denials")
+    staff_client(client, analyst)
+    staff_page = client.get(reverse("admin:complaints_complaint_change", args=[complaints[0].pk])).content.decode()
+    assert "Molina edit 42 denials" in staff_page and f"Signal {signal.pk}" in staff_page
+    client.logout()
+    sign_in(client, complaints[0].submitted_by)
+    own_page = client.get(reverse("complaints:detail", args=[complaints[0].public_id])).content.decode()
+    assert complaints[0].reference in own_page
+    for hidden in ("systemic", "Systemic", "Molina edit 42", "Signal", *(c.reference for c in complaints[2:])):
+        assert hidden not in own_page, hidden
+    assert not complaints[0].events.filter(shared_with_provider=True, note__icontains="systemic").exists()
+    assert (
+        ComplaintEvent.objects.filter(note=f"Linked to systemic issue {issue.pk}.", shared_with_provider=False).count()
+        == 8
+    )
+
+
+def test_the_queue_action_groups_selected_complaints_into_an_issue(spike, molina_people, client):
+    _, complaints = spike
+    staff_client(client, molina_people["analyst"])
+    url = reverse("admin:complaints_complaint_changelist")
+    chosen = [str(c.pk) for c in complaints[:3]]
+    form = client.post(url, {"action": "group_into_issue", "_selected_action": chosen})
+    assert form.status_code == 200 and "Group into a systemic issue" in form.content.decode()
+    done = client.post(
+        url, {"action": "group_into_issue", "_selected_action": chosen, "apply": "1", "title": "Edit 42"}
+    )
+    issue = SystemicIssue.objects.get()
+    assert done.status_code == 302 and done.url == reverse("admin:complaints_systemicissue_change", args=[issue.pk])
+    assert issue.links.count() == 3
+    again = client.post(
+        url, {"action": "group_into_issue", "_selected_action": chosen, "apply": "1", "title": "Again"}, follow=True
+    )
+    assert "Already in another open systemic issue" in again.content.decode()
+    assert SystemicIssue.objects.count() == 1
