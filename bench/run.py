@@ -27,6 +27,7 @@ import sys
 import threading
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote_plus
 
@@ -480,6 +481,7 @@ def run_scale(args: argparse.Namespace) -> int:
             measured.append(
                 {
                     "complaints": size,
+                    **signal_detection(),
                     "seconds_to_seed": seeded["seconds"],
                     "seed_python_peak_rss_mb": seeded["python_peak_rss_mb"],
                     "seed_postgres_peak_rss_mb": postgres_peak,
@@ -505,6 +507,26 @@ def run_scale(args: argparse.Namespace) -> int:
         print("Unexpected answers on:", ", ".join(bad))
         return 1
     return 0 if all(verdict["met"] for verdict in result["lists"]) else 2
+
+
+def signal_detection() -> dict[str, object]:
+    """The nightly signal detection (complaints.detection) over the seeded table: its time, and whether the weekly
+    counts are read through the index on the day received (an aggregate over the trailing weeks, not every row)."""
+    from django.db import connection
+
+    from complaints import detection
+    from complaints.services.systemic import last_whole_week, signals_detect
+
+    week = last_whole_week()
+    started = time.perf_counter()
+    signals_detect(week=week)
+    seconds = round(time.perf_counter() - started, 2)
+    counts = detection.weekly_query(week - timedelta(weeks=12), week)
+    with connection.cursor() as cursor:
+        sql, params = counts.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)  # nosec B608 - the ORM's own SQL
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    return {"signal_detection_seconds": seconds, "signal_detection_by_index": "Index" in plan}
 
 
 def scale_verdicts(measured: list[dict]) -> list[dict]:
@@ -616,13 +638,20 @@ def render_scale(result: dict) -> str:
         )
     lines += [
         "",
-        "| size | /healthz requests/s | seeded in | peak memory while seeding (Python / a PostgreSQL process) |",
+        "| size | /healthz requests/s | seeded in | peak memory while seeding (Python / a PostgreSQL process) "
+        "| signal detection (one week) |",
     ]
-    lines.append("|---:|---:|---:|---|")
+    lines.append("|---:|---:|---:|---|---|")
     for size in result["sizes"]:
+        detection = (
+            f"{size['signal_detection_seconds']} s, "
+            + ("through the index" if size["signal_detection_by_index"] else "**not through the index**")
+            if "signal_detection_seconds" in size
+            else ""
+        )
         lines.append(
             f"| {size['complaints']:,} | {size['pages'][0]['throughput']} | {size['seconds_to_seed']} s "
-            f"| {size['seed_python_peak_rss_mb']} MB / {size['seed_postgres_peak_rss_mb']} MB |"
+            f"| {size['seed_python_peak_rss_mb']} MB / {size['seed_postgres_peak_rss_mb']} MB | {detection} |"
         )
     return "\n".join(lines) + "\n"
 

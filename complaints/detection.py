@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -84,9 +84,9 @@ def start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def weekly_counts(
+def weekly_query(
     first_week: date, last_week: date, *, mco_id: int | None = None, category_id: int | None = None
-) -> list[WeekCount]:
+) -> QuerySet:
     """New complaints and distinct organizations per MCO, category and week, for the weeks from ``first_week`` to
     ``last_week`` (Mondays), optionally for one MCO and category: one aggregate query over the index on the day
     received, whatever the table's size."""
@@ -95,12 +95,18 @@ def weekly_counts(
     )
     if mco_id is not None:
         complaints = complaints.filter(mco_id=mco_id, category_id=category_id)
-    rows = (
+    return (
         complaints.annotate(week=TruncWeek("submitted_at"))
         .values("mco_id", "category_id", "week")
         .annotate(complaints=Count("id"), organizations=Count("organization_id", distinct=True))
         .order_by()
     )
+
+
+def weekly_counts(
+    first_week: date, last_week: date, *, mco_id: int | None = None, category_id: int | None = None
+) -> list[WeekCount]:
+    """``weekly_query``'s rows, each week as its Monday."""
     return [
         WeekCount(
             row["mco_id"],
@@ -109,7 +115,7 @@ def weekly_counts(
             row["complaints"],
             row["organizations"],
         )
-        for row in rows
+        for row in weekly_query(first_week, last_week, mco_id=mco_id, category_id=category_id)
     ]
 
 

@@ -1,0 +1,75 @@
+"""Staff at a systemic issue (issue 20): open the signal, turn it into an issue, present it to the MCO as one case,
+resolve it; each representative reads their own outcome. axe-core checks every page."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from complaints.models import Complaint, Signal, SystemicIssue
+from complaints.services import systemic
+from tests.complaints.factories import submit
+from tests.e2e.steps import (
+    analyst_fixture,  # noqa: F401 - the fixture analyst
+    device_code,
+    filer_fixture,  # noqa: F401 - the fixture filer
+    sign_in,
+    sign_out,
+)
+from tests.factories import RepresentativeFactory
+from tests.helpers import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _on(week, complaint: Complaint) -> Complaint:
+    moment = timezone.make_aware(timezone.datetime.combine(week + timedelta(days=2), timezone.datetime.min.time()))
+    Complaint.objects.filter(pk=complaint.pk).update(submitted_at=moment + timedelta(hours=11))
+    return complaint
+
+
+def test_staff_turn_a_signal_into_an_issue_present_and_resolve_it_and_each_filer_reads_their_outcome(
+    web, analyst, filer
+):
+    week = systemic.last_whole_week()
+    for back in range(1, 15):
+        _on(week - timedelta(weeks=back), submit(RepresentativeFactory().user))
+    mine = _on(week, submit(filer[0]))
+    others = [_on(week, submit(RepresentativeFactory().user)) for _ in range(7)]
+    assert len(systemic.signals_detect()) == 1
+
+    sign_in(web, analyst[0].email, PASSWORD, lambda: device_code(analyst[1]))
+    page = web.go("/admin/complaints/signal/")
+    page.locator("#result_list tbody tr th a").first.click()
+    web.check()
+    assert "New complaints a week" in page.content() and mine.reference in page.content()
+    page.get_by_role("button", name="Turn into a systemic issue…").click()
+    web.check()
+    page.get_by_label("Title (what the complaints have in common, no member details)").fill("Molina denial edit")
+    page.get_by_role("button", name="Apply").click()
+    web.check()
+    assert "Made 1 systemic issue(s) from signals." in page.locator(".messagelist").inner_text()
+    issue = SystemicIssue.objects.get()
+    assert Signal.objects.get().state == Signal.State.ISSUE
+
+    page = web.go(f"/admin/complaints/systemicissue/{issue.pk}/change/")
+    page.get_by_role("button", name="Present to the MCO as one case").click()
+    web.check()
+    assert "Presented 1 issue(s) to the MCO" in page.locator(".messagelist").inner_text()
+    page = web.go(f"/admin/complaints/systemicissue/{issue.pk}/change/")
+    page.get_by_role("button", name="Resolve every linked complaint…").click()
+    web.check()
+    page.get_by_label("Outcome code").select_option(label="Resolved in the provider's favor (paid / reprocessed)")
+    outcome = page.get_by_label("Outcome, read by the representative in the portal")
+    outcome.fill("Molina withdrew the edit; claims paid.")
+    page.get_by_role("button", name="Apply").click()
+    web.check()
+    assert "Resolved 1 issue(s)" in page.locator(".messagelist").inner_text()
+    assert all(c.status == "resolved" for c in Complaint.objects.filter(pk__in=[mine.pk, *(o.pk for o in others)]))
+    sign_out(web)
+
+    sign_in(web, filer[0].email, PASSWORD, lambda: device_code(filer[1]))
+    page = web.go(f"/complaints/{mine.public_id}/")
+    text = page.content()
+    assert "Molina withdrew the edit; claims paid." in text
+    assert "systemic" not in text.lower() and all(other.reference not in text for other in others)
