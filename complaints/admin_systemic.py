@@ -82,8 +82,8 @@ class SignalAdmin(ActionsOnPageMixin, QuickActionCheckboxMixin, admin.ModelAdmin
     sortable_by: list[str] = []
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
-    fields = ["why", "rule", "mco", "category", "week_start", "observed", "expected", "limit", "organizations",
-              "p_value", "state", "dismissed_reason", "issue_link"]  # fmt: skip
+    fields = ["why", "rule", "mco", "category", "week_start", "observed", "expected", "limit", "p_value",
+              "shared_day", "organizations", "state", "dismissed_reason", "issue_link"]  # fmt: skip
     readonly_fields = fields
     actions = [
         service_action("review", "Mark as reviewed", systemic.signal_review, "Marked {count} as reviewed."),
@@ -99,9 +99,11 @@ class SignalAdmin(ActionsOnPageMixin, QuickActionCheckboxMixin, admin.ModelAdmin
         ),
     ]  # fmt: skip
 
-    @admin.display(description="complaints (usual a week)")
+    @admin.display(description="strength")
     def strength(self, obj: Signal) -> str:
-        return f"{obj.observed} (usually {obj.expected:.1f}; unusual from {obj.limit})"
+        if obj.rule == Signal.Rule.SHARED_DATES:
+            return f"{obj.observed} complaints share {obj.shared_day:%-d %b %Y}"
+        return f"{obj.observed} complaints (usually {obj.expected:.1f} a week; unusual from {obj.limit})"
 
     @admin.display(description="systemic issue")
     def issue_link(self, obj: Signal) -> str:
@@ -131,11 +133,11 @@ def signal_page(signal: Signal) -> dict[str, object]:
     return {"signal_weeks": rows, "signal_chart": chart(rows, signal.limit), "signal_complaints": complaints}
 
 
-def chart(rows: list[dict], limit: int) -> dict[str, object]:
+def chart(rows: list[dict], limit: int | None) -> dict[str, object]:
     """A bar chart as SVG geometry (drawn by the template; no script): one bar a week, the signal's week marked,
-    and a line at the count the rule calls unusual."""
+    and a line at the count the volume rule calls unusual (none for the dates-of-service rule)."""
     width, height, left, bottom = 640, 200, 36, 28
-    top = max([limit, *(row["count"] for row in rows), 1])
+    top = max([limit or 0, *(row["count"] for row in rows), 1])
     step = (width - left) / max(len(rows), 1)
     scale = (height - bottom - 10) / top
     bars = [
@@ -155,7 +157,7 @@ def chart(rows: list[dict], limit: int) -> dict[str, object]:
         "width": width,
         "height": height,
         "bars": bars,
-        "limit_y": round(height - bottom - limit * scale, 1),
+        "limit_y": round(height - bottom - limit * scale, 1) if limit is not None else None,
         "limit": limit,
         "axis_y": height - bottom,
         "left": left,

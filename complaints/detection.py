@@ -15,6 +15,13 @@ The rule, for one MCO and category and one week (Monday to Sunday, Illinois time
   (without a history there is nothing to compare with).
 
 The counts come from one aggregate query (``weekly_counts``); the arithmetic (``findings``) is pure.
+
+A second rule looks at the dates of service (``shared_dates``): in the week and the weeks before it
+(``PORTAL_SIGNAL_SHARED_DATES_WEEKS``, 4 in all), complaints about one MCO and category from at least
+``PORTAL_SIGNAL_MIN_ORGANIZATIONS`` organizations whose claim lines cover one same day of service. A claim line
+covering more than ``PORTAL_SIGNAL_SHARED_DATES_MAX_DAYS`` days (a long stay, a month of therapy) would meet every
+other line by itself, so it is left out. This rule has no statistical model, so no stated false-alarm rate: it is
+a pattern staff asked to see, and its signal says exactly what was shared.
 """
 
 import math
@@ -23,11 +30,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
-from complaints.models import Complaint
+from complaints.models import AffectedClaim, Complaint
 
 
 def upper_tail(k: int, n: int, p: float) -> float:
@@ -181,4 +188,89 @@ def why(finding: Finding, mco: str, category: str) -> str:
         f"organizations in the week of {week}, where the {settings.PORTAL_SIGNAL_HISTORY_WEEKS} weeks before averaged "
         f"{finding.expected:.1f} a week: {finding.limit} or more would happen by chance less than once in "
         f"{round(1 / settings.PORTAL_SIGNAL_FALSE_ALARM_RATE):,} weeks."
+    )
+
+
+@dataclass(frozen=True)
+class SharedDates:
+    """Complaints of several organizations about one MCO and category whose claim lines cover one same day."""
+
+    mco_id: int
+    category_id: int
+    week: date
+    day: date  # a day of service every one of them covers
+    organizations: int
+    complaint_ids: list[int]
+
+
+def _window_lines(week: date, weeks: int, max_days: int) -> QuerySet:
+    """The claim lines of the complaints received in ``week`` and the ``weeks - 1`` before it, short ones only,
+    with the last day they cover (``last``)."""
+    first = week - timedelta(weeks=weeks - 1)
+    return (
+        AffectedClaim.objects.filter(
+            complaint__submitted_at__gte=start_of(first), complaint__submitted_at__lt=start_of(week + timedelta(days=7))
+        )
+        .filter(Q(service_to__isnull=True) | Q(service_to__lte=F("service_from") + timedelta(days=max_days)))
+        .annotate(last=Coalesce("service_to", "service_from"))
+    )
+
+
+def shared_dates(week: date, *, weeks: int, max_days: int, min_organizations: int) -> list[SharedDates]:
+    """Per MCO and category, the day of service covered by claim lines of the most organizations (then of the most
+    complaints), where that is at least ``min_organizations``, with the complaints covering it. In SQL: for each
+    line's first day, the distinct organizations and complaints whose lines cover it (the most-covered day is always
+    some line's first day); then one query per pattern found for its complaints."""
+    lines = _window_lines(week, weeks, max_days)
+    covering = lines.filter(
+        complaint__mco_id=OuterRef("complaint__mco_id"),
+        complaint__category_id=OuterRef("complaint__category_id"),
+        service_from__lte=OuterRef("service_from"),
+        last__gte=OuterRef("service_from"),
+    ).order_by()
+
+    def distinct(field: str) -> Subquery:
+        counted = covering.values("complaint__mco_id").annotate(n=Count(field, distinct=True)).values("n")
+        return Subquery(counted)
+
+    candidates = (
+        lines.annotate(organizations=distinct("complaint__organization_id"), complaints=distinct("complaint_id"))
+        .filter(organizations__gte=min_organizations)
+        .order_by("complaint__mco_id", "complaint__category_id", "-organizations", "-complaints", "service_from")
+        .values_list("complaint__mco_id", "complaint__category_id", "service_from", "organizations")
+    )
+    best: dict[tuple[int, int], tuple[date, int]] = {}
+    for mco_id, category_id, day, organizations in candidates:
+        best.setdefault((mco_id, category_id), (day, organizations))
+    found = []
+    for (mco_id, category_id), (day, organizations) in sorted(best.items()):
+        ids = (
+            lines.filter(
+                complaint__mco_id=mco_id, complaint__category_id=category_id, service_from__lte=day, last__gte=day
+            )
+            .order_by("complaint_id")
+            .values_list("complaint_id", flat=True)
+            .distinct()
+        )
+        found.append(SharedDates(mco_id, category_id, week, day, organizations, list(ids)))
+    return found
+
+
+def week_shared_dates(week: date) -> list[SharedDates]:
+    """The dates-of-service rule over the database for one week, with the settings' window, span and minimum."""
+    return shared_dates(
+        week,
+        weeks=settings.PORTAL_SIGNAL_SHARED_DATES_WEEKS,
+        max_days=settings.PORTAL_SIGNAL_SHARED_DATES_MAX_DAYS,
+        min_organizations=settings.PORTAL_SIGNAL_MIN_ORGANIZATIONS,
+    )
+
+
+def why_shared(found: SharedDates, mco: str, category: str) -> str:
+    """The one plain sentence a dates-of-service signal says why it fired."""
+    weeks = settings.PORTAL_SIGNAL_SHARED_DATES_WEEKS
+    return (
+        f"{found.organizations} organizations filed complaints about {category} against {mco} in the {weeks} weeks to "
+        f"{found.week + timedelta(days=6):%-d %B %Y} with claims for the same date of service, "
+        f"{found.day:%-d %B %Y}: {len(found.complaint_ids)} complaints."
     )

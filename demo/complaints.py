@@ -14,7 +14,7 @@ from accounts.models import MCO, ProviderOrganization, ProviderType, User
 from accounts.services import organizations, representatives, users
 from accounts.validators import npi_with_check_digit
 from complaints import clock, services
-from complaints.models import Category, Complaint, ComplaintEvent, ReferenceCounter
+from complaints.models import AffectedClaim, Category, Complaint, ComplaintEvent, ReferenceCounter
 from complaints.rules import ClaimLine
 from complaints.services.systemic import last_whole_week
 
@@ -349,8 +349,8 @@ SPIKE_COMPLAINTS = 3  # from each organization
 def seed_spike(*, staff: User, representative: User) -> int:
     """One clear systemic pattern for the signals (DESIGN §12): in the last whole week, many organizations — the
     demo representative's among them — filed complaints about one topic against one MCO, far more than its usual
-    week. In review, so staff can group them, present them to the MCO and resolve them. Written in bulk (demo data
-    only), dated in that week."""
+    week, about claims for the same few days of service (both rules find it). In review, so staff can group them,
+    present them to the MCO and resolve them. Written in bulk (demo data only), dated in that week."""
     if Complaint.objects.filter(mco_reference__startswith="SPIKE-").exists():
         return 0
     rng = random.Random(12)  # noqa: S311 - repeatable demo data, not security  # nosec B311
@@ -391,7 +391,8 @@ def seed_spike(*, staff: User, representative: User) -> int:
                 subject="Claims denied since the MCO's new edit",
                 description="Demo complaint: claims denied after the MCO changed a claims edit.",
                 mco_reference=f"SPIKE-{offset:03d}",
-                mco_filed_on=day - timedelta(days=rng.choice([31, 35, 40])),
+                mco_filed_on=day - timedelta(days=31),
+                concerns_members=True,
                 first_response_due=clock.add_business_days(day, 15),
                 mco_presentation_due=clock.add_business_days(day, 10),
                 status="in_review",
@@ -400,6 +401,19 @@ def seed_spike(*, staff: User, representative: User) -> int:
             )
         )
     Complaint.objects.bulk_create(complaints)
+    # The denied claims are for the same few days of service (the week the MCO's new edit started).
+    AffectedClaim.objects.bulk_create(
+        AffectedClaim(
+            complaint=complaint,
+            line_number=1,
+            member_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            rin=f"{rng.randrange(10**8, 10**9):09d}",
+            service_from=monday - timedelta(days=45 - offset % 5),
+            service_to=monday - timedelta(days=39 - offset % 5),
+            claim_number=f"CLM-{rng.randrange(10**6):06d}",
+        )
+        for offset, complaint in enumerate(complaints)
+    )
     for complaint in complaints:
         for from_status, to_status, at, actor in (
             ("", "submitted", complaint.submitted_at, complaint.submitted_by),

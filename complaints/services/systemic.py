@@ -34,12 +34,13 @@ def last_whole_week(today: date | None = None) -> date:
 
 @transaction.atomic
 def signals_detect(*, week: date | None = None) -> list[Signal]:
-    """A signal for each MCO and category the rule (complaints.detection) finds unusual in ``week`` (a Monday; by
+    """A signal for each MCO and category either rule (complaints.detection) finds in ``week`` (a Monday; by
     default the last whole week), with the complaints behind it. A week looked at again raises nothing twice."""
     week = detection.week_of(week) if week else last_whole_week()
     found = detection.week_findings(week)
-    mcos = MCO.objects.in_bulk({finding.mco_id for finding in found})
-    categories = Category.objects.in_bulk({finding.category_id for finding in found})
+    shared = detection.week_shared_dates(week)
+    mcos = MCO.objects.in_bulk({f.mco_id for f in found} | {f.mco_id for f in shared})
+    categories = Category.objects.in_bulk({f.category_id for f in found} | {f.category_id for f in shared})
     raised = []
     for finding in found:
         signal, created = Signal.objects.get_or_create(
@@ -68,6 +69,23 @@ def signals_detect(*, week: date | None = None) -> list[Signal]:
         signal.complaints.set(behind.values_list("id", flat=True))
         audit_record(actor=None, action="signal.raised", obj=signal)
         raised.append(signal)
+    for pattern in shared:
+        signal, created = Signal.objects.get_or_create(
+            rule=Signal.Rule.SHARED_DATES,
+            mco_id=pattern.mco_id,
+            category_id=pattern.category_id,
+            week_start=week,
+            defaults={
+                "observed": len(pattern.complaint_ids),
+                "organizations": pattern.organizations,
+                "shared_day": pattern.day,
+                "why": detection.why_shared(pattern, mcos[pattern.mco_id].name, categories[pattern.category_id].name),
+            },
+        )
+        if created:
+            signal.complaints.set(pattern.complaint_ids)
+            audit_record(actor=None, action="signal.raised", obj=signal)
+            raised.append(signal)
     return raised
 
 

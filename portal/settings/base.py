@@ -324,5 +324,9 @@ PORTAL_REPORT_COHORT_AGE_MONTHS = 1
 PORTAL_SIGNAL_HISTORY_WEEKS = 12
 PORTAL_SIGNAL_FALSE_ALARM_RATE = 0.001
 PORTAL_SIGNAL_MIN_ORGANIZATIONS = 3
+# The dates-of-service rule: complaints received in the week and the weeks before (this many in all); claim lines
+# covering more days than this are left out (they would meet every other line).
+PORTAL_SIGNAL_SHARED_DATES_WEEKS = 4
+PORTAL_SIGNAL_SHARED_DATES_MAX_DAYS = 31
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 PORTAL_EMAIL_VERIFICATION_DAYS = 3

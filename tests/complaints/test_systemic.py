@@ -2,6 +2,7 @@
 complaints, and the issue's verbs — each linked complaint through its own service, each representative their own
 notice, no PHI in any email, at most one open issue per complaint."""
 
+import itertools
 from datetime import timedelta
 
 import numpy
@@ -16,6 +17,7 @@ from django.utils import timezone
 from accounts.models import MCO, MCOMembership
 from complaints import detection
 from complaints.models import Category, Complaint, ComplaintEvent, Signal, SystemicIssue
+from complaints.rules import ClaimLine
 from complaints.services import complaint_take, systemic
 from portal.models import OutboundEmail
 from tests.complaints.factories import submit, triage_analyst
@@ -104,16 +106,21 @@ def test_the_rule_has_power_where_the_false_alarm_rate_is_kept():
 # Over the database ---------------------------------------------------------------------------------------------
 
 
+_DAYS = itertools.count()
+
+
 def filed_in(week, *, organizations: int, each: int = 1, **overrides):  # type: ignore[no-untyped-def]
-    """Complaints about claim denials against Molina, filed on the Tuesday of ``week`` by distinct organizations."""
+    """Complaints about claim denials against Molina, filed on the Tuesday of ``week`` by distinct organizations.
+    Unless ``lines`` are given, each organization's claims are for a day of service no other complaint has (so the
+    dates-of-service rule stays quiet)."""
     complaints = []
+    moment = timezone.make_aware(timezone.datetime.combine(week + timedelta(days=1), timezone.datetime.min.time()))
     for _ in range(organizations):
         user = RepresentativeFactory().user
+        day = timezone.localdate() - timedelta(days=41 + next(_DAYS) % 300)
+        lines = overrides.get("lines") or [ClaimLine("Pat Example", "123456789", day, None, "CLM-1", None)]
         for _ in range(each):
-            complaint = submit(user, **overrides)
-            moment = timezone.make_aware(
-                timezone.datetime.combine(week + timedelta(days=1), timezone.datetime.min.time())
-            )
+            complaint = submit(user, **{**overrides, "lines": lines})
             Complaint.objects.filter(pk=complaint.pk).update(submitted_at=moment + timedelta(hours=10))
             complaints.append(complaint)
     return complaints
@@ -376,3 +383,56 @@ def test_the_queue_action_groups_selected_complaints_into_an_issue(spike, molina
     )
     assert "Already in another open systemic issue" in again.content.decode()
     assert SystemicIssue.objects.count() == 1
+
+
+# The dates-of-service rule ---------------------------------------------------------------------------------------
+
+
+def with_lines(week, *spans, organizations: int = 1):  # type: ignore[no-untyped-def]
+    """Complaints filed in ``week``, one per organization, each with claim lines over the (first, last) spans
+    (days ago)."""
+    today = timezone.localdate()
+    lines = [
+        ClaimLine("Pat Example", "123456789", today - timedelta(days=first), today - timedelta(days=last), "C", None)
+        for first, last in spans
+    ]
+    return filed_in(week, organizations=organizations, lines=lines)
+
+
+def test_three_organizations_with_claims_for_the_same_day_of_service_raise_a_dates_signal(db):
+    week = systemic.last_whole_week()
+    sharing = [*with_lines(week, (50, 45)), *with_lines(week, (47, 47)), *with_lines(week, (60, 46), (90, 89))]
+    elsewhere = with_lines(week, (80, 75))  # the same MCO and topic, other days
+    raised = systemic.signals_detect()
+    assert [signal.rule for signal in raised] == [Signal.Rule.SHARED_DATES]
+    signal = raised[0]
+    assert signal.organizations == 3 and signal.shared_day == timezone.localdate() - timedelta(days=47)
+    assert sorted(signal.complaints.values_list("pk", flat=True)) == sorted(c.pk for c in sharing)
+    assert elsewhere[0].pk not in signal.complaints.values_list("pk", flat=True)
+    assert "3 organizations" in signal.why and "same date of service" in signal.why
+    assert all(canary not in signal.why for canary in PHI)
+    assert systemic.signals_detect() == []  # once
+
+
+def test_two_organizations_or_long_claim_lines_are_not_a_dates_pattern(db):
+    week = systemic.last_whole_week()
+    with_lines(week, (50, 45))
+    with_lines(week, (47, 47))
+    assert systemic.signals_detect() == []
+    with_lines(week, (90, 40))  # 51 days: a line that long meets every other by itself
+    assert systemic.signals_detect() == []
+    old = with_lines(week - timedelta(weeks=4), (48, 46))  # outside the 4 weeks
+    assert old and systemic.signals_detect() == []
+
+
+def test_a_dates_signal_page_has_its_chart_without_a_limit_line(db, client):
+    week = systemic.last_whole_week()
+    for span in ((50, 45), (47, 47), (48, 46)):
+        with_lines(week, span)
+    signal = systemic.signals_detect()[0]
+    staff_client(client, triage_analyst())
+    page = client.get(reverse("admin:complaints_signal_change", args=[signal.pk])).content.decode()
+    assert "<svg" in page and "stroke-dasharray" not in page  # no "unusual from" line: this rule has none
+    assert "same date of service" in signal.why
+    listing = client.get(reverse("admin:complaints_signal_changelist")).content.decode()
+    assert "3 complaints share" in listing

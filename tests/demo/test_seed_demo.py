@@ -2,7 +2,7 @@
 
 import base64
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -167,14 +167,16 @@ def test_the_statistics_demo_has_shown_and_suppressed_numbers():
         for mco in audit["dimensions"]["mcos"]:
             for measure, split in (("received", "*"), ("outcome", "resolved")):
                 assert cells[(measure, period, mco, "*", "*", split)] is False, (measure, period, mco)
-    # The systemic spike (issue 20): the detector finds it, over the last 8 weeks, and nothing else.
+    # The systemic spike (issue 20): both rules find it, over the last 8 weeks, and nothing else.
     from complaints.models import Signal
 
-    signals = list(Signal.objects.select_related("mco"))
-    assert [(s.mco.short_name, s.observed, s.organizations) for s in signals] == [("Meridian", 27, 9)]
+    signals = list(Signal.objects.select_related("mco").order_by("rule"))
+    found = [(s.rule, s.mco.short_name, s.week_start, s.observed, s.organizations) for s in signals]
+    week = date(2026, 11, 30)
+    assert found == [("shared_dates", "Meridian", week, 27, 9), ("volume", "Meridian", week, 27, 9)]
     call_command("seed_demo", stdout=StringIO())
     assert Complaint.objects.count() < 6000  # running it again adds no second batch
-    assert Signal.objects.count() == 1
+    assert Signal.objects.count() == 2
 
 
 def test_each_demo_mco_has_an_administrator_and_a_liaison_who_see_its_complaints_in_every_state(client):
