@@ -4,6 +4,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -69,22 +70,33 @@ class ActionsOnPageMixin:
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        """The actions (on the list) need it; a row's own page is read only (a POST to it is refused)."""
+        return obj is None and super().has_change_permission(request)  # type: ignore[misc]
+
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 
 @admin.register(Signal)
 class SignalAdmin(ActionsOnPageMixin, QuickActionCheckboxMixin, admin.ModelAdmin):
-    list_display = ["week_start", "mco", "category", "strength", "organizations", "rule", "state"]
+    list_display = ["week_start", "mco_name", "category", "strength", "organizations", "rule", "state"]
     list_filter = ["state", "mco", "category", "rule"]
     list_select_related = ["mco", "category"]
     ordering = ["-week_start", "-id"]
     sortable_by: list[str] = []
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
-    fields = ["why", "rule", "mco", "category", "week_start", "observed", "expected", "limit", "p_value",
-              "shared_day", "organizations", "state", "dismissed_reason", "issue_link"]  # fmt: skip
-    readonly_fields = fields
+    VOLUME_FIELDS = ["usual", "limit", "chance"]
+    readonly_fields = ["why", "rule", "mco", "category", "week_start", "observed", *VOLUME_FIELDS, "shared_day",
+                       "organizations", "state", "dismissed_reason", "issue_link"]  # fmt: skip
+
+    def get_fields(self, request: HttpRequest, obj: Signal | None = None) -> list[str]:
+        """Each rule's own numbers: the volume rule's usual week, limit and chance; the dates rule's shared day."""
+        if obj is not None and obj.rule == Signal.Rule.SHARED_DATES:
+            return [field for field in self.readonly_fields if field not in self.VOLUME_FIELDS]
+        return [field for field in self.readonly_fields if field != "shared_day"]
+
     actions = [
         service_action("review", "Mark as reviewed", systemic.signal_review, "Marked {count} as reviewed."),
         service_action(
@@ -99,11 +111,29 @@ class SignalAdmin(ActionsOnPageMixin, QuickActionCheckboxMixin, admin.ModelAdmin
         ),
     ]  # fmt: skip
 
+    @admin.display(description="MCO")
+    def mco_name(self, obj: Signal) -> str:
+        return obj.mco.short_name
+
     @admin.display(description="strength")
     def strength(self, obj: Signal) -> str:
         if obj.rule == Signal.Rule.SHARED_DATES:
             return f"{obj.observed} complaints share {obj.shared_day:%-d %b %Y}"
-        return f"{obj.observed} complaints (usually {obj.expected:.1f} a week; unusual from {obj.limit})"
+        return f"{obj.observed} complaints; usually {obj.expected:.1f} a week"
+
+    @admin.display(description="usual a week")
+    def usual(self, obj: Signal) -> str:
+        return f"{obj.expected:.1f} (the average of the {settings.PORTAL_SIGNAL_HISTORY_WEEKS} weeks before)"
+
+    @admin.display(description="chance if nothing had changed")
+    def chance(self, obj: Signal) -> str:
+        """The chance in words: "less than 1 in 1,000,000" rather than a float with twenty zeros."""
+        if obj.p_value is None:
+            return "—"
+        for odds in (10**9, 10**6, 10**3):
+            if obj.p_value < 1 / odds:
+                return f"less than 1 in {odds:,}"
+        return f"about 1 in {round(1 / obj.p_value):,}" if obj.p_value else "—"
 
     @admin.display(description="systemic issue")
     def issue_link(self, obj: Signal) -> str:

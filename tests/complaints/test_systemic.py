@@ -436,3 +436,34 @@ def test_a_dates_signal_page_has_its_chart_without_a_limit_line(db, client):
     assert "same date of service" in signal.why
     listing = client.get(reverse("admin:complaints_signal_changelist")).content.decode()
     assert "3 complaints share" in listing
+
+
+def test_pages_are_read_only_and_closed_to_everyone_but_triage_staff(spike, molina_people, client):
+    _, complaints = spike
+    signal = systemic.signals_detect()[0]
+    issue = systemic.issue_from_signal(signal=signal, actor=molina_people["analyst"])
+    pages = [
+        reverse("admin:complaints_signal_changelist"),
+        reverse("admin:complaints_signal_change", args=[signal.pk]),
+        reverse("admin:complaints_systemicissue_changelist"),
+        reverse("admin:complaints_systemicissue_change", args=[issue.pk]),
+    ]
+    staff_client(client, molina_people["analyst"])
+    assert client.post(pages[1], {"why": "changed"}).status_code == 403  # changes only through the actions
+    assert client.post(pages[3], {"title": "changed"}).status_code == 403
+    signal.refresh_from_db()
+    assert "changed" not in signal.why
+    from accounts import roles
+    from accounts.services.users import staff_user_create
+
+    reporting = staff_user_create(email="rep@hfs.example", full_name="R", password=None, group_name=roles.REPORTING)
+    for user in (reporting, complaints[0].submitted_by, molina_people["liaison"]):
+        client.logout()
+        sign_in(client, user)
+        for page in pages:
+            assert client.get(page).status_code in (302, 403), (user, page)
+        refused = client.post(pages[2], {"action": "resolve_all", "_selected_action": [issue.pk], "apply": "1",
+                                         "outcome_code": "paid", "outcome_text": "x"})  # fmt: skip
+        assert refused.status_code in (302, 403)
+    issue.refresh_from_db()
+    assert issue.state == SystemicIssue.State.OPEN
