@@ -13,7 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 
+from accounts.admin_lookups import AllowlistedLookupsMixin
 from complaints import detection
 from complaints.admin_triage import ResolveForm, StaffTextField
 from complaints.models import Complaint
@@ -22,6 +24,7 @@ from complaints.systemic_models import Signal, SystemicIssue
 from portal.admin import QuickActionCheckboxMixin, service_action
 
 WEEKS_AFTER = 4  # the chart shows the trailing weeks, the signal's week and up to this many weeks after it
+SHOWN = 500  # complaints listed on a signal's page (the rest are in the queue, filtered by MCO and topic)
 
 
 class DismissForm(forms.Form):
@@ -43,12 +46,26 @@ class CorrectiveActionForm(forms.Form):
     corrective_action = StaffTextField(label="The MCO's corrective action", widget=forms.Textarea)
 
 
+def _describe_issue(issue: SystemicIssue) -> str:
+    """A selected issue on an action's form page: what the action will reach."""
+    return f"{issue} · {issue.mco.short_name} · {issue.links.filter(open=True).count()} open complaint(s)"
+
+
+class PresentForm(forms.Form):
+    """Nothing to fill in: the page lists the issues and says what presenting does before anything is sent."""
+
+
 def _presented_warning(result: systemic.Presented) -> str | None:
     parts = []
+    if result.no_address:
+        parts.append(
+            f"{result.issue.mco.name} has no notice address on file and no one at the MCO uses the portal, so the "
+            "portal could not tell the MCO: send it the notice another way today"
+        )
     if result.already:
         parts.append(f"already with the MCO: {', '.join(result.already)}")
     if result.not_sent:
-        parts.append(f"not sent (waiting for the provider, or settled): {', '.join(result.not_sent)}")
+        parts.append(f"not sent: {', '.join(result.not_sent)}")
     return f"{result.issue}: " + "; ".join(parts) + "." if parts else None
 
 
@@ -79,7 +96,7 @@ class ActionsOnPageMixin:
 
 
 @admin.register(Signal)
-class SignalAdmin(ActionsOnPageMixin, QuickActionCheckboxMixin, admin.ModelAdmin):
+class SignalAdmin(AllowlistedLookupsMixin, ActionsOnPageMixin, QuickActionCheckboxMixin, admin.ModelAdmin):
     list_display = ["week_start", "mco_name", "category", "strength", "organizations", "rule", "state"]
     list_filter = ["state", "mco", "category", "rule"]
     list_select_related = ["mco", "category"]
@@ -137,7 +154,10 @@ class SignalAdmin(ActionsOnPageMixin, QuickActionCheckboxMixin, admin.ModelAdmin
 
     @admin.display(description="systemic issue")
     def issue_link(self, obj: Signal) -> str:
-        return str(obj.issue) if obj.issue_id else "—"
+        if not obj.issue_id:
+            return "—"
+        url = reverse("admin:complaints_systemicissue_change", args=[obj.issue_id])
+        return format_html('<a href="{}">{}</a>', url, obj.issue)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):  # type: ignore[no-untyped-def]
         if obj is not None:
@@ -148,7 +168,7 @@ class SignalAdmin(ActionsOnPageMixin, QuickActionCheckboxMixin, admin.ModelAdmin
 def signal_page(signal: Signal) -> dict[str, object]:
     """The weeks around the signal (a chart and the same numbers in a table) and its complaints: two queries,
     whatever the number of complaints."""
-    weeks = signal.week_start - timedelta(weeks=12)
+    weeks = signal.week_start - timedelta(weeks=settings.PORTAL_SIGNAL_HISTORY_WEEKS)
     last = min(signal.week_start + timedelta(weeks=WEEKS_AFTER), systemic.last_whole_week())
     last = max(last, signal.week_start)
     counts = {
@@ -196,7 +216,7 @@ def chart(rows: list[dict], limit: int | None) -> dict[str, object]:
 
 
 @admin.register(SystemicIssue)
-class SystemicIssueAdmin(ActionsOnPageMixin, QuickActionCheckboxMixin, admin.ModelAdmin):
+class SystemicIssueAdmin(AllowlistedLookupsMixin, ActionsOnPageMixin, QuickActionCheckboxMixin, admin.ModelAdmin):
     list_display = ["__str__", "mco", "category", "state", "created_at"]
     list_filter = ["state", "mco", "category"]
     list_select_related = ["mco", "category"]
@@ -209,19 +229,25 @@ class SystemicIssueAdmin(ActionsOnPageMixin, QuickActionCheckboxMixin, admin.Mod
     readonly_fields = fields
     actions = [
         service_action(
-            "present", "Present to the MCO as one case", systemic.issue_present_to_mco,
+            "present", "Present to the MCO as one case…", systemic.issue_present_to_mco,
             "Presented {count} issue(s) to the MCO: one notice each; each complaint's clock started.",
-            argument="issue", warn=_presented_warning,
+            argument="issue", warn=_presented_warning, form=PresentForm, describe=_describe_issue,
+            title="Present to the MCO as one case",
+            submit="Present to the MCO",
+            intro="Each linked complaint in review and never sent to the MCO is sent now: its 30 days start and its "
+            "representative sees it was sent. Complaints not triaged yet, already answered by the MCO, or waiting "
+            "for the provider are not sent (you are told which). The MCO gets one notice listing the references. "
+            "This cannot be undone.",
         ),
         service_action(
             "corrective_action", "Record the MCO's corrective action…", systemic.issue_record_corrective_action,
-            "Recorded for {count} issue(s).", argument="issue", form=CorrectiveActionForm,
+            "Recorded for {count} issue(s).", argument="issue", form=CorrectiveActionForm, describe=_describe_issue,
             title="The MCO's corrective action",
         ),
         service_action(
             "resolve_all", "Resolve every linked complaint…", systemic.issue_resolve,
-            "Resolved {count} issue(s); each representative is told about their own complaint.",
-            argument="issue", form=ResolveForm, title="Resolve every linked open complaint",
+            "Resolved {count} issue(s): each open linked complaint is resolved and its representative told.",
+            argument="issue", form=ResolveForm, title="Resolve every linked open complaint", describe=_describe_issue,
             intro="Each open complaint of the issue is resolved with this outcome, one by one, and each filing "
             "representative reads it on their own complaint. They are not told about the others.",
         ),
@@ -251,11 +277,14 @@ def group_into_issue(modeladmin: admin.ModelAdmin, request: HttpRequest, queryse
             issue = systemic.issue_create(
                 actor=request.user, complaints=list(queryset), request=request, **bound.cleaned_data
             )
-        except (ValidationError, PermissionDenied) as error:
-            modeladmin.message_user(request, " ".join(getattr(error, "messages", [str(error)])), messages.WARNING)
+        except PermissionDenied as error:
+            modeladmin.message_user(request, str(error), messages.WARNING)
             return None
-        modeladmin.message_user(request, f"Made {issue} with {queryset.count()} complaint(s).")
-        return redirect(reverse("admin:complaints_systemicissue_change", args=[issue.pk]))
+        except ValidationError as error:  # shown on the form, with what was typed kept
+            bound.add_error(None, " ".join(error.messages))
+        else:
+            modeladmin.message_user(request, f"Made {issue} with {queryset.count()} complaint(s).")
+            return redirect(reverse("admin:complaints_systemicissue_change", args=[issue.pk]))
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": "Group into a systemic issue",

@@ -30,10 +30,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
+from accounts.models import MCO
 from complaints.models import AffectedClaim, Complaint
 
 
@@ -166,11 +168,14 @@ def has_history(week: date, history_weeks: int) -> bool:
 
 
 def week_findings(week: date) -> list[Finding]:
-    """The rule over the database for one week, with the settings' history, false-alarm rate and minimum."""
+    """The rule over the database for one week, with the settings' history, false-alarm rate and minimum. An MCO
+    whose contract started within the trailing weeks has no steady history yet: its weeks are not judged."""
     weeks = settings.PORTAL_SIGNAL_HISTORY_WEEKS
     if not has_history(week, weeks):
         return []
-    counts = weekly_counts(week - timedelta(weeks=weeks), week)
+    history_from = week - timedelta(weeks=weeks)
+    new_mcos = set(MCO.objects.filter(active_from__gt=history_from).values_list("pk", flat=True))
+    counts = [c for c in weekly_counts(history_from, week) if c.mco_id not in new_mcos]
     return findings(
         counts,
         week,
@@ -216,32 +221,53 @@ def _window_lines(week: date, weeks: int, max_days: int) -> QuerySet:
     )
 
 
+# Every day each short claim line covers (a recursive query: at most max_days + 1 rows a line), then per MCO,
+# category and day the distinct organizations and complaints, where a complaint of the week looked at is among them.
+# Linear in the window's claim lines. Date arithmetic differs: PostgreSQL adds integers to dates, SQLite has date().
+_COVERED_SQL = """
+WITH RECURSIVE covered(mco_id, category_id, organization_id, complaint_id, is_new, day, last_day) AS (
+    SELECT c.mco_id, c.category_id, c.organization_id, c.id, CASE WHEN c.submitted_at >= %s THEN 1 ELSE 0 END,
+           l.service_from, COALESCE(l.service_to, l.service_from)
+    FROM {claims} l JOIN {complaints} c ON c.id = l.complaint_id
+    WHERE c.submitted_at >= %s AND c.submitted_at < %s AND (l.service_to IS NULL OR l.service_to <= {span})
+    UNION ALL
+    SELECT mco_id, category_id, organization_id, complaint_id, is_new, {next_day}, last_day
+    FROM covered WHERE day < last_day
+)
+SELECT mco_id, category_id, day, COUNT(DISTINCT organization_id), COUNT(DISTINCT complaint_id)
+FROM covered
+GROUP BY mco_id, category_id, day
+HAVING COUNT(DISTINCT organization_id) >= %s AND MAX(is_new) = 1
+ORDER BY mco_id, category_id, COUNT(DISTINCT organization_id) DESC, COUNT(DISTINCT complaint_id) DESC, day
+"""
+_DATE_SQL = {
+    "postgresql": {"span": "l.service_from + %s", "next_day": "day + 1"},
+    "sqlite": {"span": "date(l.service_from, '+' || %s || ' days')", "next_day": "date(day, '+1 day')"},
+}
+
+
 def shared_dates(week: date, *, weeks: int, max_days: int, min_organizations: int) -> list[SharedDates]:
     """Per MCO and category, the day of service covered by claim lines of the most organizations (then of the most
-    complaints), where that is at least ``min_organizations``, with the complaints covering it. In SQL: for each
-    line's first day, the distinct organizations and complaints whose lines cover it (the most-covered day is always
-    some line's first day); then one query per pattern found for its complaints."""
-    lines = _window_lines(week, weeks, max_days)
-    covering = lines.filter(
-        complaint__mco_id=OuterRef("complaint__mco_id"),
-        complaint__category_id=OuterRef("complaint__category_id"),
-        service_from__lte=OuterRef("service_from"),
-        last__gte=OuterRef("service_from"),
-    ).order_by()
-
-    def distinct(field: str) -> Subquery:
-        counted = covering.values("complaint__mco_id").annotate(n=Count(field, distinct=True)).values("n")
-        return Subquery(counted)
-
-    candidates = (
-        lines.annotate(organizations=distinct("complaint__organization_id"), complaints=distinct("complaint_id"))
-        .filter(organizations__gte=min_organizations)
-        .order_by("complaint__mco_id", "complaint__category_id", "-organizations", "-complaints", "service_from")
-        .values_list("complaint__mco_id", "complaint__category_id", "service_from", "organizations")
+    complaints), where that is at least ``min_organizations`` and a complaint received in ``week`` is among them
+    (so a pattern is raised in the week it appears, not again in each later week of the window), with the complaints
+    covering it. One aggregate query, then one per pattern found for its complaints."""
+    first = week - timedelta(weeks=weeks - 1)
+    adapt = connection.ops.adapt_datetimefield_value
+    sql = _COVERED_SQL.format(  # nosec B608 - table names from the models; values are parameters
+        claims=connection.ops.quote_name(AffectedClaim._meta.db_table),
+        complaints=connection.ops.quote_name(Complaint._meta.db_table),
+        **_DATE_SQL[connection.vendor],
     )
+    params = [adapt(start_of(week)), adapt(start_of(first)), adapt(start_of(week + timedelta(days=7))), max_days]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, min_organizations])
+        rows = cursor.fetchall()
     best: dict[tuple[int, int], tuple[date, int]] = {}
-    for mco_id, category_id, day, organizations in candidates:
-        best.setdefault((mco_id, category_id), (day, organizations))
+    for mco_id, category_id, day, organizations, _complaints in rows:
+        best.setdefault(
+            (mco_id, category_id), (day if isinstance(day, date) else date.fromisoformat(day), organizations)
+        )
+    lines = _window_lines(week, weeks, max_days)
     found = []
     for (mco_id, category_id), (day, organizations) in sorted(best.items()):
         ids = (
@@ -267,10 +293,11 @@ def week_shared_dates(week: date) -> list[SharedDates]:
 
 
 def why_shared(found: SharedDates, mco: str, category: str) -> str:
-    """The one plain sentence a dates-of-service signal says why it fired."""
+    """The one plain sentence a dates-of-service signal says why it fired (the day itself is on the staff page only:
+    a date of service is not for logs)."""
     weeks = settings.PORTAL_SIGNAL_SHARED_DATES_WEEKS
     return (
         f"{found.organizations} organizations filed complaints about {category} against {mco} in the {weeks} weeks to "
-        f"{found.week + timedelta(days=6):%-d %B %Y} with claims for the same date of service, "
-        f"{found.day:%-d %B %Y}: {len(found.complaint_ids)} complaints."
+        f"{found.week + timedelta(days=6):%-d %B %Y} with claims for the same date of service: "
+        f"{len(found.complaint_ids)} complaints."
     )

@@ -101,13 +101,13 @@ def mco_notice(email: OutboundEmail) -> Message:
 @register("complaints.systemic_mco_notice")
 def systemic_mco_notice(email: OutboundEmail) -> Message:
     """To the MCO's users and notice address: one notice for a systemic issue — its number, the topic and the
-    references of its complaints sent to the MCO, each to answer in the portal as usual. No titles, no summaries,
-    no PHI (staff write those)."""
+    references of the complaints presented with it (as recorded then, whenever the email goes), each to answer in
+    the portal as usual. No titles, no summaries, no PHI (staff write those)."""
     from complaints.systemic_models import SystemicIssue
 
     issue = SystemicIssue.objects.select_related("mco", "category").get(pk=email.object_id)
     complaints = list(
-        Complaint.objects.filter(systemic_links__issue=issue, status=Complaint.Status.AWAITING_MCO)
+        Complaint.objects.filter(systemic_links__issue=issue, systemic_links__presented_at__isnull=False)
         .order_by("reference")
         .values_list("reference", flat=True)
     )
@@ -122,6 +122,23 @@ def systemic_mco_notice(email: OutboundEmail) -> Message:
     return Message(
         f"HFS presents {len(complaints)} provider complaints as one case", "complaints/systemic_mco_notice", context
     )
+
+
+@register("complaints.systemic_mco_no_answer_needed")
+def systemic_mco_no_answer_needed(email: OutboundEmail) -> Message:
+    """To the MCO's users and notice address, once per issue: HFS resolved the issue, so the complaints of it the MCO
+    was still to answer need no answer. References only."""
+    from complaints.systemic_models import SystemicIssue
+
+    issue = SystemicIssue.objects.select_related("mco", "category").get(pk=email.object_id)
+    references = list(
+        Complaint.objects.filter(systemic_links__issue=issue, systemic_links__mco_released=True)
+        .order_by("reference")
+        .values_list("reference", flat=True)
+    )
+    context = {"issue": issue.pk, "mco": issue.mco.name, "topic": issue.category.name, "references": references}
+    subject = f"HFS systemic issue {issue.pk}: no answer needed"
+    return Message(subject, "complaints/systemic_mco_no_answer_needed", context)
 
 
 def _mco_context(email: OutboundEmail) -> dict[str, object]:

@@ -94,6 +94,8 @@ class SystemicIssueLink(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="systemic_links")
     open = models.BooleanField(default=True)
     linked_at = models.DateTimeField(default=timezone.now)
+    presented_at = models.DateTimeField("presented to the MCO with the issue", null=True, blank=True)
+    mco_released = models.BooleanField(default=False)  # resolved with the issue while the MCO was still to answer
 
     class Meta:
         constraints = [

@@ -9,6 +9,7 @@ complaint's own verbs (services/triage.py): each gets its own event, each filing
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -37,6 +38,10 @@ def signals_detect(*, week: date | None = None) -> list[Signal]:
     """A signal for each MCO and category either rule (complaints.detection) finds in ``week`` (a Monday; by
     default the last whole week), with the complaints behind it. A week looked at again raises nothing twice."""
     week = detection.week_of(week) if week else last_whole_week()
+    if week > last_whole_week():
+        raise ValidationError(
+            f"The week of {week:%-d %B %Y} has not ended: its signals would miss the complaints still to come."
+        )
     found = detection.week_findings(week)
     shared = detection.week_shared_dates(week)
     mcos = MCO.objects.in_bulk({f.mco_id for f in found} | {f.mco_id for f in shared})
@@ -70,6 +75,16 @@ def signals_detect(*, week: date | None = None) -> list[Signal]:
         audit_record(actor=None, action="signal.raised", obj=signal)
         raised.append(signal)
     for pattern in shared:
+        raised_before = Signal.objects.filter(
+            rule=Signal.Rule.SHARED_DATES,
+            mco_id=pattern.mco_id,
+            category_id=pattern.category_id,
+            shared_day=pattern.day,
+            week_start__lt=week,
+            week_start__gte=week - timedelta(weeks=settings.PORTAL_SIGNAL_SHARED_DATES_WEEKS),
+        )
+        if raised_before.exists():  # the same pattern, grown since: its first signal stands
+            continue
         signal, created = Signal.objects.get_or_create(
             rule=Signal.Rule.SHARED_DATES,
             mco_id=pattern.mco_id,
@@ -89,8 +104,15 @@ def signals_detect(*, week: date | None = None) -> list[Signal]:
     return raised
 
 
+def _state_words(row: Signal | SystemicIssue) -> str:
+    """A state in a sentence: "dismissed", "presented to the MCO" (acronyms keep their capitals)."""
+    label = row.get_state_display()
+    return label[:1].lower() + label[1:]
+
+
 def _locked_signal(signal: Signal) -> Signal:
-    return Signal.objects.select_for_update().select_related("mco", "category").get(pk=signal.pk)
+    # Only the signal's row: locking the joined MCO and category would hold up every complaint filed against them.
+    return Signal.objects.select_for_update(of=("self",)).select_related("mco", "category").get(pk=signal.pk)
 
 
 @transaction.atomic
@@ -99,7 +121,7 @@ def signal_review(*, signal: Signal, actor: User, request: HttpRequest | None = 
     ensure_staff(actor)
     signal = _locked_signal(signal)
     if signal.state != Signal.State.NEW:
-        raise ValidationError(f"This signal is already {signal.get_state_display().lower()}.")
+        raise ValidationError(f"This signal is already {_state_words(signal)}.")
     signal.state = Signal.State.REVIEWED
     signal.save(update_fields=["state"])
     audit_record(actor=actor, action="signal.reviewed", obj=signal, request=request)
@@ -114,7 +136,7 @@ def signal_dismiss(*, signal: Signal, actor: User, reason: str, request: HttpReq
         raise ValidationError({"reason": "Say why the signal is dismissed."})
     signal = _locked_signal(signal)
     if signal.state in (Signal.State.DISMISSED, Signal.State.ISSUE):
-        raise ValidationError(f"This signal is already {signal.get_state_display().lower()}.")
+        raise ValidationError(f"This signal is already {_state_words(signal)}.")
     signal.state, signal.dismissed_reason = Signal.State.DISMISSED, reason.strip()[:400]
     signal.save(update_fields=["state", "dismissed_reason"])
     audit_record(actor=actor, action="signal.dismissed", obj=signal, request=request)
@@ -184,7 +206,26 @@ def issue_create(
         signal.state, signal.issue = Signal.State.ISSUE, issue
         signal.save(update_fields=["state", "issue"])
         audit_record(actor=actor, action="signal.turned_into_issue", obj=signal, request=request)
+        _siblings_join(signal, issue, actor=actor, request=request)
     return issue
+
+
+def _siblings_join(signal: Signal, issue: SystemicIssue, *, actor: User, request: HttpRequest | None) -> None:
+    """The other rule's signal of the same MCO, topic and week, when each of its open complaints is now in the
+    issue, is the same pattern: it joins the issue rather than stay new with nothing left to make of it."""
+    linked = set(issue.links.values_list("complaint_id", flat=True))
+    siblings = Signal.objects.select_for_update(of=("self",)).filter(
+        mco_id=signal.mco_id,
+        category_id=signal.category_id,
+        week_start=signal.week_start,
+        state__in=[Signal.State.NEW, Signal.State.REVIEWED],
+    )
+    for sibling in siblings.exclude(pk=signal.pk):
+        still_open = set(sibling.complaints.filter(settled=False).values_list("pk", flat=True))
+        if still_open <= linked:
+            sibling.state, sibling.issue = Signal.State.ISSUE, issue
+            sibling.save(update_fields=["state", "issue"])
+            audit_record(actor=actor, action="signal.turned_into_issue", obj=sibling, request=request)
 
 
 @transaction.atomic
@@ -195,7 +236,7 @@ def issue_from_signal(
     ensure_staff(actor)
     locked = _locked_signal(signal)
     if locked.state in (Signal.State.ISSUE, Signal.State.DISMISSED):
-        raise ValidationError(f"This signal is already {locked.get_state_display().lower()}.")
+        raise ValidationError(f"This signal is already {_state_words(locked)}.")
     eligible = list(
         locked.complaints.filter(settled=False).exclude(systemic_links__open=True).order_by("pk").distinct()
     )
@@ -208,7 +249,7 @@ def issue_from_signal(
 
 
 def _locked_issue(issue: SystemicIssue) -> SystemicIssue:
-    return SystemicIssue.objects.select_for_update().select_related("mco").get(pk=issue.pk)
+    return SystemicIssue.objects.select_for_update(of=("self",)).select_related("mco").get(pk=issue.pk)
 
 
 def _open_complaints(issue: SystemicIssue) -> list[Complaint]:
@@ -216,52 +257,83 @@ def _open_complaints(issue: SystemicIssue) -> list[Complaint]:
     return list(Complaint.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk"))
 
 
+def _mco_addresses(issue: SystemicIssue) -> list[str]:
+    """The MCO's active users and its notice address, each once."""
+    addresses = list(mco_user_emails(mco_id=issue.mco_id))
+    if issue.mco.notification_email and issue.mco.notification_email not in addresses:
+        addresses.append(issue.mco.notification_email)
+    return addresses
+
+
 @dataclass
 class Presented:
     issue: SystemicIssue
     forwarded: list[str]  # references sent to the MCO now (their clocks started)
     already: list[str]  # already with the MCO
-    not_sent: list[str]  # waiting for the provider, or settled: not sent
+    not_sent: list[str]  # "reference (why not)": not triaged, answered by the MCO, waiting for the provider
+    no_address: bool = False  # the MCO has no notice address and no portal users: staff must tell it another way
 
     def __str__(self) -> str:
         return str(self.issue)
 
 
+# Why a linked complaint is not sent with the issue (each is handled on its own first).
+_NOT_SENT = {
+    S.SUBMITTED: "not triaged yet: take it into review first",
+    S.IN_REVIEW: "the MCO has answered it: send it back on its own if needed",
+    S.AWAITING_PROVIDER: "waiting for the provider",
+}
+
+
 @transaction.atomic
 def issue_present_to_mco(*, issue: SystemicIssue, actor: User, request: HttpRequest | None = None) -> Presented:
-    """Present the issue to the MCO as one case: each linked complaint waiting for HFS is forwarded through the
-    normal verb (its clock starts, its event is written, the representative sees it was sent), and the MCO gets one
-    notice listing the complaints' references (no PHI). Complaints waiting for the provider are not sent."""
+    """Present the issue to the MCO as one case: each linked complaint in review and never sent to the MCO is
+    forwarded through the normal verb (its clock starts, its event is written, the representative sees it was sent),
+    and the MCO gets one notice listing the references of those and of the ones already with it (no PHI). Complaints
+    not triaged yet, already answered by the MCO, or waiting for the provider are not sent (``Presented`` says which
+    and why); with none to send, nothing is done."""
     ensure_staff(actor)
     issue = _locked_issue(issue)
     if issue.state != SystemicIssue.State.OPEN:
-        raise ValidationError(f"This issue is already {issue.get_state_display().lower()}.")
+        raise ValidationError(f"This issue is already {_state_words(issue)}.")
     result = Presented(issue, [], [], [])
+    presented = []
     for complaint in _open_complaints(issue):
-        if complaint.status == S.SUBMITTED:
-            complaint, _ = transition(
+        if complaint.status == S.IN_REVIEW and complaint.mco_round == 0:
+            complaint_forward_to_mco(complaint=complaint, actor=actor, notify=False, request=request)
+            result.forwarded.append(complaint.reference)
+            presented.append(complaint)
+        elif complaint.status == S.AWAITING_MCO:
+            result.already.append(complaint.reference)
+            presented.append(complaint)
+        else:
+            result.not_sent.append(f"{complaint.reference} ({_NOT_SENT.get(complaint.status, 'settled')})")
+    if not result.forwarded:
+        listed = "; ".join(
+            part
+            for part in (
+                f"already with the MCO: {', '.join(result.already)}" if result.already else "",
+                f"not sent: {', '.join(result.not_sent)}" if result.not_sent else "",
+            )
+            if part
+        )
+        raise ValidationError(f"None of the issue's complaints is waiting for HFS to send it to the MCO ({listed}).")
+    addresses = _mco_addresses(issue)
+    now = timezone.now()
+    issue.links.filter(complaint__in=presented).update(presented_at=now)  # what the notice lists, whenever sent
+    for address in addresses:
+        outbox.enqueue(kind="complaints.systemic_mco_notice", object_id=issue.pk, to_email=address)
+    if not addresses:
+        result.no_address = True
+        for complaint in presented:
+            event_write(
                 complaint=complaint,
                 actor=actor,
                 request=request,
-                to_status=S.IN_REVIEW,
-                shared=False,
-                note=f"Taken into review with systemic issue {issue.pk}.",
+                kind=ComplaintEvent.Kind.NOTE,
+                note="The MCO has no notice address on file: send the notice another way.",
             )
-        if complaint.status == S.IN_REVIEW:
-            complaint_forward_to_mco(complaint=complaint, actor=actor, notify=False, request=request)
-            result.forwarded.append(complaint.reference)
-        elif complaint.status == S.AWAITING_MCO:
-            result.already.append(complaint.reference)
-        else:
-            result.not_sent.append(complaint.reference)
-    if not result.forwarded and not result.already:
-        raise ValidationError("None of the issue's complaints can be sent to the MCO now.")
-    addresses = list(mco_user_emails(mco_id=issue.mco_id))
-    if issue.mco.notification_email and issue.mco.notification_email not in addresses:
-        addresses.append(issue.mco.notification_email)
-    for address in addresses:
-        outbox.enqueue(kind="complaints.systemic_mco_notice", object_id=issue.pk, to_email=address)
-    issue.state, issue.presented_at = SystemicIssue.State.PRESENTED, timezone.now()
+    issue.state, issue.presented_at = SystemicIssue.State.PRESENTED, now
     issue.save(update_fields=["state", "presented_at"])
     audit_record(actor=actor, action="systemic_issue.presented", obj=issue, request=request)
     return result
@@ -304,10 +376,12 @@ def issue_resolve(
     issue = _locked_issue(issue)
     if issue.state == SystemicIssue.State.RESOLVED:
         raise ValidationError("This issue is already resolved.")
+    no_answer_needed: list[int] = []  # complaints the MCO was still to answer
     for complaint in _open_complaints(issue):
         if complaint.status in (S.RESOLVED, S.CLOSED):
             continue
         if complaint.status != S.IN_REVIEW:
+            waiting_for_mco = complaint.status == S.AWAITING_MCO
             complaint, _ = transition(
                 complaint=complaint,
                 actor=actor,
@@ -316,9 +390,15 @@ def issue_resolve(
                 shared=False,
                 note=f"Back in review to be resolved with systemic issue {issue.pk}.",
             )
+            if waiting_for_mco:
+                no_answer_needed.append(complaint.pk)
         complaint_resolve(
             complaint=complaint, actor=actor, outcome_code=outcome_code, outcome_text=outcome_text, request=request
         )
+    if no_answer_needed:  # the MCO was working on its answers: it need not (one notice, as for presenting)
+        issue.links.filter(complaint_id__in=no_answer_needed).update(mco_released=True)
+        for address in _mco_addresses(issue):
+            outbox.enqueue(kind="complaints.systemic_mco_no_answer_needed", object_id=issue.pk, to_email=address)
     issue.links.filter(open=True).update(open=False)
     issue.state, issue.resolved_at = SystemicIssue.State.RESOLVED, timezone.now()
     issue.outcome_code, issue.outcome_text = outcome_code, outcome_text.strip()

@@ -106,8 +106,9 @@ def test_the_complaint_page(rep_client):
 @pytest.mark.parametrize("lines,questions", [(1, 1), (12, 6)])
 def test_the_staff_complaint_page(client, lines, questions):
     """Session, user, device; the staff member's permissions (their own and their groups'); the complaint, its
-    lines, files and timeline (each row with its complaint and actor joined, not read row by row); the audit row of
-    the view, written without reading the complaint again. The same for 1 line and 1 question as for 12 and 6."""
+    lines, files and timeline (each row with its complaint and actor joined, not read row by row); the systemic
+    issues it is in and the signals that found it (one statement each, issue 20); the audit row of the view, written
+    without reading the complaint again. The same for 1 line and 1 question as for 12 and 6."""
     representative = RepresentativeFactory()
     line = draft().lines[0]
     complaint = submit(
@@ -122,7 +123,7 @@ def test_the_staff_complaint_page(client, lines, questions):
     )
     sign_in(client, analyst)
     sql = statements(client, "GET", f"/admin/complaints/complaint/{complaint.pk}/change/")
-    assert len(sql) == 11, listing(sql)
+    assert len(sql) == 13, listing(sql)
 
 
 def test_a_page_a_minute_after_the_last_write_adds_one_statement_for_the_session(rep_client):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import MCO, MCOMembership
-from complaints import detection
+from complaints import detection, services
 from complaints.models import Category, Complaint, ComplaintEvent, Signal, SystemicIssue
 from complaints.rules import ClaimLine
 from complaints.services import complaint_take, systemic
@@ -200,7 +200,8 @@ def test_a_signal_becomes_an_issue_presented_once_and_resolved_for_each_represen
     _, complaints = spike
     analyst = molina_people["analyst"]
     signal = systemic.signals_detect()[0]
-    complaint_take(complaint=complaints[0], actor=analyst)  # one already in review; the rest still submitted
+    for complaint in complaints:  # triaged (the queue's bulk "Take"): only complaints in review are sent
+        complaint_take(complaint=complaint, actor=analyst)
     issue = systemic.issue_from_signal(signal=signal, actor=analyst)
     signal.refresh_from_db()
     assert (signal.state, signal.issue_id) == (Signal.State.ISSUE, issue.pk)
@@ -235,7 +236,14 @@ def test_a_signal_becomes_an_issue_presented_once_and_resolved_for_each_represen
             "Claims reprocessed.",
         )
         assert complaint.events.filter(to_status="resolved").count() == 1
-    # One notice each, to each complaint's own contact address only, with no PHI and no other provider in it.
+    # One notice each, to each complaint's own contact address only, with no PHI and no other provider in it; and
+    # one to the MCO (its users and notice address) saying the complaints it was still to answer need no answer.
+    mco_addresses = {"complaints@molina.example", molina_people["liaison"].email}
+    to_mco = [m for m in mail.outbox if m.to[0] in mco_addresses]
+    assert sorted(m.to[0] for m in to_mco) == sorted(mco_addresses)
+    assert all(c.reference in text for text in rendered(to_mco) for c in complaints)
+    assert all(canary not in text for text in rendered(to_mco) for canary in PHI)
+    mail.outbox[:] = [m for m in mail.outbox if m not in to_mco]
     assert sorted(m.to[0] for m in mail.outbox) == sorted(c.contact_email for c in complaints)
     assert all(len(m.to) == 1 and not m.cc and not m.bcc for m in mail.outbox)
     for message, text in zip(mail.outbox, rendered(mail.outbox), strict=True):
@@ -467,3 +475,184 @@ def test_pages_are_read_only_and_closed_to_everyone_but_triage_staff(spike, moli
         assert refused.status_code in (302, 403)
     issue.refresh_from_db()
     assert issue.state == SystemicIssue.State.OPEN
+
+
+# What the review found (issue 20) --------------------------------------------------------------------------------
+
+
+def test_weeks_run_monday_to_sunday_in_illinois_time_across_the_clock_change(db):
+    from zoneinfo import ZoneInfo
+
+    chicago = ZoneInfo("America/Chicago")
+    moments = {
+        timezone.datetime(2026, 11, 1, 1, 30, tzinfo=chicago): "2026-10-26",  # Sunday, the night the clocks go back
+        timezone.datetime(2026, 11, 1, 23, 30, tzinfo=chicago): "2026-10-26",  # Sunday 23:30 (05:30 UTC Monday)
+        timezone.datetime(2026, 11, 2, 0, 30, tzinfo=chicago): "2026-11-02",  # Monday 00:30
+    }
+    for moment in moments:
+        complaint = submit(RepresentativeFactory().user)
+        Complaint.objects.filter(pk=complaint.pk).update(submitted_at=moment)
+    counts = detection.weekly_counts(timezone.datetime(2026, 10, 26).date(), timezone.datetime(2026, 11, 2).date())
+    assert sorted((str(count.week), count.complaints) for count in counts) == [("2026-10-26", 2), ("2026-11-02", 1)]
+
+
+def test_a_dates_pattern_is_raised_in_the_week_it_appears_and_not_again_in_the_weeks_after(db):
+    week = systemic.last_whole_week() - timedelta(weeks=2)
+    for span in ((50, 45), (47, 47), (48, 46)):
+        with_lines(week, span)
+    assert [s.rule for s in systemic.signals_detect(week=week)] == [Signal.Rule.SHARED_DATES]
+    assert systemic.signals_detect(week=week + timedelta(weeks=1)) == []  # nothing new in the window
+    with_lines(week + timedelta(weeks=2), (49, 46))  # a fourth organization joins the same days later
+    assert systemic.signals_detect(week=week + timedelta(weeks=2)) == []  # the first signal stands
+    assert Signal.objects.count() == 1
+
+
+def test_a_week_that_has_not_ended_is_refused(db):
+    from django.core.management import CommandError, call_command
+
+    this_week = detection.week_of(timezone.localdate())
+    with pytest.raises(ValidationError, match="has not ended"):
+        systemic.signals_detect(week=this_week)
+    with pytest.raises(CommandError, match="has not ended"):
+        call_command("detect_signals", "--week", timezone.localdate().isoformat())
+
+
+def test_an_mco_whose_contract_started_within_the_trailing_weeks_is_not_judged(spike):
+    molina = MCO.objects.get(short_name="Molina")
+    molina.active_from = spike[0] - timedelta(weeks=3)
+    molina.save()
+    assert systemic.signals_detect(week=spike[0]) == []
+    molina.active_from = spike[0] - timedelta(weeks=13)
+    molina.save()
+    assert [s.rule for s in systemic.signals_detect(week=spike[0])] == [Signal.Rule.VOLUME]
+
+
+def test_presenting_and_resolving_complaints_in_every_state(spike, molina_people, django_capture_on_commit_callbacks):
+    from complaints.services import complaint_forward_to_mco, complaint_request_info
+
+    _, complaints = spike
+    analyst = molina_people["analyst"]
+    with_mco = complaint_forward_to_mco(complaint=complaint_take(complaint=complaints[0], actor=analyst), actor=analyst)
+    asked = complaint_request_info(
+        complaint=complaint_take(complaint=complaints[1], actor=analyst), actor=analyst, question="Send the EOB."
+    )
+    answered = complaint_take(complaint=complaints[2], actor=analyst)
+    answered = complaint_forward_to_mco(complaint=answered, actor=analyst)
+    answered = services.complaint_record_mco_answer(
+        complaint=answered, actor=analyst, note="We will reprocess.", outcome="pay"
+    )
+    in_review = [complaint_take(complaint=c, actor=analyst) for c in complaints[3:6]]
+    untriaged = complaints[6:]
+    issue = systemic.issue_create(actor=analyst, title="Edit 42", complaints=complaints)
+    presented = systemic.issue_present_to_mco(issue=issue, actor=analyst)
+    assert presented.forwarded == [c.reference for c in in_review] and not presented.no_address
+    assert presented.already == [with_mco.reference]
+    assert [ref.split(" ")[0] for ref in presented.not_sent] == [c.reference for c in [asked, answered, *untriaged]]
+    assert "not triaged yet" in presented.not_sent[-1] and "the MCO has answered it" in presented.not_sent[1]
+    assert issue.links.filter(presented_at__isnull=False).count() == 4  # what the one notice lists
+    with pytest.raises(ValidationError, match="already presented to the MCO"):
+        systemic.issue_present_to_mco(issue=issue, actor=analyst)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        systemic.issue_resolve(issue=issue, actor=analyst, outcome_code="paid", outcome_text="Claims reprocessed.")
+    assert all(c.status == "resolved" for c in Complaint.objects.filter(pk__in=[c.pk for c in complaints]))
+    no_answer = [m for m in mail.outbox if "no answer needed" in m.subject]
+    assert sorted(m.to[0] for m in no_answer) == sorted(["complaints@molina.example", molina_people["liaison"].email])
+    listed = rendered(no_answer)[0]
+    assert all(c.reference in listed for c in [with_mco, *in_review])  # the 4 the MCO was still to answer
+    assert all(c.reference not in listed for c in [asked, answered, *untriaged])
+    with pytest.raises(ValidationError, match="already resolved"):
+        systemic.issue_resolve(issue=issue, actor=analyst, outcome_code="paid", outcome_text="Again.")
+
+
+def test_presenting_to_an_mco_without_any_address_says_so(spike, client):
+    _, complaints = spike
+    analyst = triage_analyst()
+    complaints = [complaint_take(complaint=c, actor=analyst) for c in complaints[:2]]
+    issue = systemic.issue_create(actor=analyst, title="Edit 42", complaints=complaints)
+    staff_client(client, analyst)
+    url = reverse("admin:complaints_systemicissue_changelist")
+    form = client.post(url, {"action": "present", "_selected_action": [issue.pk]})
+    assert "This cannot be undone." in form.content.decode()
+    done = client.post(url, {"action": "present", "_selected_action": [issue.pk], "apply": "1"}, follow=True)
+    assert "has no notice address on file" in done.content.decode()
+    assert complaints[0].events.filter(note__startswith="The MCO has no notice address").exists()
+
+
+def test_the_other_rules_signal_of_the_same_week_joins_the_issue(db):
+    week = systemic.last_whole_week()
+    for back in range(1, 15):
+        filed_in(week - timedelta(weeks=back), organizations=1)
+    filed_in(
+        week,
+        organizations=4,
+        each=2,
+        lines=[ClaimLine("Pat Example", "123456789", timezone.localdate() - timedelta(days=45), None, "C", None)],
+    )
+    signals = systemic.signals_detect()
+    assert sorted(s.rule for s in signals) == [Signal.Rule.SHARED_DATES, Signal.Rule.VOLUME]
+    volume = next(s for s in signals if s.rule == Signal.Rule.VOLUME)
+    issue = systemic.issue_from_signal(signal=volume, actor=triage_analyst())
+    assert set(Signal.objects.values_list("state", "issue_id")) == {(Signal.State.ISSUE, issue.pk)}
+
+
+def test_the_representative_sees_nothing_of_the_issue_after_it_is_presented_and_resolved(spike, molina_people, client):
+    _, complaints = spike
+    analyst = molina_people["analyst"]
+    signal = systemic.signals_detect()[0]
+    issue = systemic.issue_from_signal(signal=signal, actor=analyst, title="Molina edit 42 denials")
+    for complaint in complaints:
+        complaint_take(complaint=complaint, actor=analyst)
+    systemic.issue_present_to_mco(issue=issue, actor=analyst)
+    systemic.issue_resolve(issue=issue, actor=analyst, outcome_code="paid", outcome_text="Claims reprocessed.")
+    sign_in(client, complaints[0].submitted_by)
+    page = client.get(reverse("complaints:detail", args=[complaints[0].public_id])).content.decode()
+    assert "Claims reprocessed." in page
+    for hidden in ("systemic", "Systemic", "Molina edit 42", *(c.reference for c in complaints[2:])):
+        assert hidden not in page, hidden
+
+
+def test_the_lists_run_the_same_queries_for_few_and_many_rows(spike, molina_people, client):
+    week, _ = spike
+    analyst = molina_people["analyst"]
+    staff_client(client, analyst)
+    signal = systemic.signals_detect()[0]
+    systemic.issue_from_signal(signal=signal, actor=analyst)
+    lists = [reverse("admin:complaints_signal_changelist"), reverse("admin:complaints_systemicissue_changelist")]
+    for url in lists:
+        queries_for(client, url)
+    before = [queries_for(client, url) for url in lists]
+    mcos, categories = list(MCO.objects.all()), list(Category.objects.all())
+    for n in range(12):
+        Signal.objects.create(
+            rule=Signal.Rule.VOLUME, mco=mcos[n % len(mcos)], category=categories[n % len(categories)],
+            week_start=week - timedelta(weeks=1 + n), observed=9, expected=1.0, limit=6, organizations=4,
+            p_value=0.0001, why="A test signal.",
+        )  # fmt: skip
+        SystemicIssue.objects.create(
+            title=f"Issue {n}", mco=mcos[n % len(mcos)], category=categories[0], created_by=analyst
+        )
+    assert [queries_for(client, url) for url in lists] == before
+
+
+def test_an_issue_with_nothing_to_send_is_not_presented(spike, molina_people):
+    _, complaints = spike
+    analyst = molina_people["analyst"]
+    issue = systemic.issue_create(actor=analyst, title="Edit 42", complaints=complaints[:2])  # both untriaged
+    with pytest.raises(ValidationError, match="None of the issue's complaints is waiting for HFS"):
+        systemic.issue_present_to_mco(issue=issue, actor=analyst)
+    issue.refresh_from_db()
+    assert issue.state == SystemicIssue.State.OPEN and not OutboundEmail.objects.filter(object_id=issue.pk).exists()
+
+
+def test_the_group_form_keeps_what_was_typed_when_the_selection_is_refused(spike, molina_people, client):
+    _, complaints = spike
+    other_mco = submit(RepresentativeFactory().user, mco=MCO.objects.exclude(short_name="Molina").first())
+    staff_client(client, molina_people["analyst"])
+    chosen = [str(complaints[0].pk), str(other_mco.pk)]
+    data = {"action": "group_into_issue", "_selected_action": chosen, "apply": "1", "title": "Edit 42 denials"}
+    page = client.post(reverse("admin:complaints_complaint_changelist"), {**data, "summary": "Typed with care."})
+    text = page.content.decode()
+    assert page.status_code == 200 and "more than one MCO" in text
+    assert 'value="Edit 42 denials"' in text and "Typed with care." in text
+    assert not SystemicIssue.objects.exists()

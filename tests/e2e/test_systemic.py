@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from complaints.models import Complaint, Signal, SystemicIssue
-from complaints.services import systemic
+from complaints.services import complaint_take, systemic
 from tests.complaints.factories import submit
 from tests.e2e.steps import (
     analyst_fixture,  # noqa: F401 - the fixture analyst
@@ -36,6 +36,8 @@ def test_staff_turn_a_signal_into_an_issue_present_and_resolve_it_and_each_filer
         _on(week - timedelta(weeks=back), submit(RepresentativeFactory().user))
     mine = _on(week, submit(filer[0]))
     others = [_on(week, submit(RepresentativeFactory().user)) for _ in range(7)]
+    for complaint in [mine, *others]:  # triaged already (the queue's bulk "Take"), as in the demo
+        complaint_take(complaint=complaint, actor=analyst[0])
     # The same claim dates in every complaint: both rules fire (the volume one is opened).
     assert sorted(signal.rule for signal in systemic.signals_detect()) == ["shared_dates", "volume"]
 
@@ -54,7 +56,10 @@ def test_staff_turn_a_signal_into_an_issue_present_and_resolve_it_and_each_filer
     assert Signal.objects.get(rule="volume").state == Signal.State.ISSUE
 
     page = web.go(f"/admin/complaints/systemicissue/{issue.pk}/change/")
-    page.get_by_role("button", name="Present to the MCO as one case").click()
+    page.get_by_role("button", name="Present to the MCO as one case…").click()
+    web.check()
+    assert "This cannot be undone." in page.content() and "8 open complaint(s)" in page.content()
+    page.get_by_role("button", name="Present to the MCO").click()
     web.check()
     assert "Presented 1 issue(s) to the MCO" in page.locator(".messagelist").inner_text()
     page = web.go(f"/admin/complaints/systemicissue/{issue.pk}/change/")

@@ -2,8 +2,10 @@
 
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from complaints.detection import week_of
 from complaints.services.systemic import last_whole_week, signals_detect
 
 
@@ -25,8 +27,12 @@ class Command(BaseCommand):
         else:
             last = last_whole_week()
             mondays = [last - timedelta(weeks=back) for back in reversed(range(weeks))]
-        for monday in mondays:
-            raised = signals_detect(week=monday)
+        for day in mondays:
+            monday = week_of(day)
+            try:
+                raised = signals_detect(week=monday)
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
             self.stdout.write(f"Week of {monday:%-d %B %Y}: {len(raised)} new signal(s).")
             for signal in raised:
                 self.stdout.write(f"  {signal.why}")
