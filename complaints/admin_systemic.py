@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from accounts.admin_lookups import AllowlistedLookupsMixin
-from complaints import detection
+from complaints import selectors_staff
 from complaints.admin_triage import ResolveForm, StaffTextField
 from complaints.models import Complaint
 from complaints.services import systemic
@@ -166,21 +166,16 @@ class SignalAdmin(AllowlistedLookupsMixin, ActionsOnPageMixin, QuickActionCheckb
 
 
 def signal_page(signal: Signal) -> dict[str, object]:
-    """The weeks around the signal (a chart and the same numbers in a table) and its complaints: two queries,
-    whatever the number of complaints."""
-    weeks = signal.week_start - timedelta(weeks=settings.PORTAL_SIGNAL_HISTORY_WEEKS)
-    last = min(signal.week_start + timedelta(weeks=WEEKS_AFTER), systemic.last_whole_week())
-    last = max(last, signal.week_start)
-    counts = {
-        count.week: count.complaints
-        for count in detection.weekly_counts(weeks, last, mco_id=signal.mco_id, category_id=signal.category_id)
+    """The weeks around the signal (a chart and the same numbers in a table) and its complaints."""
+    last = max(min(signal.week_start + timedelta(weeks=WEEKS_AFTER), systemic.last_whole_week()), signal.week_start)
+    rows = selectors_staff.signal_weeks(signal, last)
+    complaints = selectors_staff.signal_complaints(signal, SHOWN)
+    return {
+        "signal_weeks": rows,
+        "signal_chart": chart(rows, signal.limit),
+        "signal_complaints": complaints,
+        "signal_complaints_more": len(complaints) == SHOWN and signal.observed > SHOWN,
     }
-    mondays = [weeks + timedelta(weeks=n) for n in range((last - weeks).days // 7 + 1)]
-    rows = [
-        {"week": monday, "count": counts.get(monday, 0), "signal": monday == signal.week_start} for monday in mondays
-    ]
-    complaints = list(signal.complaints.select_related("organization").order_by("submitted_at", "id")[:500])
-    return {"signal_weeks": rows, "signal_chart": chart(rows, signal.limit), "signal_complaints": complaints}
 
 
 def chart(rows: list[dict], limit: int | None) -> dict[str, object]:
@@ -255,12 +250,7 @@ class SystemicIssueAdmin(AllowlistedLookupsMixin, ActionsOnPageMixin, QuickActio
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):  # type: ignore[no-untyped-def]
         if obj is not None:
-            links = obj.links.select_related("complaint__organization").order_by("complaint__submitted_at", "id")
-            context = {
-                **context,
-                "issue_links": list(links),
-                "issue_signals": list(obj.signals.order_by("-week_start")),
-            }
+            context = {**context, **selectors_staff.issue_page(obj)}
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 

@@ -103,7 +103,9 @@ def weekly_query(
         submitted_at__gte=start_of(first_week), submitted_at__lt=start_of(last_week + timedelta(days=7))
     )
     if mco_id is not None:
-        complaints = complaints.filter(mco_id=mco_id, category_id=category_id)
+        complaints = complaints.filter(mco_id=mco_id)
+    if category_id is not None:
+        complaints = complaints.filter(category_id=category_id)
     return (
         complaints.annotate(week=TruncWeek("submitted_at"))
         .values("mco_id", "category_id", "week")

@@ -4,12 +4,21 @@ The queue's order is kept in two columns the database computes on every write (`
 ``Complaint.next_due``), and the order ends with the primary key, so one index range serves each page (issue 17).
 """
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import F, Prefetch, QuerySet
 
-from complaints import clock
-from complaints.models import Attachment, Complaint, ExtensionRequest, MCOProposal, Signal, SystemicIssueLink
+from complaints import clock, detection
+from complaints.models import (
+    Attachment,
+    Complaint,
+    ExtensionRequest,
+    MCOProposal,
+    Signal,
+    SystemicIssue,
+    SystemicIssueLink,
+)
 
 # Open before settled, expedited first, the next due date (none last), the oldest received first; the id makes the
 # order total, so the admin adds nothing and the order is exactly the index complaint_queue_idx.
@@ -64,3 +73,24 @@ def systemic_of(complaint: Complaint) -> dict[str, list]:
         Signal.objects.filter(complaints__id=complaint.pk).select_related("mco", "category").order_by("-week_start")
     )
     return {"systemic_links": list(links), "systemic_signals": list(signals)}
+
+
+def signal_weeks(signal: Signal, last_week: date) -> list[dict[str, object]]:
+    """New complaints a week for the signal's MCO and topic, from the trailing weeks before it to ``last_week``
+    (every week, zeros too; the signal's own marked): one aggregate query."""
+    first = signal.week_start - timedelta(weeks=settings.PORTAL_SIGNAL_HISTORY_WEEKS)
+    counts = detection.weekly_counts(first, last_week, mco_id=signal.mco_id, category_id=signal.category_id)
+    by_week = {count.week: count.complaints for count in counts}
+    mondays = [first + timedelta(weeks=n) for n in range((last_week - first).days // 7 + 1)]
+    return [{"week": day, "count": by_week.get(day, 0), "signal": day == signal.week_start} for day in mondays]
+
+
+def signal_complaints(signal: Signal, limit: int) -> list[Complaint]:
+    """The complaints behind a signal, oldest first, with their organizations: one query."""
+    return list(signal.complaints.select_related("organization").order_by("submitted_at", "id")[:limit])
+
+
+def issue_page(issue: SystemicIssue) -> dict[str, list]:
+    """A systemic issue's complaints (with their organizations) and the signals it came from: two queries."""
+    links = issue.links.select_related("complaint__organization").order_by("complaint__submitted_at", "id")
+    return {"issue_links": list(links), "issue_signals": list(issue.signals.order_by("-week_start"))}
