@@ -93,4 +93,7 @@ def signal_complaints(signal: Signal, limit: int) -> list[Complaint]:
 def issue_page(issue: SystemicIssue) -> dict[str, list]:
     """A systemic issue's complaints (with their organizations) and the signals it came from: two queries."""
     links = issue.links.select_related("complaint__organization").order_by("complaint__submitted_at", "id")
-    return {"issue_links": list(links), "issue_signals": list(issue.signals.order_by("-week_start"))}
+    return {
+        "issue_complaints": [link.complaint for link in links],
+        "issue_signals": list(issue.signals.order_by("-week_start")),
+    }
