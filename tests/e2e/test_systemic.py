@@ -79,3 +79,54 @@ def test_staff_turn_a_signal_into_an_issue_present_and_resolve_it_and_each_filer
     text = page.content()
     assert "Molina withdrew the edit; claims paid." in text
     assert "systemic" not in text.lower() and all(other.reference not in text for other in others)
+
+
+def test_the_demo_signal_from_signal_to_resolved_and_the_demo_representative_reads_the_outcome(web):
+    """The demo as a newcomer finds it (`make run`): the staff user opens the demo's signal, turns it into an issue
+    (its default name), presents it to Meridian and resolves it; the demo representative reads the outcome on each of
+    their complaints in it."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from demo.accounts import DEMO_PASSWORD
+    from tests.helpers import totp_device
+
+    call_command("seed_demo", stdout=StringIO())
+    staff = User.objects.get(email="analyst@hfs.demo.example")
+    rep = User.objects.get(email="rep@prairie-health.demo.example")
+    sign_in(web, staff.email, DEMO_PASSWORD, lambda: device_code(totp_device(staff)))
+    page = web.go("/admin/complaints/signal/?rule__exact=volume")
+    page.locator("#result_list tbody tr th a").first.click()
+    web.check()
+    assert "27 new complaints" in page.content()
+    page.get_by_role("button", name="Turn into a systemic issue…").click()
+    web.check()
+    page.get_by_role("button", name="Apply").click()  # the default title: the MCO, topic and week
+    web.check()
+    issue = SystemicIssue.objects.get()
+    assert issue.title.startswith("Meridian: ") and issue.links.count() == 27
+    assert set(Signal.objects.values_list("state", flat=True)) == {Signal.State.ISSUE}  # both rules' signals
+
+    page = web.go(f"/admin/complaints/systemicissue/{issue.pk}/change/")
+    page.get_by_role("button", name="Present to the MCO as one case…").click()
+    web.check()
+    page.get_by_role("button", name="Present to the MCO").click()
+    web.check()
+    assert "Presented 1 issue(s) to the MCO" in page.locator(".messagelist").inner_text()
+    page = web.go(f"/admin/complaints/systemicissue/{issue.pk}/change/")
+    page.get_by_role("button", name="Resolve every linked complaint…").click()
+    web.check()
+    page.get_by_label("Outcome code").select_option(label="Resolved in the provider's favor (paid / reprocessed)")
+    page.get_by_label("Outcome, read by the representative in the portal").fill("Meridian withdrew the edit.")
+    page.get_by_role("button", name="Apply").click()
+    web.check()
+    sign_out(web)
+
+    mine = list(Complaint.objects.filter(submitted_by=rep, systemic_links__issue=issue))
+    assert len(mine) == 3 and all(c.status == "resolved" for c in mine)
+    sign_in(web, rep.email, DEMO_PASSWORD, lambda: device_code(totp_device(rep)))
+    for complaint in mine:
+        text = web.go(f"/complaints/{complaint.public_id}/").content()
+        assert "Meridian withdrew the edit." in text and "systemic" not in text.lower()
