@@ -84,6 +84,16 @@ class ActionsOnPageMixin:
         }
         return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
 
+    # The buttons a row's page offers in each state (a resolved issue offers none); the list offers every action and
+    # the services refuse what does not apply.
+    page_actions_by_state: dict[str, set[str]] = {}
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):  # type: ignore[no-untyped-def]
+        wanted = self.page_actions_by_state.get(getattr(obj, "state", ""))
+        if wanted is not None and "page_actions" in context:
+            context = {**context, "page_actions": [(n, label) for n, label in context["page_actions"] if n in wanted]}
+        return super().render_change_form(request, context, add, change, form_url, obj)  # type: ignore[misc]
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -98,6 +108,12 @@ class ActionsOnPageMixin:
 @admin.register(Signal)
 class SignalAdmin(AllowlistedLookupsMixin, ActionsOnPageMixin, QuickActionCheckboxMixin, admin.ModelAdmin):
     list_display = ["week_start", "mco_name", "category", "strength", "organizations", "rule", "state"]
+    page_actions_by_state = {
+        Signal.State.NEW: {"review", "dismiss", "make_issue"},
+        Signal.State.REVIEWED: {"dismiss", "make_issue"},
+        Signal.State.DISMISSED: set(),
+        Signal.State.ISSUE: set(),
+    }
     list_filter = ["state", "mco", "category", "rule"]
     list_select_related = ["mco", "category"]
     ordering = ["-week_start", "-id"]
@@ -213,6 +229,11 @@ def chart(rows: list[dict], limit: int | None) -> dict[str, object]:
 @admin.register(SystemicIssue)
 class SystemicIssueAdmin(AllowlistedLookupsMixin, ActionsOnPageMixin, QuickActionCheckboxMixin, admin.ModelAdmin):
     list_display = ["__str__", "mco", "category", "state", "created_at"]
+    page_actions_by_state = {
+        SystemicIssue.State.OPEN: {"present", "corrective_action", "resolve_all"},
+        SystemicIssue.State.PRESENTED: {"corrective_action", "resolve_all"},
+        SystemicIssue.State.RESOLVED: set(),
+    }
     list_filter = ["state", "mco", "category"]
     list_select_related = ["mco", "category"]
     ordering = ["-created_at", "-id"]

@@ -656,3 +656,25 @@ def test_the_group_form_keeps_what_was_typed_when_the_selection_is_refused(spike
     assert page.status_code == 200 and "more than one MCO" in text
     assert 'value="Edit 42 denials"' in text and "Typed with care." in text
     assert not SystemicIssue.objects.exists()
+
+
+def test_a_pages_buttons_are_the_actions_its_state_allows(spike, molina_people, client):
+    _, complaints = spike
+    analyst = molina_people["analyst"]
+    staff_client(client, analyst)
+    signal = systemic.signals_detect()[0]
+    signal_url = reverse("admin:complaints_signal_change", args=[signal.pk])
+    assert "Mark as reviewed" in client.get(signal_url).content.decode()
+    issue = systemic.issue_from_signal(signal=signal, actor=analyst)
+    page = client.get(signal_url).content.decode()
+    assert "Turn into a systemic issue" not in page and "Mark as reviewed" not in page
+    issue_url = reverse("admin:complaints_systemicissue_change", args=[issue.pk])
+    assert "Present to the MCO as one case" in client.get(issue_url).content.decode()
+    for complaint in complaints:
+        complaint_take(complaint=complaint, actor=analyst)
+    systemic.issue_present_to_mco(issue=issue, actor=analyst)
+    page = client.get(issue_url).content.decode()
+    assert "Present to the MCO as one case" not in page and "Resolve every linked complaint" in page
+    systemic.issue_resolve(issue=issue, actor=analyst, outcome_code="paid", outcome_text="Done.")
+    page = client.get(issue_url).content.decode()
+    assert "Resolve every linked complaint" not in page and "<h2>Actions</h2>" not in page
