@@ -34,7 +34,7 @@ class Signal(models.Model):
     p_value = models.FloatField("chance", null=True, help_text="The chance of this many or more if nothing changed.")
     organizations = models.PositiveIntegerField()
     shared_day = models.DateField("shared date of service", null=True, blank=True)
-    why = models.CharField(max_length=400)
+    why = models.TextField()
     complaints = models.ManyToManyField(Complaint, related_name="signals", blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.NEW)
     dismissed_reason = models.CharField(max_length=400, blank=True)
