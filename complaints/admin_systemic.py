@@ -6,12 +6,10 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -21,7 +19,7 @@ from complaints.admin_triage import ResolveForm, StaffTextField
 from complaints.models import Complaint
 from complaints.services import systemic
 from complaints.systemic_models import Signal, SystemicIssue
-from portal.admin import QuickActionCheckboxMixin, service_action
+from portal.admin import QuickActionCheckboxMixin, action_form_page, service_action
 
 WEEKS_AFTER = 4  # the chart shows the trailing weeks, the signal's week and up to this many weeks after it
 SHOWN = 500  # complaints listed on a signal's page (the rest are in the queue, filtered by MCO and topic)
@@ -47,8 +45,9 @@ class CorrectiveActionForm(forms.Form):
 
 
 def _describe_issue(issue: SystemicIssue) -> str:
-    """A selected issue on an action's form page: what the action will reach."""
-    return f"{issue} · {issue.mco.short_name} · {issue.links.filter(open=True).count()} open complaint(s)"
+    """A selected issue on an action's form page: what the action will reach (``open_complaints`` is counted by
+    the list's query, SystemicIssueAdmin.get_queryset)."""
+    return f"{issue} · {issue.mco.short_name} · {issue.open_complaints} open complaint(s)"
 
 
 class PresentForm(forms.Form):
@@ -269,6 +268,9 @@ class SystemicIssueAdmin(AllowlistedLookupsMixin, ActionsOnPageMixin, QuickActio
         ),
     ]  # fmt: skip
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SystemicIssue]:
+        return selectors_staff.systemic_issues()
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):  # type: ignore[no-untyped-def]
         if obj is not None:
             context = {**context, **selectors_staff.issue_page(obj)}
@@ -296,15 +298,14 @@ def group_into_issue(modeladmin: admin.ModelAdmin, request: HttpRequest, queryse
         else:
             modeladmin.message_user(request, f"Made {issue} with {queryset.count()} complaint(s).")
             return redirect(reverse("admin:complaints_systemicissue_change", args=[issue.pk]))
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": "Group into a systemic issue",
-        "intro": "The complaints must name one MCO and one topic, be open, and be in no other open systemic issue.",
-        "rows": [(row.pk, _describe(row)) for row in queryset.select_related("mco", "category")],
-        "form": bound,
-        "action": "group_into_issue",
-        "submit": "Make the issue",
-        "opts": modeladmin.model._meta,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "admin/action_form.html", context)
+    rows = [(row.pk, _describe(row)) for row in queryset.select_related("mco", "category")]
+    return action_form_page(
+        modeladmin,
+        request,
+        "group_into_issue",
+        bound,
+        rows,
+        title="Group into a systemic issue",
+        intro="The complaints must name one MCO and one topic, be open, and be in no other open systemic issue.",
+        submit="Make the issue",
+    )

@@ -7,7 +7,7 @@ The queue's order is kept in two columns the database computes on every write (`
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from complaints import clock, detection
 from complaints.models import (
@@ -88,6 +88,13 @@ def signal_weeks(signal: Signal, last_week: date) -> list[dict[str, object]]:
 def signal_complaints(signal: Signal, limit: int) -> list[Complaint]:
     """The complaints behind a signal, oldest first, with their organizations: one query."""
     return list(signal.complaints.select_related("organization").order_by("submitted_at", "id")[:limit])
+
+
+def systemic_issues() -> QuerySet[SystemicIssue]:
+    """Systemic issues with their MCO and topic and how many of their complaints are still linked as open."""
+    return SystemicIssue.objects.select_related("mco", "category").annotate(
+        open_complaints=Count("links", filter=Q(links__open=True))
+    )
 
 
 def issue_page(issue: SystemicIssue) -> dict[str, list]:

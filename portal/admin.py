@@ -93,21 +93,40 @@ def service_action(
         if bound.is_bound and bound.is_valid():
             run(modeladmin, request, queryset, bound.cleaned_data)
             return None
-        context = {
-            **modeladmin.admin_site.each_context(request),
-            "title": title or description,
-            "intro": intro,
-            "rows": [(row.pk, describe(row)) for row in queryset],
-            "form": bound,
-            "action": name,
-            "submit": submit,
-            "opts": modeladmin.model._meta,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/action_form.html", context)
+        rows = [(row.pk, describe(row)) for row in queryset]
+        return action_form_page(
+            modeladmin, request, name, bound, rows, title=title or description, intro=intro, submit=submit
+        )
 
     action.__name__ = name
     return admin.action(description=description, permissions=list(permissions))(action)
+
+
+def action_form_page(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    name: str,
+    form: forms.Form,
+    rows: list[tuple[object, str]],
+    *,
+    title: str,
+    intro: str = "",
+    submit: str = "Apply",
+) -> TemplateResponse:
+    """An action's form page (admin/action_form.html): ``title``, ``intro``, the selected rows (pk, description)
+    and the form; its ``submit`` button posts the action again with ``apply``."""
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "intro": intro,
+        "rows": rows,
+        "form": form,
+        "action": name,
+        "submit": submit,
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/action_form.html", context)
 
 
 def distinct_values(queryset: QuerySet, field_name: str, limit: int = MAX_FILTER_VALUES) -> list:

@@ -17,11 +17,10 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import MCO, User
-from accounts.selectors import mco_user_emails
 from complaints import detection
 from complaints.models import Category, Complaint, ComplaintEvent, ComplaintStatus
 from complaints.services.triage import complaint_forward_to_mco, complaint_resolve
-from complaints.services.workflow import ensure_staff, event_write, transition
+from complaints.services.workflow import ensure_staff, event_write, mco_addresses, transition
 from complaints.systemic_models import Signal, SystemicIssue, SystemicIssueLink
 from portal import outbox
 
@@ -257,14 +256,6 @@ def _open_complaints(issue: SystemicIssue) -> list[Complaint]:
     return list(Complaint.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk"))
 
 
-def _mco_addresses(issue: SystemicIssue) -> list[str]:
-    """The MCO's active users and its notice address, each once."""
-    addresses = list(mco_user_emails(mco_id=issue.mco_id))
-    if issue.mco.notification_email and issue.mco.notification_email not in addresses:
-        addresses.append(issue.mco.notification_email)
-    return addresses
-
-
 @dataclass
 class Presented:
     issue: SystemicIssue
@@ -272,9 +263,6 @@ class Presented:
     already: list[str]  # already with the MCO
     not_sent: list[str]  # "reference (why not)": not triaged, answered by the MCO, waiting for the provider
     no_address: bool = False  # the MCO has no notice address and no portal users: staff must tell it another way
-
-    def __str__(self) -> str:
-        return str(self.issue)
 
 
 # Why a linked complaint is not sent with the issue (each is handled on its own first).
@@ -318,7 +306,7 @@ def issue_present_to_mco(*, issue: SystemicIssue, actor: User, request: HttpRequ
             if part
         )
         raise ValidationError(f"None of the issue's complaints is waiting for HFS to send it to the MCO ({listed}).")
-    addresses = _mco_addresses(issue)
+    addresses = mco_addresses(mco_id=issue.mco_id, also=issue.mco.notification_email)
     now = timezone.now()
     issue.links.filter(complaint__in=presented).update(presented_at=now)  # what the notice lists, whenever sent
     for address in addresses:
@@ -397,7 +385,7 @@ def issue_resolve(
         )
     if no_answer_needed:  # the MCO was working on its answers: it need not (one notice, as for presenting)
         issue.links.filter(complaint_id__in=no_answer_needed).update(mco_released=True)
-        for address in _mco_addresses(issue):
+        for address in mco_addresses(mco_id=issue.mco_id, also=issue.mco.notification_email):
             outbox.enqueue(kind="complaints.systemic_mco_no_answer_needed", object_id=issue.pk, to_email=address)
     issue.links.filter(open=True).update(open=False)
     issue.state, issue.resolved_at = SystemicIssue.State.RESOLVED, timezone.now()

@@ -81,12 +81,18 @@ def ensure_staff(actor: User) -> None:
         raise PermissionDenied("Only HFS triage staff can do this.")
 
 
+def mco_addresses(*, mco_id: int, also: str = "") -> list[str]:
+    """Every active user of the MCO (its liaisons and administrators), and ``also`` (its notice address) once."""
+    addresses = list(mco_user_emails(mco_id=mco_id))
+    if also and also not in addresses:
+        addresses.append(also)
+    return addresses
+
+
 def notify_mco(*, complaint: Complaint, kind: str, also: str = "") -> int:
     """Email every active user of the complaint's MCO (its liaisons and administrators), and ``also`` (the MCO's
     notice address) once. Returns how many addresses."""
-    addresses = list(mco_user_emails(mco_id=complaint.mco_id))
-    if also and also not in addresses:
-        addresses.append(also)
+    addresses = mco_addresses(mco_id=complaint.mco_id, also=also)
     for address in addresses:
         outbox.enqueue(kind=kind, object_id=complaint.pk, to_email=address)
     return len(addresses)
