@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from reporting.cells import ALL, EXPEDITED, LATE, RESOLVED, STANDARD, Cell, Fact, quarter_of
-from reporting.linkage import NEITHER, RESOLVED_FROM, UNRESOLVED, joint_key
+from reporting.linkage import NEITHER, NOT_RESOLVED, RESOLVED_FROM, UNRESOLVED, joint_key
 
 Days = dict[tuple[str, str], list[int]]  # (period received, MCO or ALL) -> business days to resolution
 
@@ -22,6 +22,11 @@ def count(facts: Iterable[Fact]) -> tuple[Counter[Cell], Days]:
             for mco in (fact.mco, ALL):
                 for group, topic in ((fact.group, ALL), (ALL, fact.topic), (ALL, ALL)):
                     counts[Cell("received", period, mco, group, topic, ALL)] += number
+                for group, topic in ((fact.group, ALL), (ALL, fact.topic)):  # resolved or not, by group and topic
+                    if fact.outcome == RESOLVED:
+                        counts[Cell("outcome", period, mco, group, topic, RESOLVED)] += number
+                    elif period == quarter_of(fact.received) and mco != ALL:
+                        counts[Cell(NOT_RESOLVED, period, mco, group, topic, ALL)] += number
                 handling = EXPEDITED if fact.expedited else STANDARD
                 counts[Cell("received", period, mco, ALL, ALL, handling)] += number
                 counts[Cell("outcome", period, mco, ALL, ALL, fact.outcome)] += number

@@ -11,7 +11,9 @@ An equation is ``(total, parts)``: total = sum(parts). The equations are
   and resolved in the same or a later one (adding up to the resolved of the outcome table, and to the month
   resolved of the resolved table), ``UNRESOLVED`` for those not resolved, and ``NEITHER`` for those neither
   answered late nor resolved in the month received (a late answer comes 30+ days after receipt, so before any
-  resolution: no complaint is both);
+  resolution: no complaint is both); and per quarter, MCO and provider type group (or topic), ``NOT_RESOLVED`` for
+  the complaints received and not resolved (closed or still open), so that received = resolved + not resolved there
+  (a resolved count is at most the complaints received, which a reader knows);
 - and the cells anyone knows are zero (``known_zeros``): outside an MCO's contract, or late before the time was up.
 
 The whole system is suppressed together (reporting.suppression.suppress_system), so no hidden small count can be
@@ -38,7 +40,8 @@ from reporting.cells import (
 from reporting.tables import Equation, table_specs
 
 JOINT, RESOLVED_FROM, UNRESOLVED, NEITHER = "joint", "resolved_from", "unresolved", "neither"
-INTERNAL = frozenset({JOINT, RESOLVED_FROM, UNRESOLVED, NEITHER})
+NOT_RESOLVED = "not_resolved"  # received in a quarter, by MCO and provider type group (or topic), not resolved
+INTERNAL = frozenset({JOINT, RESOLVED_FROM, UNRESOLVED, NEITHER, NOT_RESOLVED})
 
 Equations = list[Equation]
 
@@ -84,6 +87,7 @@ def system(dimensions: Dimensions) -> tuple[list[Cell], Equations]:
     for mco in dimensions.mcos:
         _splits_by_month(linked, dimensions, mco)
         _resolution_by_month(linked, dimensions, mco)
+        _resolved_by_group_and_topic(linked, dimensions, mco)
     return list(linked.cells), list(linked.equations)
 
 
@@ -158,6 +162,21 @@ def _resolution_by_month(linked: _System, dimensions: Dimensions, mco: str) -> N
             Cell("outcome", quarter, mco, ALL, ALL, RESOLVED),
             (cell for month, cells_of in later.items() if quarter_of(month) == quarter for cell in cells_of),
         )
+
+
+def _resolved_by_group_and_topic(linked: _System, dimensions: Dimensions, mco: str) -> None:
+    """Per quarter, provider type group (or topic) and MCO: the complaints received = those resolved so far (the
+    tables by provider type and by topic) + those not resolved (internal). The MCO's resolved add up to the outcome
+    table's through the tables' own columns."""
+    for quarter in quarters(dimensions):
+        rows = [
+            *(Cell("received", quarter, mco, group, ALL, ALL) for group in dimensions.groups),
+            *(Cell("received", quarter, mco, ALL, topic, ALL) for topic in dimensions.topics),
+        ]
+        for received in rows:
+            not_resolved = received._replace(measure=NOT_RESOLVED)
+            linked.add_cells([not_resolved])
+            linked.add(received, (received._replace(measure="outcome", split=RESOLVED), not_resolved))
 
 
 def internal(cells: Iterable[Cell]) -> set[Cell]:

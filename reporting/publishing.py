@@ -55,10 +55,19 @@ def _counts_table(spec: TableSpec, value: Value) -> dict[str, object]:
         "rows": [label for _, label in spec.rows],
         "columns": [label for _, label in spec.columns],
         "cells": [[value(spec.key(r, c)) for c in column_parts] for r in row_parts],
-        "row_totals": [value(spec.key(r, ALL)) for r in row_parts],
+        "row_totals": [
+            value(spec.key(r, ALL)) if spec.row_totals else _sum_if_shown([value(spec.key(r, c)) for c in column_parts])
+            for r in row_parts
+        ],
         "column_totals": [value(spec.key(ALL, c)) for c in column_parts],
         "total": value(spec.key(ALL, ALL)),
     }
+
+
+def _sum_if_shown(cells: list[int | None]) -> int | None:
+    """A row's total in a table whose row totals are not in the linked system (``TableSpec.row_totals``): the sum
+    of its cells when every one is shown — anyone can add them up, so it tells nothing more —, else hidden."""
+    return None if any(cell is None for cell in cells) else sum(cells)  # type: ignore[arg-type]
 
 
 def _whole(number: float) -> float | int:

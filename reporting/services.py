@@ -140,8 +140,14 @@ def joint_hidden(own: Release, equations: list[Equation], earlier: Iterable[Rele
         shown_before |= {release.renamed(cell) for cell in release.values if cell not in release.hidden}
         public |= release.known_zeros()
     public = (public | shown_before) - hidden_before
-    also_hide = aggregates.internal(values) | hidden_before
-    hidden = suppress_system(values, list(linked), threshold=threshold, also_hide=also_hide, public=public)
+    hidden = suppress_system(
+        values,
+        list(linked),
+        threshold=threshold,
+        also_hide=hidden_before,
+        public=public,
+        internal=aggregates.internal(values),
+    )
     return frozenset(cell for cell in hidden if cell in own.values)
 
 

@@ -6,9 +6,10 @@ quarters, between two tables that share a total). The phases (``_Suppression``, 
 
 1. primary: any count from 1 to threshold - 1 (default 1 to 10) is hidden, totals included; 0 may be shown;
 2. complementary, per equation: no equation may have exactly one hidden entry (it could be worked out by
-   subtraction), nor hidden entries whose sum — known from a shown total — is itself a count from 1 to
-   threshold - 1. While one does, another entry of that equation is hidden (the cheapest shown part, ``price``:
-   cells inside tables before totals; the total only when no part is left);
+   subtraction) — unless that entry is an internal cell (``internal``: never published) whose count is 0 or the
+   threshold or more, which tells nothing that needs protecting —, nor hidden entries whose sum — known from a shown
+   total — is itself a count from 1 to threshold - 1. While one does, another entry of that equation is hidden (the
+   cheapest shown part, ``price``: cells inside tables before totals; the total only when no part is left);
 3. exact audit, over the whole system: the shown cells and all the equations together must not determine any
    hidden small count — by exact linear algebra over a large prime field, and by counts never being negative (the
    parts of a zero are zero; a known total equal to its known parts makes the rest zero) — and the per-equation
@@ -49,17 +50,28 @@ def suppress_system(
     threshold: int = 11,
     also_hide: Iterable[Key] = (),
     public: Iterable[Key] = (),
+    internal: Iterable[Key] = (),
 ) -> frozenset[Key]:
     """The cells to hide so that no count from 1 to ``threshold - 1`` is shown or can be derived.
 
     ``public`` cells are known to everyone anyway (zeros nobody needs the statistics for): never hidden, never
-    counted on as protection. ``also_hide`` cells stay hidden whatever their value (internal cells).
+    counted on as protection. ``also_hide`` cells stay hidden whatever their value (what earlier releases hid).
+    ``internal`` cells are never published (they only link published ones): always hidden, and one a reader can
+    work out is a problem only when its count is small (``_Suppression.exposed``).
 
     The phases run in rounds (``_Suppression``): primary once, then per round the complementary rule, the exact
     audit and the bounds audit; a round whose audits find nothing ends it (showing what is derivable anyway),
     any other round hides at least one more cell. Cells are finite, so there are at most ``len(values)`` rounds.
     """
-    run = _Suppression(values, equations, threshold=threshold, also_hide=frozenset(also_hide), public=frozenset(public))
+    internal = frozenset(internal)
+    run = _Suppression(
+        values,
+        equations,
+        threshold=threshold,
+        also_hide=frozenset(also_hide) | internal,
+        public=frozenset(public),
+        internal=internal,
+    )
     run.primary()
     for _round in range(len(values) + 1):
         run.complementary()
@@ -90,9 +102,10 @@ class _Suppression:
         threshold: int,
         also_hide: frozenset[Key],
         public: frozenset[Key],
+        internal: frozenset[Key] = frozenset(),
     ) -> None:
         self.values, self.equations, self.threshold = values, equations, threshold
-        self.also_hide, self.public = also_hide, public
+        self.also_hide, self.public, self.internal = also_hide, public, internal
         self.hidden: set[Key] = set()
         # Small cells a whole-number solution has shown at 0 (and at the threshold or more): the cells hidden in
         # later rounds only widen what a reader must allow for, so these stay proven (see ``bounded``).
@@ -135,11 +148,16 @@ class _Suppression:
                     pending.update(self.containing.get(key, ()))
 
     def exposed(self, number: int, known: set[Key]) -> bool:
-        """One unknown entry alone, or unknown parts whose sum — fixed by a known total — is a small count."""
+        """One unknown entry alone, or unknown parts whose sum — fixed by a known total — is a small count.
+
+        An internal cell alone is exposed only when its count is small. Internal cells are never published: one
+        that can be worked out protects no published cell, but tells only its own count (received less resolved,
+        say), which needs protecting only from 1 to threshold - 1. (A published hidden cell alone is always exposed:
+        it was hidden to protect others.) The audits check every small count, internal ones included."""
         total, parts = self.equations[number]
         unknown = [key for key in (total, *parts) if key in self.hidden and key not in known]
         if len(unknown) == 1:
-            return True
+            return unknown[0] not in self.internal or self.small(self.values[unknown[0]])
         unknown_parts = sum(self.values[key] for key in parts if key in self.hidden and key not in known)
         return bool(unknown) and total not in unknown and self.small(unknown_parts)
 

@@ -24,11 +24,12 @@ def _query(filters: selectors.Filters) -> str:
     return urlencode({name: value for name, value in chosen.items() if value})
 
 
-def _chart(table: dict) -> dict[str, object]:
+def _chart(table: dict, by_column: bool = False) -> dict[str, object]:
     """Horizontal bars, scaled to the largest shown value; a suppressed value gets a marker, not a bar.
 
-    The bars are the row totals; when a filter leaves one column (one MCO), that column's values; when it leaves one
-    row (one provider type), that row's values across the columns.
+    The bars are the row totals (the column totals with ``by_column``: a table whose row totals are shown only where
+    the whole row is); when a filter leaves one column (one MCO), that column's values; when it leaves one row (one
+    provider type), that row's values across the columns.
     """
     rows, columns = table["rows"], table["columns"]
     if len(rows) == 1 and len(columns) > 1:
@@ -39,6 +40,8 @@ def _chart(table: dict) -> dict[str, object]:
             [cells[0] for cells in table["cells"]],
             f"{columns[0]}, by {table['row_label'].lower()}",
         )
+    elif by_column:
+        labels, values, scope = columns, table["column_totals"], f"totals by {table['column_label'].lower()}"
     else:
         labels, values, scope = rows, table["row_totals"], f"totals by {table['row_label'].lower()}"
     largest = max((value for value in values if value is not None), default=0) or 1
@@ -58,24 +61,38 @@ def _chart(table: dict) -> dict[str, object]:
     return {"bars": bars, "height": len(bars) * BAR_ROW + 4, "takeaway": takeaway, "scope": scope}
 
 
+RESOLVED_BY_HEADING = "Resolved so far, by provider type and by topic"
 SECTIONS = [
     (
         "Complaints received",
         ["received_by_month_and_mco", "received_by_mco_and_provider_group", "received_by_topic_and_mco"],
     ),
     ("What happened to them", ["outcome_by_mco", "timeliness_by_mco", "expedited_by_mco", "resolved_by_month_and_mco"]),
+    (RESOLVED_BY_HEADING, ["resolved_by_provider_group_and_mco", "resolved_by_topic_and_mco"]),
     ("Time limits", ["first_response_by_mco", "mco_answer_by_mco"]),
 ]
+# Said in place of a section whose tables the period does not have (they are published per quarter only).
+QUARTERLY_ONLY = {
+    RESOLVED_BY_HEADING: (
+        "These tables are published for each quarter only, not for all time: choose a quarter under Period above. "
+        "Added up over the quarters, or over the MCOs, more of their numbers would have to be hidden to protect "
+        "small ones."
+    )
+}
 
 # A split table (a few columns and a total per MCO) would chart the MCO totals again: it is a table only.
 UNCHARTED = {"expedited_by_mco", "first_response_by_mco", "mco_answer_by_mco"}
+# Tables whose row totals are shown only where every cell of the row is (reporting.tables.TableSpec.row_totals):
+# their chart has a bar per MCO instead.
+CHARTED_BY_COLUMN = {"resolved_by_provider_group_and_mco", "resolved_by_topic_and_mco"}
 OUTCOME_LABEL = dict(OUTCOMES)
 
 
 def _summary(tables: dict[str, dict], by_group: bool = False) -> list[dict[str, object]]:
     """Headline numbers for the filters (one MCO, or all): received, and what happened to them. Under a provider
-    type filter only the complaints received can be that type's (the table by provider type, narrowed to its row):
-    the other figures are left out rather than shown for every provider type under that type's name."""
+    type filter only the complaints received, and in a quarter those resolved, can be that type's (the tables by
+    provider type, narrowed to its row): the other figures are left out rather than shown for every provider type
+    under that type's name."""
 
     def total(name: str, row_label: str | None = None) -> int | None:
         """The table's total, or one row's (a filtered table's totals are already the kept rows' and columns')."""
@@ -85,8 +102,10 @@ def _summary(tables: dict[str, dict], by_group: bool = False) -> list[dict[str, 
         return table["total"] if row_label is None else table["row_totals"][table["rows"].index(row_label)]
 
     if by_group:
-        value = total("received_by_mco_and_provider_group")
-        return [{"label": "Complaints received", "value": "*" if value is None else f"{value:,}"}]
+        figures = [("Complaints received", total("received_by_mco_and_provider_group"))]
+        if "resolved_by_provider_group_and_mco" in tables:  # a quarter's: resolved by provider type
+            figures.append(("Resolved so far", total("resolved_by_provider_group_and_mco")))
+        return [{"label": label, "value": "*" if value is None else f"{value:,}"} for label, value in figures]
     figures = [
         ("Complaints received", total("outcome_by_mco")),
         ("Resolved so far", total("outcome_by_mco", OUTCOME_LABEL[RESOLVED])),
@@ -115,12 +134,14 @@ def report_page(request: HttpRequest, snapshot: ReportSnapshot | None, filters: 
             if table["kind"] == "counts":
                 entry |= {"rows_cells": _rows(table)}
                 if name not in UNCHARTED:
-                    entry["chart"] = _chart(table)
+                    entry["chart"] = _chart(table, by_column=name in CHARTED_BY_COLUMN)
             else:
                 pairs = zip(table["rows"], table["cells"], strict=True)
                 entry |= {"rows_cells": [{"label": label, "cells": cells} for label, cells in pairs]}
             shown.append(entry)
-        sections.append({"heading": heading, "tables": shown})
+        note = QUARTERLY_ONLY.get(heading) if not shown and filters.period == "all" else None
+        if shown or note:
+            sections.append({"heading": heading, "tables": shown, "note": note})
     periods = selectors.periods_of(snapshot)
     everything = selectors.tables_for(snapshot, selectors.Filters())
     by_group = everything.get("received_by_mco_and_provider_group", {})

@@ -24,9 +24,18 @@ def test_the_public_reads_the_statistics_and_downloads_the_csv(web):
     page.get_by_role("link", name="Statistics").first.click()
     web.check()
     assert page.get_by_role("heading", level=1).inner_text() == "MCO complaint statistics"
-    page.get_by_label("Period").select_option(label="All time")
+    # A quarter: the tables of complaints resolved by provider type and by topic, each by MCO, under the filter.
+    quarter = page.get_by_label("Period", exact=True).locator("option").nth(1).inner_text()
+    page.get_by_label("Period", exact=True).select_option(label=quarter)
+    page.get_by_label("Provider type", exact=True).select_option(label="Physician/APN")
     page.get_by_role("button", name="Show").click()
     web.check()
+    assert page.get_by_role("heading", name="Complaints received and resolved so far, by provider type and MCO").count()
+    page.get_by_label("Period", exact=True).select_option(label="All time")
+    page.get_by_label("Provider type", exact=True).select_option(label="All provider types")
+    page.get_by_role("button", name="Show").click()
+    web.check()
+    assert "published for each quarter only" in page.content()
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").first.click()
     rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))

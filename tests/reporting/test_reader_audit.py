@@ -8,6 +8,8 @@ None — and builds what any reader can tell from that alone:
 - within a table: the rows add up to the row totals, the columns to the column totals, both to the total;
 - between tables: every table that splits the complaints received per MCO has the same MCO totals (the month,
   provider type, topic and outcome tables by column; the expedited, first response and MCO answer tables by row);
+  a quarter's complaints resolved by provider type (or topic) and MCO add up to the outcome table's resolved per
+  MCO, and each is at most the complaints received from that provider type (or about that topic) by that MCO;
 - between periods: all time is the sum of the quarters, cell by cell, for every table;
 - shares (one decimal): a shown share ties its part to its whole within half a tenth of a percent, whether or not
   either count is shown; a shown median says the MCO resolved at least one complaint.
@@ -39,6 +41,11 @@ Row = tuple[dict[Position, float], float, float]  # (coefficients, lower, upper)
 RECEIVED_BY_COLUMN = ("received_by_month_and_mco", "received_by_mco_and_provider_group", "received_by_topic_and_mco")
 RECEIVED_BY_COLUMN += ("outcome_by_mco",)
 RECEIVED_BY_ROW = ("expedited_by_mco", "first_response_by_mco", "mco_answer_by_mco")
+# A quarter's tables of complaints resolved, and the table of complaints received each one's cells are part of.
+RESOLVED_OF = {
+    "resolved_by_provider_group_and_mco": "received_by_mco_and_provider_group",
+    "resolved_by_topic_and_mco": "received_by_topic_and_mco",
+}
 HALF_TENTH = 0.05 + 1e-9  # a share rounded to one decimal is within this of the true percentage
 
 
@@ -55,7 +62,7 @@ def published(realistic_release, equations):  # type: ignore[no-untyped-def]
     """The release as published (hidden counts None), and the same tables with every count shown (the truth)."""
     dimensions, counts, days, cells, _, values = realistic_release
     public = A.known_zeros(cells, dimensions)
-    hidden = suppress_system(values, equations, also_hide=A.internal(cells), public=public)
+    hidden = suppress_system(values, equations, internal=A.internal(cells), public=public)
     return A.publish(dimensions, counts, days, hidden), A.publish(dimensions, counts, days, frozenset())
 
 
@@ -107,6 +114,7 @@ def reader_rows(release: dict) -> list[Row]:  # type: ignore[type-arg]
             same += [(period, name, k, "T") for name in RECEIVED_BY_ROW]
             rows += [equal(same[0], other) for other in same[1:]]
         rows += [equal((period, "outcome_by_mco", "T", "T"), (period, name, "T", "T")) for name in RECEIVED_BY_ROW]
+        rows += resolved_within_received(period, tables)
         rows += shares(period, tables)
     quarters = [period for period in tables_of if period != "all"]
     for name, table in tables_of["all"].items():
@@ -120,6 +128,25 @@ def reader_rows(release: dict) -> list[Row]:  # type: ignore[type-arg]
                     if (position := at(tables_of[quarter][name], quarter, name, row_label, column_label)) is not None
                 ]
                 rows.append(total_of(at(table, "all", name, row_label, column_label), parts))  # type: ignore[arg-type]
+    return rows
+
+
+def resolved_within_received(period: str, tables: dict) -> list[Row]:  # type: ignore[type-arg]
+    """A quarter's tables of complaints resolved by provider type (or topic) and MCO: each MCO's column adds up to
+    its resolved in the outcome table, and each cell is at most the same cell's complaints received."""
+    resolved_row = tables["outcome_by_mco"]["rows"].index("Resolved")
+    rows: list[Row] = []
+    for name, received in RESOLVED_OF.items():
+        if name not in tables:
+            continue
+        table = tables[name]
+        assert table["rows"] == tables[received]["rows"] and table["columns"] == tables[received]["columns"]
+        for k in [*range(len(table["columns"])), "T"]:
+            rows.append(equal((period, name, "T", k), (period, "outcome_by_mco", resolved_row, k)))
+        for i in range(len(table["rows"])):
+            for j in range(len(table["columns"])):
+                at_most = {(period, received, i, j): 1.0, (period, name, i, j): -1.0}
+                rows.append((at_most, 0.0, highspy.kHighsInf))
     return rows
 
 
@@ -202,6 +229,7 @@ def test_no_hidden_small_count_can_be_bounded_by_a_reader_of_the_realistic_relea
     shown, true = numbers(release), numbers(truth)
     small_hidden = [p for p, v in shown.items() if v is None and 0 < true[p] < 11]  # type: ignore[operator]
     assert len(small_hidden) >= 50  # the audit has something to check (99 at the time of writing)
+    assert len([p for p in small_hidden if p[1] in RESOLVED_OF]) >= 20  # the tables of resolved too (56)
     assert leaks(release, truth) == []
 
 
@@ -216,3 +244,15 @@ def test_the_audit_finds_what_an_engine_forgetting_all_time_lets_through(realist
     assert len(forgetful) < len(realistic_release[4])
     release, truth = published(realistic_release, forgetful)
     assert leaks(release, truth)
+
+
+def test_the_audit_finds_what_an_engine_forgetting_resolved_within_received_lets_through(realistic_release):  # type: ignore[no-untyped-def]
+    """Without the equations saying a quarter's complaints resolved by provider type (or topic) and MCO are at most
+    those received (received = resolved + not resolved), the engine hides small resolved counts that a reader can
+    bound with the complaints received and the MCO's resolved total; the audit says so."""
+    forgetful = [
+        (total, parts) for total, parts in realistic_release[4] if not any(p.measure == A.NOT_RESOLVED for p in parts)
+    ]
+    assert len(forgetful) < len(realistic_release[4])
+    release, truth = published(realistic_release, forgetful)
+    assert any(position[1] in RESOLVED_OF for position, _, _ in leaks(release, truth))

@@ -175,7 +175,14 @@ def test_a_total_shared_by_several_tables_is_hidden_or_shown_alike(data):
 
 
 def test_csv_json_and_page_show_the_same_numbers(client, data):
-    for query in ("", f"?period={EARLIER_QUARTER}", "?mco=Molina&group=Physician%2FAPN"):
+    for query in (
+        "",
+        f"?period={EARLIER_QUARTER}",
+        "?mco=Molina&group=Physician%2FAPN",
+        f"?period={THIS_QUARTER}",  # with the tables of complaints resolved by provider type and by topic
+        f"?period={THIS_QUARTER}&group=Physician%2FAPN",
+        f"?period={THIS_QUARTER}&mco=Molina",
+    ):
         payload = client.get(f"/reports/data.json{query}").json()
         assert payload["_meta"]["suppression_threshold"] == 11 and payload["_meta"]["last_updated"]
         rows = list(csv.DictReader(io.StringIO(client.get(f"/reports/data.csv{query}").content.decode())))
@@ -319,15 +326,22 @@ def test_a_filter_keeping_one_provider_type_or_mco_shows_its_own_totals_and_says
     assert t["rows"] == ["Physician/APN"] and t["cells"] == [[0, 0, 0, 12, 24]]
     assert t["column_totals"] == [0, 0, 0, 12, 24] and t["row_totals"] == [36] and t["total"] == 36
     assert "filter_note" not in t
+    r = payload["tables"]["resolved_by_provider_group_and_mco"]  # none resolved: the physicians' zeros
+    assert r["rows"] == ["Physician/APN"] and r["cells"] == [[0] * 5] and r["total"] == 0 and "filter_note" not in r
     for name, other in payload["tables"].items():
-        if name != "received_by_mco_and_provider_group":
+        if name not in ("received_by_mco_and_provider_group", "resolved_by_provider_group_and_mco"):
             assert (
                 other["filter_note"] == "This table is not broken down by provider type: it counts all provider types."
             )
     page = html.unescape(client.get(f"/reports/?period={THIS_QUARTER}&group=Physician%2FAPN").content.decode())
     summary = page.split('class="usa-card-group portal-summary"')[1].split("</ul>")[0]
-    assert re.search(r"36\s*</p>\s*<p[^>]*>Complaints received", summary) and "Resolved so far" not in summary
+    assert re.search(r"36\s*</p>\s*<p[^>]*>Complaints received", summary)
+    assert re.search(r"0\s*</p>\s*<p[^>]*>Resolved so far", summary) and "Closed because" not in summary
     assert "they count all provider types" in page
+    # All time has no table of complaints resolved by provider type: no resolved figure under the filter.
+    page = html.unescape(client.get("/reports/?group=Physician%2FAPN").content.decode())
+    summary = page.split('class="usa-card-group portal-summary"')[1].split("</ul>")[0]
+    assert "Complaints received" in summary and "Resolved so far" not in summary
     # Filtered to one MCO, the totals across the MCOs are that MCO's.
     payload = client.get(f"/reports/data.json?period={THIS_QUARTER}&mco=Molina").json()
     t = payload["tables"]["received_by_mco_and_provider_group"]

@@ -260,3 +260,18 @@ def test_a_bound_that_only_whole_numbers_reveal_is_caught_and_protected():
         if name not in hidden:
             possible &= cell == values[name]
     assert 0 in set(x[possible]) and max(x[possible]) >= 11
+
+
+def test_an_internal_cell_a_reader_can_work_out_needs_protecting_only_when_small():
+    """Received = resolved + not resolved, the last never published (internal). With 40 received and 25 resolved,
+    anyone can tell 15 are not resolved: that tells no small count, so both stay shown. With 27 resolved, the 13
+    not resolved would still be fine; with 33, the 7 not resolved is a small count: one of the two published
+    numbers is hidden (and, as the row must not show one hidden number alone, its neighbour too)."""
+    equations = [("received", ("resolved", "not")), ("all", ("received", "other"))]
+    for resolved, hides in ((25, False), (27, False), (33, True)):
+        values = {"received": 40, "resolved": resolved, "not": 40 - resolved, "all": 60, "other": 20}
+        hidden = suppress_system(values, equations, internal={"not"})
+        assert "not" in hidden and bool(hidden & {"received", "resolved"}) == hides, resolved
+        # A cell hidden for another reason (what an earlier release hid) is not internal: alone, it is exposed.
+        earlier = suppress_system(values, equations, also_hide={"not"})
+        assert earlier & {"received", "resolved"}

@@ -75,9 +75,7 @@ def measure(dimensions: aggregates.Dimensions, complaint_facts, *, threshold: in
     values = {cell: counts.get(cell, 0) for cell in cells}
     public = aggregates.known_zeros(cells, dimensions)
     started = time.perf_counter()
-    hidden = suppress_system(
-        values, equations, threshold=threshold, also_hide=aggregates.internal(cells), public=public
-    )
+    hidden = suppress_system(values, equations, threshold=threshold, internal=aggregates.internal(cells), public=public)
     result = Measured(seconds=time.perf_counter() - started)
     data = aggregates.publish(dimensions, Counter(values), days, hidden)
     published: set = set()

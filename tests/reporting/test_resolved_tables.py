@@ -1,0 +1,127 @@
+"""Complaints resolved, by provider type and MCO and by topic and MCO (issue 19, DESIGN §7): hand-built numbers
+through the real release, page, CSV and JSON.
+
+The tables are published for each quarter only, without a total per row in the suppressed system (a row's total is
+the sum of its cells where all are shown): see reporting.tables.
+"""
+
+import csv
+import html
+import io
+import re
+
+import pytest
+from django.conf import settings
+
+from accounts.models import MCO
+from complaints.models import Category
+from reporting.services import frozen_on, report_snapshot_refresh
+from tests.complaints.factories import submit
+from tests.factories import RepresentativeFactory
+from tests.reporting.test_reports import THIS_QUARTER, copies
+
+pytestmark = pytest.mark.django_db
+
+GROUPS = "resolved_by_provider_group_and_mco"
+TOPICS = "resolved_by_topic_and_mco"
+MCOS = ["Aetna", "BCCHP", "CountyCare", "Meridian", "Molina"]
+
+
+def cell(table: dict, row: str, column: str) -> int | None:
+    return table["cells"][table["rows"].index(row)][table["columns"].index(column)]
+
+
+def release(**hospital_molina: int):  # type: ignore[no-untyped-def]
+    """This quarter, as first published:
+
+    - physicians: Molina 24 (12 resolved, 12 open), Meridian 12 (all resolved);
+    - hospitals: Molina ``received`` (``resolved`` of them resolved), about another topic (prior authorization).
+    """
+    rep = RepresentativeFactory().user
+    molina = submit(rep)
+    copies(molina, 12, status="resolved", outcome_code="paid")
+    copies(molina, 11)  # with the first: 12 open
+    copies(molina, 12, mco=MCO.objects.get(short_name="Meridian"), status="resolved", outcome_code="paid")
+    received, resolved = hospital_molina.get("received", 13), hospital_molina.get("resolved", 13)
+    other_topic = Category.objects.exclude(pk=molina.category_id).order_by("code").first()
+    hospital = {"provider_group": "hospital", "category": other_topic}
+    copies(molina, resolved, status="resolved", outcome_code="paid", **hospital)
+    copies(molina, received - resolved, **hospital)
+    report_snapshot_refresh(as_of=frozen_on(THIS_QUARTER, settings.PORTAL_REPORT_COHORT_AGE_MONTHS))
+    return molina.category.name, other_topic.name  # type: ignore[union-attr]
+
+
+def test_resolved_by_provider_type_and_by_topic_each_by_mco(client):
+    topic, other_topic = release()
+    tables = client.get(f"/reports/data.json?period={THIS_QUARTER}").json()["tables"]
+    by_group = tables[GROUPS]
+    assert by_group["title"] == "Complaints received and resolved so far, by provider type and MCO"
+    assert by_group["columns"] == MCOS and by_group["column_label"] == "MCO"
+    assert cell(by_group, "Physician/APN", "Molina") == 12 and cell(by_group, "Physician/APN", "Meridian") == 12
+    assert cell(by_group, "Hospital", "Molina") == 13
+    assert all(cell(by_group, "Pharmacy", mco) == 0 for mco in MCOS)
+    assert dict(zip(by_group["columns"], by_group["column_totals"], strict=True)) == {
+        "Aetna": 0,
+        "BCCHP": 0,
+        "CountyCare": 0,
+        "Meridian": 12,
+        "Molina": 25,
+    }
+    assert by_group["total"] == 37
+    totals = dict(zip(by_group["rows"], by_group["row_totals"], strict=True))
+    assert totals["Physician/APN"] == 24 and totals["Hospital"] == 13 and totals["Dental"] == 0
+    by_topic = tables[TOPICS]
+    assert cell(by_topic, topic, "Molina") == 12 and cell(by_topic, topic, "Meridian") == 12
+    assert cell(by_topic, other_topic, "Molina") == 13
+    assert by_topic["total"] == 37
+    # The MCO's resolved total is the outcome table's, the same number.
+    outcome = tables["outcome_by_mco"]
+    resolved = outcome["rows"].index("Resolved")
+    assert outcome["cells"][resolved] == by_group["column_totals"] == by_topic["column_totals"]
+
+
+def test_the_tables_are_published_per_quarter_only_and_all_time_says_so(client):
+    release()
+    assert not {GROUPS, TOPICS} & set(client.get("/reports/data.json").json()["tables"])
+    rows = list(csv.DictReader(io.StringIO(client.get("/reports/data.csv").content.decode())))
+    assert not [row for row in rows if row["table"] in (GROUPS, TOPICS)]
+    page = html.unescape(client.get("/reports/").content.decode())
+    section = page.split("Resolved so far, by provider type and by topic</h2>")[1].split("<h2")[0]
+    assert "published for each quarter only" in section and "choose a quarter" in section
+    # A quarter has them: on the page (chart by MCO, then the table) and in the CSV, a line per number.
+    page = html.unescape(client.get(f"/reports/?period={THIS_QUARTER}").content.decode())
+    section = page.split(f'id="{GROUPS}-heading"')[1].split("</section>")[0]
+    assert "Molina has the most: 25." in section and "totals by mco" in section
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/reports/data.csv?period={THIS_QUARTER}").content.decode())))
+    lines = {(r["row"], r["column"]): (r["value"], r["status"]) for r in rows if r["table"] == GROUPS}
+    assert lines[("Hospital", "Molina")] == ("13", "shown") and lines[("Hospital", "total")] == ("13", "shown")
+    assert lines[("total", "Molina")] == ("25", "shown") and lines[("total", "total")] == ("37", "shown")
+
+
+def test_received_and_resolved_never_tell_a_small_number_not_resolved(client):
+    """13 hospital complaints to Molina, 11 resolved: showing both would tell that 2 are not (closed or still
+    open). One of the two is hidden, and no row total gives it away."""
+    release(received=13, resolved=11)
+    tables = client.get(f"/reports/data.json?period={THIS_QUARTER}").json()["tables"]
+    received = cell(tables["received_by_mco_and_provider_group"], "Hospital", "Molina")
+    resolved = cell(tables[GROUPS], "Hospital", "Molina")
+    assert received is None or resolved is None
+    assert dict(zip(tables[GROUPS]["rows"], tables[GROUPS]["row_totals"], strict=True))["Hospital"] is None
+    assert 2 not in [v for t in tables.values() if t["kind"] == "counts" for row in t["cells"] for v in row]
+
+
+def test_the_provider_type_filter_narrows_the_table_and_the_headline(client):
+    release()
+    query = f"period={THIS_QUARTER}&group=Hospital"
+    payload = client.get(f"/reports/data.json?{query}").json()
+    t = payload["tables"][GROUPS]
+    assert t["rows"] == ["Hospital"] and t["cells"] == [[0, 0, 0, 0, 13]] and t["total"] == 13
+    assert "filter_note" not in t and payload["tables"][TOPICS]["filter_note"]
+    page = html.unescape(client.get(f"/reports/?{query}").content.decode())
+    summary = page.split('class="usa-card-group portal-summary"')[1].split("</ul>")[0]
+    assert re.search(r"13\s*</p>\s*<p[^>]*>Complaints received", summary)
+    assert re.search(r"13\s*</p>\s*<p[^>]*>Resolved so far", summary)
+    # One MCO: each row's total is that MCO's number.
+    t = client.get(f"/reports/data.json?period={THIS_QUARTER}&mco=Meridian").json()["tables"][GROUPS]
+    assert t["columns"] == ["Meridian"] and t["total"] == 12
+    assert t["row_totals"] == [cells[0] for cells in t["cells"]]
