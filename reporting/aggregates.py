@@ -50,9 +50,10 @@ How to add a table (follow every step; the tests named are where it shows):
 
 A table whose row totals (or an all-time version) would close a three-way table with every two-way total
 published — provider type (or topic), MCO and outcome — costs far more hiding than it shows. The tables of
-complaints resolved by provider type and by topic (issue 19) followed these steps published per quarter only and
-with ``row_totals=False`` (reporting.tables explains why, with the measurements); their link to the complaints
-received is an internal cell of those not resolved (reporting.linkage). Six tables with every outcome, all time and
+complaints resolved, and closed because the MCO had not been given the chance first, by provider type and by topic
+(issue 19) followed these steps published per quarter only and with ``row_totals=False`` (reporting.tables explains
+why, with the measurements); their link to the complaints received is an internal cell of the rest
+(reporting.linkage). Six tables with every outcome, all time and
 the all-MCO totals (commit 83abdd0, reverted) took the demo release to eight minutes and hid most of the
 publication.
 """

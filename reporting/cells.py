@@ -4,9 +4,9 @@
 A cell names the complaints it counts by six fields, ``ALL`` meaning "every value":
 
 - ``measure``: what is counted — "received" (in the period), "outcome" (received in the period, by what has
-  happened to them so far; with a provider type group or topic, only RESOLVED is published), "resolved_in"
-  (resolved in the period), ... (reporting.tables), or an internal measure that only links the others
-  (reporting.linkage);
+  happened to them so far; with a provider type group or topic, only RESOLVED and REASON_NOT_FIRST are
+  published), "resolved_in" (resolved in the period), ... (reporting.tables), or an internal measure that only
+  links the others (reporting.linkage);
 - ``period``: "all", a quarter ("2026-Q3") or a month ("2026-07");
 - ``mco``, ``group`` (provider type group), ``topic``;
 - ``split``: the value of the measure's own breakdown (an outcome, a time-limit state, expedited or standard).

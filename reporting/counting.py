@@ -7,7 +7,7 @@ reaches counts 0. The internal cells are counted here too, from their meaning (r
 from collections import Counter
 from collections.abc import Iterable
 
-from reporting.cells import ALL, EXPEDITED, LATE, RESOLVED, STANDARD, Cell, Fact, quarter_of
+from reporting.cells import ALL, EXPEDITED, LATE, REASON_NOT_FIRST, RESOLVED, STANDARD, Cell, Fact, quarter_of
 from reporting.linkage import NEITHER, NOT_RESOLVED, RESOLVED_FROM, UNRESOLVED, joint_key
 
 Days = dict[tuple[str, str], list[int]]  # (period received, MCO or ALL) -> business days to resolution
@@ -22,9 +22,9 @@ def count(facts: Iterable[Fact]) -> tuple[Counter[Cell], Days]:
             for mco in (fact.mco, ALL):
                 for group, topic in ((fact.group, ALL), (ALL, fact.topic), (ALL, ALL)):
                     counts[Cell("received", period, mco, group, topic, ALL)] += number
-                for group, topic in ((fact.group, ALL), (ALL, fact.topic)):  # resolved or not, by group and topic
-                    if fact.outcome == RESOLVED:
-                        counts[Cell("outcome", period, mco, group, topic, RESOLVED)] += number
+                for group, topic in ((fact.group, ALL), (ALL, fact.topic)):  # the outcomes by group and topic
+                    if fact.outcome in (RESOLVED, REASON_NOT_FIRST):
+                        counts[Cell("outcome", period, mco, group, topic, fact.outcome)] += number
                     elif period == quarter_of(fact.received) and mco != ALL:
                         counts[Cell(NOT_RESOLVED, period, mco, group, topic, ALL)] += number
                 handling = EXPEDITED if fact.expedited else STANDARD

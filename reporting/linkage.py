@@ -12,8 +12,9 @@ An equation is ``(total, parts)``: total = sum(parts). The equations are
   resolved of the resolved table), ``UNRESOLVED`` for those not resolved, and ``NEITHER`` for those neither
   answered late nor resolved in the month received (a late answer comes 30+ days after receipt, so before any
   resolution: no complaint is both); and per quarter, MCO and provider type group (or topic), ``NOT_RESOLVED`` for
-  the complaints received and not resolved (closed or still open), so that received = resolved + not resolved there
-  (a resolved count is at most the complaints received, which a reader knows);
+  the complaints received and neither resolved nor closed because the MCO had not been given the chance first
+  (still open, or closed for another reason), so that received = resolved + closed that way + the rest there (what
+  the tables by provider type and by topic publish is at most the complaints received, which a reader knows);
 - and the cells anyone knows are zero (``known_zeros``): outside an MCO's contract, or late before the time was up.
 
 The whole system is suppressed together (reporting.suppression.suppress_system), so no hidden small count can be
@@ -37,10 +38,12 @@ from reporting.cells import (
     quarter_of,
     quarters,
 )
-from reporting.tables import Equation, table_specs
+from reporting.tables import OUTCOME_TABLES, Equation, table_specs
 
 JOINT, RESOLVED_FROM, UNRESOLVED, NEITHER = "joint", "resolved_from", "unresolved", "neither"
-NOT_RESOLVED = "not_resolved"  # received in a quarter, by MCO and provider type group (or topic), not resolved
+# Received in a quarter, by MCO and provider type group (or topic), and neither resolved nor closed because the MCO
+# had not been given the chance first (the outcomes those tables publish)
+NOT_RESOLVED = "not_resolved"
 INTERNAL = frozenset({JOINT, RESOLVED_FROM, UNRESOLVED, NEITHER, NOT_RESOLVED})
 
 Equations = list[Equation]
@@ -165,9 +168,9 @@ def _resolution_by_month(linked: _System, dimensions: Dimensions, mco: str) -> N
 
 
 def _resolved_by_group_and_topic(linked: _System, dimensions: Dimensions, mco: str) -> None:
-    """Per quarter, provider type group (or topic) and MCO: the complaints received = those resolved so far (the
-    tables by provider type and by topic) + those not resolved (internal). The MCO's resolved add up to the outcome
-    table's through the tables' own columns."""
+    """Per quarter, provider type group (or topic) and MCO: the complaints received = those resolved so far + those
+    closed because the MCO had not been given the chance first (the tables by provider type and by topic) + the
+    rest (internal). The MCO's counts add up to the outcome table's through the tables' own columns."""
     for quarter in quarters(dimensions):
         rows = [
             *(Cell("received", quarter, mco, group, ALL, ALL) for group in dimensions.groups),
@@ -176,7 +179,8 @@ def _resolved_by_group_and_topic(linked: _System, dimensions: Dimensions, mco: s
         for received in rows:
             not_resolved = received._replace(measure=NOT_RESOLVED)
             linked.add_cells([not_resolved])
-            linked.add(received, (received._replace(measure="outcome", split=RESOLVED), not_resolved))
+            published = (received._replace(measure="outcome", split=outcome) for outcome, _, _ in OUTCOME_TABLES)
+            linked.add(received, (*published, not_resolved))
 
 
 def internal(cells: Iterable[Cell]) -> set[Cell]:

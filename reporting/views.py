@@ -61,14 +61,22 @@ def _chart(table: dict, by_column: bool = False) -> dict[str, object]:
     return {"bars": bars, "height": len(bars) * BAR_ROW + 4, "takeaway": takeaway, "scope": scope}
 
 
-RESOLVED_BY_HEADING = "Resolved so far, by provider type and by topic"
+RESOLVED_BY_HEADING = "What happened to them, by provider type and by topic"
 SECTIONS = [
     (
         "Complaints received",
         ["received_by_month_and_mco", "received_by_mco_and_provider_group", "received_by_topic_and_mco"],
     ),
     ("What happened to them", ["outcome_by_mco", "timeliness_by_mco", "expedited_by_mco", "resolved_by_month_and_mco"]),
-    (RESOLVED_BY_HEADING, ["resolved_by_provider_group_and_mco", "resolved_by_topic_and_mco"]),
+    (
+        RESOLVED_BY_HEADING,
+        [
+            "resolved_by_provider_group_and_mco",
+            "resolved_by_topic_and_mco",
+            "closed_not_first_by_provider_group_and_mco",
+            "closed_not_first_by_topic_and_mco",
+        ],
+    ),
     ("Time limits", ["first_response_by_mco", "mco_answer_by_mco"]),
 ]
 # Said in place of a section whose tables the period does not have (they are published per quarter only).
@@ -84,15 +92,15 @@ QUARTERLY_ONLY = {
 UNCHARTED = {"expedited_by_mco", "first_response_by_mco", "mco_answer_by_mco"}
 # Tables whose row totals are shown only where every cell of the row is (reporting.tables.TableSpec.row_totals):
 # their chart has a bar per MCO instead.
-CHARTED_BY_COLUMN = {"resolved_by_provider_group_and_mco", "resolved_by_topic_and_mco"}
+CHARTED_BY_COLUMN = set(dict(SECTIONS)[RESOLVED_BY_HEADING])
 OUTCOME_LABEL = dict(OUTCOMES)
 
 
 def _summary(tables: dict[str, dict], by_group: bool = False) -> list[dict[str, object]]:
     """Headline numbers for the filters (one MCO, or all): received, and what happened to them. Under a provider
-    type filter only the complaints received, and in a quarter those resolved, can be that type's (the tables by
-    provider type, narrowed to its row): the other figures are left out rather than shown for every provider type
-    under that type's name."""
+    type filter only the complaints received, and in a quarter what happened to them, can be that type's (the
+    tables by provider type, narrowed to its row): in all time the other figures are left out rather than shown for
+    every provider type under that type's name."""
 
     def total(name: str, row_label: str | None = None) -> int | None:
         """The table's total, or one row's (a filtered table's totals are already the kept rows' and columns')."""
@@ -101,18 +109,17 @@ def _summary(tables: dict[str, dict], by_group: bool = False) -> list[dict[str, 
             return None
         return table["total"] if row_label is None else table["row_totals"][table["rows"].index(row_label)]
 
+    closed_not_first = "Closed because the MCO had not been given the chance to resolve it first"
     if by_group:
         figures = [("Complaints received", total("received_by_mco_and_provider_group"))]
-        if "resolved_by_provider_group_and_mco" in tables:  # a quarter's: resolved by provider type
+        if "resolved_by_provider_group_and_mco" in tables:  # a quarter's: what happened, by provider type
             figures.append(("Resolved so far", total("resolved_by_provider_group_and_mco")))
+            figures.append((closed_not_first, total("closed_not_first_by_provider_group_and_mco")))
         return [{"label": label, "value": "*" if value is None else f"{value:,}"} for label, value in figures]
     figures = [
         ("Complaints received", total("outcome_by_mco")),
         ("Resolved so far", total("outcome_by_mco", OUTCOME_LABEL[RESOLVED])),
-        (
-            "Closed because the MCO had not been given the chance to resolve it first",
-            total("outcome_by_mco", OUTCOME_LABEL[REASON_NOT_FIRST]),
-        ),
+        (closed_not_first, total("outcome_by_mco", OUTCOME_LABEL[REASON_NOT_FIRST])),
     ]
     return [{"label": label, "value": "*" if value is None else f"{value:,}"} for label, value in figures]
 

@@ -85,13 +85,14 @@ def member(cell, atom) -> bool:  # type: ignore[no-untyped-def]
         return period == month and mco == a_mco and resolved is None
     if measure == A.NEITHER:  # internal: received in one month, neither answered late nor resolved that month
         return period == month and mco == a_mco and answer != A.LATE and resolved != month
-    if measure == A.NOT_RESOLVED:  # internal: received in one quarter, by MCO and group or topic, not resolved
+    if measure == A.NOT_RESOLVED:  # internal: received in one quarter, by MCO and group or topic, neither resolved
+        # nor closed because the MCO had not been given the chance first
         return (
             period == QUARTER[month]
             and mco == a_mco
             and matches(group, a_group)
             and matches(topic, a_topic)
-            and outcome != A.RESOLVED
+            and outcome not in (A.RESOLVED, A.REASON_NOT_FIRST)
         )
     if measure == "resolved_in":  # counted by the month resolved
         return resolved is not None and period in ("all", resolved, QUARTER[resolved]) and matches(mco, a_mco)

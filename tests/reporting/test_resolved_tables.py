@@ -1,5 +1,6 @@
-"""Complaints resolved, by provider type and MCO and by topic and MCO (issue 19, DESIGN §7): hand-built numbers
-through the real release, page, CSV and JSON.
+"""What happened to a quarter's complaints — resolved so far, or closed because the MCO had not been given the
+chance first — by provider type and MCO and by topic and MCO (issue 19, DESIGN §7): hand-built numbers through the
+real release, page, CSV and JSON.
 
 The tables are published for each quarter only, without a total per row in the suppressed system (a row's total is
 the sum of its cells where all are shown): see reporting.tables.
@@ -24,6 +25,8 @@ pytestmark = pytest.mark.django_db
 
 GROUPS = "resolved_by_provider_group_and_mco"
 TOPICS = "resolved_by_topic_and_mco"
+CLOSED_GROUPS, CLOSED_TOPICS = "closed_not_first_by_provider_group_and_mco", "closed_not_first_by_topic_and_mco"
+NEW = {GROUPS, TOPICS, CLOSED_GROUPS, CLOSED_TOPICS}
 MCOS = ["Aetna", "BCCHP", "CountyCare", "Meridian", "Molina"]
 
 
@@ -34,7 +37,8 @@ def cell(table: dict, row: str, column: str) -> int | None:
 def release(**hospital_molina: int):  # type: ignore[no-untyped-def]
     """This quarter, as first published:
 
-    - physicians: Molina 24 (12 resolved, 12 open), Meridian 12 (all resolved);
+    - physicians: Molina 24 (12 resolved, 12 open), Meridian 12 (all resolved), Aetna 12 (all closed because
+      the MCO had not been given the chance first);
     - hospitals: Molina ``received`` (``resolved`` of them resolved), about another topic (prior authorization).
     """
     rep = RepresentativeFactory().user
@@ -42,6 +46,8 @@ def release(**hospital_molina: int):  # type: ignore[no-untyped-def]
     copies(molina, 12, status="resolved", outcome_code="paid")
     copies(molina, 11)  # with the first: 12 open
     copies(molina, 12, mco=MCO.objects.get(short_name="Meridian"), status="resolved", outcome_code="paid")
+    aetna = MCO.objects.get(short_name="Aetna")
+    copies(molina, 12, mco=aetna, status="closed", closure_reason="not_submitted_to_mco_first")
     received, resolved = hospital_molina.get("received", 13), hospital_molina.get("resolved", 13)
     other_topic = Category.objects.exclude(pk=molina.category_id).order_by("code").first()
     hospital = {"provider_group": "hospital", "category": other_topic}
@@ -74,19 +80,28 @@ def test_resolved_by_provider_type_and_by_topic_each_by_mco(client):
     assert cell(by_topic, topic, "Molina") == 12 and cell(by_topic, topic, "Meridian") == 12
     assert cell(by_topic, other_topic, "Molina") == 13
     assert by_topic["total"] == 37
-    # The MCO's resolved total is the outcome table's, the same number.
+    closed = tables[CLOSED_GROUPS]
+    assert closed["title"] == (
+        "Complaints received and closed because the MCO had not been given the chance first, by provider type and MCO"
+    )
+    assert cell(closed, "Physician/APN", "Aetna") == 12 and cell(closed, "Hospital", "Molina") == 0
+    assert closed["column_totals"] == [12, 0, 0, 0, 0] and closed["total"] == 12
+    assert cell(tables[CLOSED_TOPICS], topic, "Aetna") == 12 and tables[CLOSED_TOPICS]["total"] == 12
+    # Each MCO's total is the outcome table's, the same number.
     outcome = tables["outcome_by_mco"]
     resolved = outcome["rows"].index("Resolved")
     assert outcome["cells"][resolved] == by_group["column_totals"] == by_topic["column_totals"]
+    not_first = outcome["rows"].index("Closed: MCO not given the chance first")
+    assert outcome["cells"][not_first] == closed["column_totals"] == tables[CLOSED_TOPICS]["column_totals"]
 
 
 def test_the_tables_are_published_per_quarter_only_and_all_time_says_so(client):
     release()
-    assert not {GROUPS, TOPICS} & set(client.get("/reports/data.json").json()["tables"])
+    assert not NEW & set(client.get("/reports/data.json").json()["tables"])
     rows = list(csv.DictReader(io.StringIO(client.get("/reports/data.csv").content.decode())))
-    assert not [row for row in rows if row["table"] in (GROUPS, TOPICS)]
+    assert not [row for row in rows if row["table"] in NEW]
     page = html.unescape(client.get("/reports/").content.decode())
-    section = page.split("Resolved so far, by provider type and by topic</h2>")[1].split("<h2")[0]
+    section = page.split("What happened to them, by provider type and by topic</h2>")[1].split("<h2")[0]
     assert "published for each quarter only" in section and "choose a quarter" in section
     # A quarter has them: on the page (chart by MCO, then the table) and in the CSV, a line per number.
     page = html.unescape(client.get(f"/reports/?period={THIS_QUARTER}").content.decode())
@@ -121,6 +136,7 @@ def test_the_provider_type_filter_narrows_the_table_and_the_headline(client):
     summary = page.split('class="usa-card-group portal-summary"')[1].split("</ul>")[0]
     assert re.search(r"13\s*</p>\s*<p[^>]*>Complaints received", summary)
     assert re.search(r"13\s*</p>\s*<p[^>]*>Resolved so far", summary)
+    assert re.search(r"0\s*</p>\s*<p[^>]*>Closed because the MCO had not been given the chance", summary)
     # One MCO: each row's total is that MCO's number.
     t = client.get(f"/reports/data.json?period={THIS_QUARTER}&mco=Meridian").json()["tables"][GROUPS]
     assert t["columns"] == ["Meridian"] and t["total"] == 12
