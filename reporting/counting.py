@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from reporting.cells import ALL, EXPEDITED, LATE, REASON_NOT_FIRST, RESOLVED, STANDARD, Cell, Fact, quarter_of
-from reporting.linkage import NEITHER, NOT_RESOLVED, RESOLVED_FROM, UNRESOLVED, joint_key
+from reporting.linkage import NEITHER, OTHER_OUTCOMES, RESOLVED_FROM, UNRESOLVED, joint_key
 
 Days = dict[tuple[str, str], list[int]]  # (period received, MCO or ALL) -> business days to resolution
 
@@ -26,7 +26,7 @@ def count(facts: Iterable[Fact]) -> tuple[Counter[Cell], Days]:
                     if fact.outcome in (RESOLVED, REASON_NOT_FIRST):
                         counts[Cell("outcome", period, mco, group, topic, fact.outcome)] += number
                     elif period == quarter_of(fact.received) and mco != ALL:
-                        counts[Cell(NOT_RESOLVED, period, mco, group, topic, ALL)] += number
+                        counts[Cell(OTHER_OUTCOMES, period, mco, group, topic, ALL)] += number
                 handling = EXPEDITED if fact.expedited else STANDARD
                 counts[Cell("received", period, mco, ALL, ALL, handling)] += number
                 counts[Cell("outcome", period, mco, ALL, ALL, fact.outcome)] += number

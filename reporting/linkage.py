@@ -11,10 +11,11 @@ An equation is ``(total, parts)``: total = sum(parts). The equations are
   and resolved in the same or a later one (adding up to the resolved of the outcome table, and to the month
   resolved of the resolved table), ``UNRESOLVED`` for those not resolved, and ``NEITHER`` for those neither
   answered late nor resolved in the month received (a late answer comes 30+ days after receipt, so before any
-  resolution: no complaint is both); and per quarter, MCO and provider type group (or topic), ``NOT_RESOLVED`` for
-  the complaints received and neither resolved nor closed because the MCO had not been given the chance first
-  (still open, or closed for another reason), so that received = resolved + closed that way + the rest there (what
-  the tables by provider type and by topic publish is at most the complaints received, which a reader knows);
+  resolution: no complaint is both); and per quarter, MCO and provider type group (or topic), ``OTHER_OUTCOMES``
+  for the complaints received and neither resolved nor closed because the MCO had not been given the chance first
+  (still open, or closed for another reason), so that received = resolved + closed that way + the rest there
+  (what the tables by provider type and by topic publish is at most the complaints received, which a reader
+  knows);
 - and the cells anyone knows are zero (``known_zeros``): outside an MCO's contract, or late before the time was up.
 
 The whole system is suppressed together (reporting.suppression.suppress_system), so no hidden small count can be
@@ -43,8 +44,8 @@ from reporting.tables import OUTCOME_TABLES, Equation, table_specs
 JOINT, RESOLVED_FROM, UNRESOLVED, NEITHER = "joint", "resolved_from", "unresolved", "neither"
 # Received in a quarter, by MCO and provider type group (or topic), and neither resolved nor closed because the MCO
 # had not been given the chance first (the outcomes those tables publish)
-NOT_RESOLVED = "not_resolved"
-INTERNAL = frozenset({JOINT, RESOLVED_FROM, UNRESOLVED, NEITHER, NOT_RESOLVED})
+OTHER_OUTCOMES = "other_outcomes"
+INTERNAL = frozenset({JOINT, RESOLVED_FROM, UNRESOLVED, NEITHER, OTHER_OUTCOMES})
 
 Equations = list[Equation]
 
@@ -177,10 +178,10 @@ def _resolved_by_group_and_topic(linked: _System, dimensions: Dimensions, mco: s
             *(Cell("received", quarter, mco, ALL, topic, ALL) for topic in dimensions.topics),
         ]
         for received in rows:
-            not_resolved = received._replace(measure=NOT_RESOLVED)
-            linked.add_cells([not_resolved])
+            rest = received._replace(measure=OTHER_OUTCOMES)
+            linked.add_cells([rest])
             published = (received._replace(measure="outcome", split=outcome) for outcome, _, _ in OUTCOME_TABLES)
-            linked.add(received, (*published, not_resolved))
+            linked.add(received, (*published, rest))
 
 
 def internal(cells: Iterable[Cell]) -> set[Cell]:

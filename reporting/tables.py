@@ -4,12 +4,12 @@ A table is a grid of cells (``TableSpec``): rows, columns, a total per row and c
 ``key`` names the cell behind each position (row part or ``ALL``, column part or ``ALL``); tables that share a
 total name the very same cell, so the linked system (reporting.linkage) holds it once.
 
-A table may leave its rows' totals out of the system (``row_totals=False``): the tables of complaints resolved by
-provider type and by topic, whose row totals (a provider type's resolved complaints for all MCOs) would close a
-three-way table — provider type, MCO, resolved or not — with every two-way total published. Small numbers hidden in
-such a table need far more numbers hidden around them (measured on the realistic data set, issue 19: with those
-totals, 81.5 % instead of 91.9 % of the complaints received by provider type and MCO that are 11 or more still
-shown). Such a row's total is published only as the sum of its cells when they are all shown.
+A table may leave its rows' totals out of the system (``row_totals=False``): the tables of what happened to a
+quarter's complaints by provider type and by topic, whose row totals (a provider type's resolved complaints for all
+MCOs, say) would close a three-way table — provider type, MCO, outcome — with every two-way total published. Small
+numbers hidden in such a table need far more numbers hidden around them (measured on the realistic data set, issue
+19: with those totals, 81.5 % instead of 91.9 % of the complaints received by provider type and MCO that are 11 or
+more still shown). Such a row's total is published only as the sum of its cells when they are all shown.
 """
 
 from collections.abc import Callable, Iterable
@@ -148,11 +148,11 @@ def table_specs(dimensions: Dimensions, period: str) -> list[TableSpec]:
 
 # What happened to a quarter's complaints, by provider type and by topic, each by MCO: (outcome, name, title).
 OUTCOME_TABLES = [
-    (RESOLVED, "resolved", "Complaints received and resolved so far"),
+    (RESOLVED, "resolved", "Of the complaints received, those resolved so far"),
     (
         REASON_NOT_FIRST,
         "closed_not_first",
-        "Complaints received and closed because the MCO had not been given the chance first",
+        "Of the complaints received, those closed because the MCO had not been given the chance first",
     ),
 ]
 

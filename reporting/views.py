@@ -24,6 +24,11 @@ def _query(filters: selectors.Filters) -> str:
     return urlencode({name: value for name, value in chosen.items() if value})
 
 
+def _lower(label: str) -> str:
+    """A column or row label inside a sentence: "Provider type" reads "provider type", "MCO" stays "MCO"."""
+    return label if label.isupper() else label.lower()
+
+
 def _chart(table: dict, by_column: bool = False) -> dict[str, object]:
     """Horizontal bars, scaled to the largest shown value; a suppressed value gets a marker, not a bar.
 
@@ -33,17 +38,17 @@ def _chart(table: dict, by_column: bool = False) -> dict[str, object]:
     """
     rows, columns = table["rows"], table["columns"]
     if len(rows) == 1 and len(columns) > 1:
-        labels, values, scope = columns, table["cells"][0], f"{rows[0]}, by {table['column_label'].lower()}"
+        labels, values, scope = columns, table["cells"][0], f"{rows[0]}, by {_lower(table['column_label'])}"
     elif len(columns) == 1:
         labels, values, scope = (
             rows,
             [cells[0] for cells in table["cells"]],
-            f"{columns[0]}, by {table['row_label'].lower()}",
+            f"{columns[0]}, by {_lower(table['row_label'])}",
         )
     elif by_column:
-        labels, values, scope = columns, table["column_totals"], f"totals by {table['column_label'].lower()}"
+        labels, values, scope = columns, table["column_totals"], f"totals by {_lower(table['column_label'])}"
     else:
-        labels, values, scope = rows, table["row_totals"], f"totals by {table['row_label'].lower()}"
+        labels, values, scope = rows, table["row_totals"], f"totals by {_lower(table['row_label'])}"
     largest = max((value for value in values if value is not None), default=0) or 1
     bars = [
         {
@@ -79,12 +84,15 @@ SECTIONS = [
     ),
     ("Time limits", ["first_response_by_mco", "mco_answer_by_mco"]),
 ]
-# Said in place of a section whose tables the period does not have (they are published per quarter only).
-QUARTERLY_ONLY = {
+# What a section says under its heading: (when the period has its tables, when it has none of them).
+SECTION_NOTES = {
     RESOLVED_BY_HEADING: (
+        "Of the complaints received in the quarter, how many each MCO had resolved, or closed because it had not "
+        "been given the chance to resolve them first, when the quarter was published. A provider type's or "
+        "topic's Total is shown only when every MCO's number in its row is shown: it is then their sum.",
         "These tables are published for each quarter only, not for all time: choose a quarter under Period above. "
         "Added up over the quarters, or over the MCOs, more of their numbers would have to be hidden to protect "
-        "small ones."
+        "small ones.",
     )
 }
 
@@ -146,7 +154,8 @@ def report_page(request: HttpRequest, snapshot: ReportSnapshot | None, filters: 
                 pairs = zip(table["rows"], table["cells"], strict=True)
                 entry |= {"rows_cells": [{"label": label, "cells": cells} for label, cells in pairs]}
             shown.append(entry)
-        note = QUARTERLY_ONLY.get(heading) if not shown and filters.period == "all" else None
+        notes = SECTION_NOTES.get(heading, (None, None))
+        note = notes[0] if shown else notes[1] if filters.period == "all" else None
         if shown or note:
             sections.append({"heading": heading, "tables": shown, "note": note})
     periods = selectors.periods_of(snapshot)

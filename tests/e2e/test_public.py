@@ -30,7 +30,8 @@ def test_the_public_reads_the_statistics_and_downloads_the_csv(web):
     page.get_by_label("Provider type", exact=True).select_option(label="Physician/APN")
     page.get_by_role("button", name="Show").click()
     web.check()
-    assert page.get_by_role("heading", name="Complaints received and resolved so far, by provider type and MCO").count()
+    title = "Of the complaints received, those resolved so far, by provider type and MCO"
+    assert page.get_by_role("heading", name=title).count()
     page.get_by_label("Period", exact=True).select_option(label="All time")
     page.get_by_label("Provider type", exact=True).select_option(label="All provider types")
     page.get_by_role("button", name="Show").click()

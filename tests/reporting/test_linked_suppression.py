@@ -85,7 +85,7 @@ def member(cell, atom) -> bool:  # type: ignore[no-untyped-def]
         return period == month and mco == a_mco and resolved is None
     if measure == A.NEITHER:  # internal: received in one month, neither answered late nor resolved that month
         return period == month and mco == a_mco and answer != A.LATE and resolved != month
-    if measure == A.NOT_RESOLVED:  # internal: received in one quarter, by MCO and group or topic, neither resolved
+    if measure == A.OTHER_OUTCOMES:  # internal: received in one quarter, by MCO and group or topic, neither resolved
         # nor closed because the MCO had not been given the chance first
         return (
             period == QUARTER[month]

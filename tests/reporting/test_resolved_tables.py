@@ -61,7 +61,7 @@ def test_resolved_by_provider_type_and_by_topic_each_by_mco(client):
     topic, other_topic = release()
     tables = client.get(f"/reports/data.json?period={THIS_QUARTER}").json()["tables"]
     by_group = tables[GROUPS]
-    assert by_group["title"] == "Complaints received and resolved so far, by provider type and MCO"
+    assert by_group["title"] == "Of the complaints received, those resolved so far, by provider type and MCO"
     assert by_group["columns"] == MCOS and by_group["column_label"] == "MCO"
     assert cell(by_group, "Physician/APN", "Molina") == 12 and cell(by_group, "Physician/APN", "Meridian") == 12
     assert cell(by_group, "Hospital", "Molina") == 13
@@ -82,7 +82,8 @@ def test_resolved_by_provider_type_and_by_topic_each_by_mco(client):
     assert by_topic["total"] == 37
     closed = tables[CLOSED_GROUPS]
     assert closed["title"] == (
-        "Complaints received and closed because the MCO had not been given the chance first, by provider type and MCO"
+        "Of the complaints received, those closed because the MCO had not been given the chance first, by provider "
+        "type and MCO"
     )
     assert cell(closed, "Physician/APN", "Aetna") == 12 and cell(closed, "Hospital", "Molina") == 0
     assert closed["column_totals"] == [12, 0, 0, 0, 0] and closed["total"] == 12
@@ -106,7 +107,8 @@ def test_the_tables_are_published_per_quarter_only_and_all_time_says_so(client):
     # A quarter has them: on the page (chart by MCO, then the table) and in the CSV, a line per number.
     page = html.unescape(client.get(f"/reports/?period={THIS_QUARTER}").content.decode())
     section = page.split(f'id="{GROUPS}-heading"')[1].split("</section>")[0]
-    assert "Molina has the most: 25." in section and "totals by mco" in section
+    assert "Molina has the most: 25." in section and "totals by MCO" in section
+    assert "Total is shown only when every MCO's number in its row is shown" in page
     rows = list(csv.DictReader(io.StringIO(client.get(f"/reports/data.csv?period={THIS_QUARTER}").content.decode())))
     lines = {(r["row"], r["column"]): (r["value"], r["status"]) for r in rows if r["table"] == GROUPS}
     assert lines[("Hospital", "Molina")] == ("13", "shown") and lines[("Hospital", "total")] == ("13", "shown")
