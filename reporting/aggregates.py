@@ -45,8 +45,8 @@ How to add a table (follow every step; the tests named are where it shows):
    from this code — and finds nothing derivable; and removing one of the new equations makes it fail. The
    reader-side audit at the realistic size (tests/reporting/test_reader_audit.py) reads every counts table of the
    published release by itself; a table whose totals are the complaints received per MCO joins its
-   ``RECEIVED_BY_COLUMN`` or ``RECEIVED_BY_ROW``, a new share its ``shares``, and a link that is not a shared total
-   rows of its own (as ``resolved_within_received`` does for "resolved is at most received").
+   ``RECEIVED_BY_COLUMN`` or ``RECEIVED_BY_ROW`` and a new share its ``shares``; a link that is not a shared total
+   gets rows of its own there (as ``resolved_within_received`` has for "resolved is at most received").
 
 A table whose row totals (or an all-time version) would close a three-way table with every two-way total
 published — provider type (or topic), MCO and outcome — costs far more hiding than it shows. The tables of

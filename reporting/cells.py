@@ -88,6 +88,9 @@ class Dimensions:
     # can be late only for complaints received before answer_late_before. Missing: nothing is assumed.
     response_due_from: dict[bool, date] = field(default_factory=dict)
     answer_late_before: date | None = None
+    # Quarters first published by a release from before the tables of what happened to the complaints by provider
+    # type and by topic (issue 19): published quarters never change, so they never get those tables.
+    without_outcome_tables: frozenset[str] = frozenset()
 
 
 def month_of(moment: date | datetime) -> str:

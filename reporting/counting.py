@@ -7,8 +7,11 @@ reaches counts 0. The internal cells are counted here too, from their meaning (r
 from collections import Counter
 from collections.abc import Iterable
 
-from reporting.cells import ALL, EXPEDITED, LATE, REASON_NOT_FIRST, RESOLVED, STANDARD, Cell, Fact, quarter_of
+from reporting.cells import ALL, EXPEDITED, LATE, RESOLVED, STANDARD, Cell, Fact, quarter_of
 from reporting.linkage import NEITHER, OTHER_OUTCOMES, RESOLVED_FROM, UNRESOLVED, joint_key
+from reporting.tables import OUTCOME_TABLES
+
+BY_GROUP_AND_TOPIC = {outcome for outcome, _, _ in OUTCOME_TABLES}  # the outcomes those tables publish
 
 Days = dict[tuple[str, str], list[int]]  # (period received, MCO or ALL) -> business days to resolution
 
@@ -22,11 +25,11 @@ def count(facts: Iterable[Fact]) -> tuple[Counter[Cell], Days]:
             for mco in (fact.mco, ALL):
                 for group, topic in ((fact.group, ALL), (ALL, fact.topic), (ALL, ALL)):
                     counts[Cell("received", period, mco, group, topic, ALL)] += number
-                for group, topic in ((fact.group, ALL), (ALL, fact.topic)):  # the outcomes by group and topic
-                    if fact.outcome in (RESOLVED, REASON_NOT_FIRST):
-                        counts[Cell("outcome", period, mco, group, topic, fact.outcome)] += number
-                    elif period == quarter_of(fact.received) and mco != ALL:
-                        counts[Cell(OTHER_OUTCOMES, period, mco, group, topic, ALL)] += number
+                if period == quarter_of(fact.received) and mco != ALL:  # the quarter's tables by group and topic
+                    measure = "outcome" if fact.outcome in BY_GROUP_AND_TOPIC else OTHER_OUTCOMES
+                    split = fact.outcome if measure == "outcome" else ALL
+                    for group, topic in ((fact.group, ALL), (ALL, fact.topic)):
+                        counts[Cell(measure, period, mco, group, topic, split)] += number
                 handling = EXPEDITED if fact.expedited else STANDARD
                 counts[Cell("received", period, mco, ALL, ALL, handling)] += number
                 counts[Cell("outcome", period, mco, ALL, ALL, fact.outcome)] += number

@@ -39,7 +39,7 @@ from reporting.cells import (
     quarter_of,
     quarters,
 )
-from reporting.tables import OUTCOME_TABLES, Equation, table_specs
+from reporting.tables import OUTCOME_TABLES, Equation, has_outcome_tables, table_specs
 
 JOINT, RESOLVED_FROM, UNRESOLVED, NEITHER = "joint", "resolved_from", "unresolved", "neither"
 # Received in a quarter, by MCO and provider type group (or topic), and neither resolved nor closed because the MCO
@@ -172,7 +172,7 @@ def _resolved_by_group_and_topic(linked: _System, dimensions: Dimensions, mco: s
     """Per quarter, provider type group (or topic) and MCO: the complaints received = those resolved so far + those
     closed because the MCO had not been given the chance first (the tables by provider type and by topic) + the
     rest (internal). The MCO's counts add up to the outcome table's through the tables' own columns."""
-    for quarter in quarters(dimensions):
+    for quarter in (quarter for quarter in quarters(dimensions) if has_outcome_tables(dimensions, quarter)):
         rows = [
             *(Cell("received", quarter, mco, group, ALL, ALL) for group in dimensions.groups),
             *(Cell("received", quarter, mco, ALL, topic, ALL) for topic in dimensions.topics),

@@ -88,6 +88,12 @@ def filters_known(snapshot: ReportSnapshot | None, filters: Filters) -> bool:
     )
 
 
+def published_anywhere(snapshot: ReportSnapshot | None, names: list[str]) -> bool:
+    """Whether any period of the release has one of these tables."""
+    tables = snapshot.data.get("tables", {}) if snapshot else {}
+    return any(isinstance(of, dict) and set(names) & set(of) for of in tables.values())
+
+
 def periods_of(snapshot: ReportSnapshot | None) -> list[dict[str, str]]:
     return list(snapshot.data.get("periods", [])) if snapshot else []
 

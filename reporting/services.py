@@ -165,6 +165,7 @@ def _dimensions_json(dimensions: Dimensions) -> dict[str, object]:
             "expedited" if flag else "standard": day(v) for flag, v in dimensions.response_due_from.items()
         },
         "answer_late_before": day(dimensions.answer_late_before),
+        "without_outcome_tables": sorted(dimensions.without_outcome_tables),
     }
 
 
@@ -180,6 +181,7 @@ def _dimensions_from(stored: dict) -> Dimensions:
         contracts={mco: (day(starts), day(ends)) for mco, (starts, ends) in stored["contracts"].items()},
         response_due_from={key == "expedited": day(v) for key, v in stored["response_due_from"].items()},
         answer_late_before=day(stored["answer_late_before"]),
+        without_outcome_tables=frozenset(stored.get("without_outcome_tables", [])),
     )
 
 
@@ -192,6 +194,15 @@ def _stored_release(pk: int, audit: dict) -> Release:
         values=values,
         hidden=frozenset(Cell(*row[:6]) for row in audit["cells"] if row[7]),
     )
+
+
+def _had_outcome_tables(audit: dict, quarter: str) -> bool:
+    """Whether the release that first published ``quarter`` published its tables of what happened to the complaints
+    by provider type and by topic (releases from before them stored none of their cells). Its figures are frozen as
+    published, so a later release adds those tables only to the quarters that had them: a quarter published without
+    them could only get them with every one of its numbers public already, and those numbers can bound the new
+    ones' internal cells so that no hiding is left to protect them."""
+    return any(row[0] == aggregates.OTHER_OUTCOMES and row[1] == quarter for row in audit["cells"])
 
 
 def release_build(
@@ -207,9 +218,13 @@ def release_build(
     ``as_of`` (``facts.report_facts``) and the audits of the releases already out, by id (oldest first): see the
     module's docstring. Raises ReportDataInconsistent when a cell anyone takes for zero is not."""
     cohorts: dict[str, list[Fact]] = {}
+    without_outcome_tables: set[str] = set()
     for _, audit in earlier:  # the first release to publish a quarter froze it
         for quarter, rows in audit.get("cohorts", {}).items():
+            if quarter not in cohorts and not _had_outcome_tables(audit, quarter):
+                without_outcome_tables.add(quarter)  # published before them: the quarter never gets them
             cohorts.setdefault(quarter, [Fact(*row[:-1]) for row in rows for _ in range(row[-1])])
+    dimensions = replace(dimensions, without_outcome_tables=frozenset(without_outcome_tables))
     candidates = {aggregates.quarter_of(month) for month in dimensions.months} | set(cohorts)
     quarters = sorted(quarter for quarter in candidates if frozen_on(quarter, age_months) <= as_of)
     new: dict[str, list[Fact]] = {quarter: [] for quarter in quarters if quarter not in cohorts}

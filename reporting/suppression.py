@@ -34,11 +34,13 @@ equations by the caller, with internal cells that are always hidden and known ze
 reporting.aggregates does this for the published statistics.
 """
 
+import logging
 from collections.abc import Callable, Hashable, Iterable, Sequence
 
 import highspy
 import numpy
 
+logger = logging.getLogger(__name__)
 Key = Hashable
 Equation = tuple[Key, tuple[Key, ...]]  # (total, parts): total = sum(parts)
 
@@ -56,8 +58,8 @@ def suppress_system(
 
     ``public`` cells are known to everyone anyway (zeros nobody needs the statistics for): never hidden, never
     counted on as protection. ``also_hide`` cells stay hidden whatever their value (what earlier releases hid).
-    ``internal`` cells are never published (they only link published ones): always hidden, and one a reader can
-    work out is a problem only when its count is small (``_Suppression.exposed``).
+    ``internal`` cells are never published (they only link published ones): hidden unless public (a known zero),
+    and one a reader can work out is a problem only when its count is small (``_Suppression.exposed``).
 
     The phases run in rounds (``_Suppression``): primary once, then per round the complementary rule, the exact
     audit and the bounds audit; a round whose audits find nothing ends it (showing what is derivable anyway),
@@ -82,7 +84,11 @@ def suppress_system(
                 return run.show_derivable(known)
         if not run.repair(pinned, summed):
             # Nothing shown is linked to them, even through hidden cells (inconsistent input): publish nothing
-            # rather than loop or leak.
+            # rather than loop or leak — and say so, as a release of stars is not what anyone wants.
+            logger.warning(
+                "Suppression could not protect %d small counts by hiding more: every number not public is hidden.",
+                len(pinned) + len(summed),
+            )
             return frozenset(values) - run.public
     # Each round before this hid at least one more of the len(values) cells, or returned.
     raise AssertionError("suppression did not settle within one round per cell")

@@ -142,8 +142,14 @@ def table_specs(dimensions: Dimensions, period: str) -> list[TableSpec]:
             MCO_ANSWER_STATES,
             lambda r, c: total(r) if c == ALL else Cell("mco_answer", p, r, ALL, ALL, c),
         ),
-        *(_resolved_tables(dimensions, period) if period != "all" else []),
+        *(_resolved_tables(dimensions, period) if has_outcome_tables(dimensions, period) else []),
     ]
+
+
+def has_outcome_tables(dimensions: Dimensions, period: str) -> bool:
+    """Whether the period has the tables of what happened to its complaints by provider type and by topic: every
+    quarter but those first published before they existed (``Dimensions.without_outcome_tables``); not all time."""
+    return period != "all" and period not in dimensions.without_outcome_tables
 
 
 # What happened to a quarter's complaints, by provider type and by topic, each by MCO: (outcome, name, title).

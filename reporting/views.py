@@ -66,7 +66,7 @@ def _chart(table: dict, by_column: bool = False) -> dict[str, object]:
     return {"bars": bars, "height": len(bars) * BAR_ROW + 4, "takeaway": takeaway, "scope": scope}
 
 
-RESOLVED_BY_HEADING = "What happened to them, by provider type and by topic"
+RESOLVED_BY_HEADING = "Resolved, or closed because the MCO was not given the chance first: by provider type and topic"
 SECTIONS = [
     (
         "Complaints received",
@@ -87,9 +87,10 @@ SECTIONS = [
 # What a section says under its heading: (when the period has its tables, when it has none of them).
 SECTION_NOTES = {
     RESOLVED_BY_HEADING: (
-        "Of the complaints received in the quarter, how many each MCO had resolved, or closed because it had not "
-        "been given the chance to resolve them first, when the quarter was published. A provider type's or "
-        "topic's Total is shown only when every MCO's number in its row is shown: it is then their sum.",
+        "Of the complaints received in the quarter, by MCO: how many were resolved, and how many were closed "
+        "because the MCO had not been given the chance to resolve them first, as they stood when the quarter was "
+        "published. A provider type's or topic's Total is shown only when every MCO's number in its row is shown: "
+        "it is then their sum.",
         "These tables are published for each quarter only, not for all time: choose a quarter under Period above. "
         "Added up over the quarters, or over the MCOs, more of their numbers would have to be hidden to protect "
         "small ones.",
@@ -155,7 +156,9 @@ def report_page(request: HttpRequest, snapshot: ReportSnapshot | None, filters: 
                 entry |= {"rows_cells": [{"label": label, "cells": cells} for label, cells in pairs]}
             shown.append(entry)
         notes = SECTION_NOTES.get(heading, (None, None))
-        note = notes[0] if shown else notes[1] if filters.period == "all" else None
+        # All time explains where they are only when some quarter has them (a release from before them: none).
+        elsewhere = filters.period == "all" and selectors.published_anywhere(snapshot, names)
+        note = notes[0] if shown else notes[1] if elsewhere else None
         if shown or note:
             sections.append({"heading": heading, "tables": shown, "note": note})
     periods = selectors.periods_of(snapshot)

@@ -16,7 +16,8 @@ from django.conf import settings
 
 from accounts.models import MCO
 from complaints.models import Category
-from reporting.services import frozen_on, report_snapshot_refresh
+from reporting import aggregates as A
+from reporting.services import frozen_on, release_build, report_snapshot_refresh
 from tests.complaints.factories import submit
 from tests.factories import RepresentativeFactory
 from tests.reporting.test_reports import THIS_QUARTER, copies
@@ -102,7 +103,8 @@ def test_the_tables_are_published_per_quarter_only_and_all_time_says_so(client):
     rows = list(csv.DictReader(io.StringIO(client.get("/reports/data.csv").content.decode())))
     assert not [row for row in rows if row["table"] in NEW]
     page = html.unescape(client.get("/reports/").content.decode())
-    section = page.split("What happened to them, by provider type and by topic</h2>")[1].split("<h2")[0]
+    heading = "Resolved, or closed because the MCO was not given the chance first: by provider type and topic</h2>"
+    section = page.split(heading)[1].split("<h2")[0]
     assert "published for each quarter only" in section and "choose a quarter" in section
     # A quarter has them: on the page (chart by MCO, then the table) and in the CSV, a line per number.
     page = html.unescape(client.get(f"/reports/?period={THIS_QUARTER}").content.decode())
@@ -117,14 +119,13 @@ def test_the_tables_are_published_per_quarter_only_and_all_time_says_so(client):
 
 def test_received_and_resolved_never_tell_a_small_number_not_resolved(client):
     """13 hospital complaints to Molina, 11 resolved: showing both would tell that 2 are not (closed or still
-    open). One of the two is hidden, and no row total gives it away."""
+    open). One of the two is hidden. (That nothing else gives the 2 away is what the audits check:
+    test_linked_suppression.py and, at the realistic size, test_reader_audit.py.)"""
     release(received=13, resolved=11)
     tables = client.get(f"/reports/data.json?period={THIS_QUARTER}").json()["tables"]
     received = cell(tables["received_by_mco_and_provider_group"], "Hospital", "Molina")
     resolved = cell(tables[GROUPS], "Hospital", "Molina")
     assert received is None or resolved is None
-    assert dict(zip(tables[GROUPS]["rows"], tables[GROUPS]["row_totals"], strict=True))["Hospital"] is None
-    assert 2 not in [v for t in tables.values() if t["kind"] == "counts" for row in t["cells"] for v in row]
 
 
 def test_the_provider_type_filter_narrows_the_table_and_the_headline(client):
@@ -143,3 +144,67 @@ def test_the_provider_type_filter_narrows_the_table_and_the_headline(client):
     t = client.get(f"/reports/data.json?period={THIS_QUARTER}&mco=Meridian").json()["tables"][GROUPS]
     assert t["columns"] == ["Meridian"] and t["total"] == 12
     assert t["row_totals"] == [cells[0] for cells in t["cells"]]
+
+
+def test_a_quarter_published_before_these_tables_never_gets_them_and_the_next_release_is_published():
+    """A release from before the tables by provider type and topic published Q1 (its stored audit has none of their
+    cells). Everything it showed is public: MCO A's 28 + 20 complaints by provider type, 24 resolved, 0 closed that
+    way. Adding the tables to Q1 now would make a reader's bound on g1's other outcomes (28 - 24 = at least 4) a
+    count no hiding can protect, and every number of the next release was hidden. Q1 stays as published, without
+    them; Q2 gets them and is published."""
+    fact = A.Fact
+    q1 = [fact("A", "g1", "t1", "2025-01", False, A.RESOLVED, 5, A.ON_TIME, A.NOT_SENT, "2025-01")] * 24
+    q1 += [fact("A", "g1", "t1", "2025-01", False, A.OPEN, None, A.ON_TIME, A.NOT_SENT, None)] * 4
+    q1 += [fact("A", "g2", "t2", "2025-01", False, A.OPEN, None, A.ON_TIME, A.NOT_SENT, None)] * 20
+    q1 += [fact("B", "g1", "t1", "2025-01", False, A.RESOLVED, 5, A.ON_TIME, A.NOT_SENT, "2025-01")] * 30
+    q2 = [
+        complaint
+        for mco in ("A", "B")
+        for complaint in [fact(mco, "g1", "t1", "2025-04", False, A.RESOLVED, 5, A.ON_TIME, A.NOT_SENT, "2025-04")] * 30
+        + [fact(mco, "g2", "t2", "2025-04", False, A.OPEN, None, A.ON_TIME, A.NOT_SENT, None)] * 30
+    ]
+
+    def dimensions(last: str) -> A.Dimensions:
+        return A.Dimensions(["A", "B"], ["g1", "g2"], ["t1", "t2"], A.months_between("2025-01", last))
+
+    first_data, first = release_build(
+        frozen_on("2025-Q1", 1), dimensions("2025-04"), q1, [], threshold=11, age_months=1
+    )
+    assert GROUPS in first_data["tables"]["2025-Q1"]  # made now, Q1 has them
+    # As a release from before them stored it: none of their cells.
+    old = {**first, "cells": [row for row in first["cells"] if not new_table_cell(row)]}
+    data, audit = release_build(
+        frozen_on("2025-Q2", 1), dimensions("2025-07"), q1 + q2, [(1, old)], threshold=11, age_months=1
+    )
+    assert not NEW & set(data["tables"]["2025-Q1"]) and set(data["tables"]["2025-Q2"]) >= NEW
+    assert audit["dimensions"]["without_outcome_tables"] == ["2025-Q1"]
+    q2_tables = data["tables"]["2025-Q2"]
+    assert q2_tables[GROUPS]["cells"] == [[30, 30], [0, 0]] and q2_tables["outcome_by_mco"]["total"] == 120
+    for name, table in data["tables"]["2025-Q1"].items():  # Q1 as first published
+        assert table == first_data["tables"]["2025-Q1"][name], name
+    # A release after that reads the same from both: Q1 still without them.
+    later, _ = release_build(
+        frozen_on("2025-Q2", 2), dimensions("2025-08"), q1 + q2, [(1, old), (2, audit)], threshold=11, age_months=1
+    )
+    assert later["tables"]["2025-Q1"] == data["tables"]["2025-Q1"]
+    assert later["tables"]["2025-Q2"] == data["tables"]["2025-Q2"]
+
+
+def new_table_cell(row: list) -> bool:  # type: ignore[type-arg]
+    """A stored cell of the tables by provider type and topic, or their internal cell."""
+    measure, _, _, group, topic, _ = row[:6]
+    return measure == A.OTHER_OUTCOMES or (measure == "outcome" and (group != A.ALL or topic != A.ALL))
+
+
+def test_a_release_from_before_these_tables_does_not_send_readers_to_look_for_them(client):
+    """All time says where the tables are only when some quarter of the release has them."""
+    from reporting.models import ReportSnapshot
+
+    release()
+    snapshot = ReportSnapshot.objects.latest()
+    for tables in snapshot.data["tables"].values():
+        for name in NEW:
+            tables.pop(name, None)
+    ReportSnapshot.objects.filter(pk=snapshot.pk).update(data=snapshot.data)
+    page = html.unescape(client.get("/reports/").content.decode())
+    assert "published for each quarter only" not in page and "by provider type and topic</h2>" not in page
