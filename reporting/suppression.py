@@ -233,7 +233,7 @@ class _Suppression:
             self.unpin(key)
         for number in summed:
             if not self.hide_another(number):  # its total is hidden but derivable: blur the total's other equations
-                total = self.equations[number][0]
+                total, parts = self.equations[number]
                 options = [
                     other
                     for other in self.containing.get(total, ())
@@ -242,6 +242,10 @@ class _Suppression:
                 ]
                 if options:
                     self.hide_another(min(options, key=self.cheapest))
+                else:  # the small sum is fixed through the parts' other equations (another period, say): blur there
+                    for part in parts:
+                        if part in self.hidden and (self.small(self.values[part]) or self.values[part] == 0):
+                            self.unpin(part)
         return len(self.hidden) > before
 
     def unpin(self, key: Key) -> None:

@@ -392,3 +392,20 @@ def test_the_releases_made_from_the_database_keep_a_published_quarter_as_it_was(
     resolved = ("outcome", "2026-Q1", A.ALL, A.ALL, A.ALL, A.RESOLVED)
     assert values[resolved] == 0 and values[("received", "all", A.ALL, A.ALL, A.ALL, A.ALL)] == 27
     assert ReportSnapshot.objects.count() == 4
+
+
+def test_a_low_volume_second_release_is_published_not_hidden_whole():
+    """The realistic set at 400 complaints a month: the second release's new quarter had every number hidden. The
+    small sum of two hidden cells (a provider type's complaints to one MCO in the quarter, 6 + 3) was fixed by the
+    all-time numbers (shown now) less the earlier release's (public), while every entry of the equation holding the
+    pair was hidden already; the suppression could hide nothing more there and gave up, hiding everything. It now
+    hides where the pair is fixed (the all-time number), and the quarter is published."""
+    from reporting import realistic
+
+    dimensions, facts = realistic.facts(months=9, per_month=400)
+    quarters = A.quarters(dimensions)
+    _, first = release_build(frozen_on(quarters[-2], 1), dimensions, facts, [], threshold=11, age_months=1)
+    data, _ = release_build(frozen_on(quarters[-1], 1), dimensions, facts, [(1, first)], threshold=11, age_months=1)
+    shown = [v for t in data["tables"][quarters[-1]].values() if t["kind"] == "counts" for r in t["cells"] for v in r]
+    assert sum(v is not None for v in shown) >= 20
+    assert all(v is None or v == 0 or v >= 11 for v in shown)
