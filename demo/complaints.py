@@ -222,6 +222,21 @@ def _mco_state(complaint: Complaint, *, state: str, filer: User, staff: User, li
 BULK_COUNT = 3000
 
 
+def _bulk_complaint(reference: str, organization: ProviderOrganization, filer: User, **fields: object) -> Complaint:
+    """A demo complaint made in bulk (thousands at once, so not through the intake service), filed by ``filer`` for
+    ``organization``; not saved."""
+    return Complaint(
+        reference=reference,
+        idempotency_key=uuid.uuid4(),
+        organization=organization,
+        provider_group=organization.provider_type.reporting_group,
+        submitted_by=filer,
+        contact_email=filer.email,
+        representative_name=filer.full_name,
+        **fields,
+    )
+
+
 def seed_bulk(*, staff: User, count: int = BULK_COUNT) -> int:
     """About 3,000 complaints over the last year from demo organizations of every provider type, so the public
     statistics show real numbers as well as suppressed ones. Written in bulk (demo data only)."""
@@ -264,14 +279,10 @@ def seed_bulk(*, staff: User, count: int = BULK_COUNT) -> int:
         day = timezone.localtime(submitted).date()
         expedited = rng.random() < 0.12
         complaints.append(
-            Complaint(
-                reference=f"MCO-{now.year}-{first_number + offset:06d}",
-                idempotency_key=uuid.uuid4(),
-                organization=organization,
-                provider_group=organization.provider_type.reporting_group,
-                submitted_by=filer,
-                contact_email=filer.email,
-                representative_name=filer.full_name,
+            _bulk_complaint(
+                f"MCO-{now.year}-{first_number + offset:06d}",
+                organization,
+                filer,
                 mco=rng.choices(mcos, weights=[30, 25, 20, 15, 10])[0],
                 category=rng.choice(categories),
                 subject="Demo complaint",
@@ -378,14 +389,10 @@ def seed_spike(*, staff: User, representative: User) -> int:
             hours=8 + rng.randrange(9), minutes=rng.randrange(60)
         )
         complaints.append(
-            Complaint(
-                reference=f"MCO-{now.year}-{first_number + offset:06d}",
-                idempotency_key=uuid.uuid4(),
-                organization=organization,
-                provider_group=organization.provider_type.reporting_group,
-                submitted_by=filer,
-                contact_email=filer.email,
-                representative_name=filer.full_name,
+            _bulk_complaint(
+                f"MCO-{now.year}-{first_number + offset:06d}",
+                organization,
+                filer,
                 mco=mco,
                 category=category,
                 subject="Claims denied since the MCO's new edit",
