@@ -9,6 +9,7 @@ import numpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reporting.least_hidden import least_large_hidden
 from reporting.suppression import _WHOLE_NODES, bounded, suppress_system
 
 Cell = tuple[int, int]  # a table entry (row, column); column -1 is the row total, row -1 the column total
@@ -275,3 +276,32 @@ def test_an_internal_cell_a_reader_can_work_out_needs_protecting_only_when_small
         # A cell hidden for another reason (what an earlier release hid) is not internal: alone, it is exposed.
         earlier = suppress_system(values, equations, also_hide={"not"})
         assert earlier & {"received", "resolved"}
+
+
+def table_system(table: list[list[int]]) -> tuple[dict[Cell, int], list]:
+    """The values and equations ``suppress`` builds for one table with its totals."""
+    _shown, values = shown_values(table, Suppressed(frozenset()))
+    equations = [(equation[-1], tuple(equation[:-1])) for equation in _equations(len(table), len(table[0]))]
+    return values, equations
+
+
+def test_the_least_any_protection_hides_is_one_count_of_11_or_more_per_equation_that_needs_one():
+    """3 | 20 and 30 | 40: the 3 is hidden, and its row and its column each need one more count of 11 or more hidden
+    (their hidden parts would otherwise add up to 3); no cell other than the 3 is in both, so at least 2 — the
+    suppression hides 3 (the rectangle: the 3, 20, 30 and 40). What must stay hidden anyway counts too."""
+    values, equations = table_system([[3, 20], [30, 40]])
+    assert least_large_hidden(values, equations) == 2
+    hidden = suppress([[3, 20], [30, 40]]).hidden
+    assert sum(values[cell] >= 11 for cell in hidden) == 3
+    assert least_large_hidden(values, equations, also_hide={(1, 1)}) == 3  # the 40, and the two the 3 needs
+    # Small parts can protect each other: 3 + 9 hidden in one column add up to 12, so that column needs nothing.
+    values, equations = table_system([[3, 20], [9, 40]])
+    assert least_large_hidden(values, equations) == 2  # each row still needs one (3 and 9 alone are below 11)
+
+
+@settings(max_examples=200, deadline=None)
+@given(tables)
+def test_no_suppression_hides_fewer_counts_of_11_or_more_than_the_least(table):
+    values, equations = table_system(table)
+    hidden = suppress(table).hidden
+    assert least_large_hidden(values, equations) <= sum(values[cell] >= 11 for cell in hidden)

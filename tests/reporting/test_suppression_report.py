@@ -31,6 +31,17 @@ def test_the_realistic_set_is_measured_table_by_table() -> None:
         assert 0 <= float(row[1]) <= 100 and int(row[2]) > 0
     every = re.search(r"^every published count +(\d+\.\d) % of +(\d+) +(\d+\.\d) % of +(\d+)$", output, re.MULTILINE)
     assert every and 0 < float(every[1]) < 100
+    hidden = re.search(r"^hidden published counts: (\d+), of which 11 or more: (\d+)$", output, re.MULTILINE)
+    least = re.search(
+        r"^numbers of 11 or more any protection would hide: at least (\d+) \(so at most (\d+\.\d) % of them shown\)$",
+        output,
+        re.MULTILINE,
+    )
+    assert hidden and least
+    # The suppression hides no fewer than any protection must; the share it could reach follows from the bound.
+    assert int(least[1]) <= int(hidden[2])
+    large = int(every[4])
+    assert float(least[2]) == round(100 * (large - int(least[1])) / large, 1)
     assert re.search(r"^every MCO's received and resolved totals for every period: ", output, re.MULTILINE)
     assert re.search(r"^every MCO's all-time median: ", output, re.MULTILINE)
     assert re.search(r"^suppression took \d+\.\d s$", output, re.MULTILINE)

@@ -5,6 +5,8 @@ For the complaints in the database (as the next release would count them), or fo
 complaints a month), it suppresses the linked system exactly as a release does and prints, without storing anything:
 
 - per table (over every period), the share of numbers shown, and of those whose true value is 11 or more;
+- at least how many numbers of 11 or more any protection meeting the rule would hide (reporting.least_hidden): the
+  part of the shortfall that comes from the data, not from how the suppression picks what to hide;
 - whether each MCO's headline figures (complaints received and resolved so far, for every period) and its
   all-time median days to resolution are shown;
 - how long the suppression took.
@@ -18,6 +20,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from reporting import aggregates, facts, realistic
+from reporting.least_hidden import least_large_hidden
 from reporting.suppression import suppress_system
 
 
@@ -41,6 +44,7 @@ class Measured:
     overall: Share = field(default_factory=Share)
     hidden: int = 0
     hidden_large: int = 0
+    least_hidden_large: int = 0
     headlines_missing: list[str] = field(default_factory=list)
     medians_missing: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -56,6 +60,11 @@ class Measured:
                 f"   {percent(share.large_shown, share.large)} of {share.large:5}"
             )
         out.append(f"hidden published counts: {self.hidden}, of which 11 or more: {self.hidden_large}")
+        large, least = self.overall.large, self.least_hidden_large
+        out.append(
+            f"numbers of 11 or more any protection would hide: at least {least} "
+            f"(so at most {percent(large - least, large).strip()} of them shown)"
+        )
         out.append(
             "every MCO's received and resolved totals for every period: "
             + ("shown" if not self.headlines_missing else "HIDDEN: " + ", ".join(self.headlines_missing))
@@ -77,6 +86,9 @@ def measure(dimensions: aggregates.Dimensions, complaint_facts, *, threshold: in
     started = time.perf_counter()
     hidden = suppress_system(values, equations, threshold=threshold, internal=aggregates.internal(cells), public=public)
     result = Measured(seconds=time.perf_counter() - started)
+    result.least_hidden_large = least_large_hidden(
+        values, equations, threshold=threshold, internal=aggregates.internal(cells), public=public
+    )
     data = aggregates.publish(dimensions, Counter(values), days, hidden)
     published: set = set()
     for period in aggregates.periods(dimensions):
