@@ -1,18 +1,23 @@
 """The fewest counts of the threshold or more that any protection of a release must hide: a lower bound, to tell how
 much of a shortfall in numbers shown is the suppression's doing and how much the data's (``suppression_report``).
 
-The rule every protection must meet (reporting.suppression): a hidden count from 1 to threshold - 1 must stay
-possibly the threshold or more, whatever else is published. Take an equation whose total is not hidden anyway and
-whose parts that are hidden anyway — the counts from 1 to threshold - 1, what must stay hidden, the internal cells —
-include such a small count but add up to less than the threshold. If nothing more of that equation were hidden, a
-reader would know the sum of its hidden parts, below the threshold, and no part could reach it. Hiding a zero does
-not change that sum and every count from 1 to threshold - 1 is hidden already, so one more of its counts of the
-threshold or more must be hidden — a part, or the total.
+Two things every protection must do (reporting.suppression), whatever else it does:
 
-The fewest such counts that meet every such equation at once (a set cover, solved as a whole-number program with
-HiGHS; where its work limit stops it, the bound it has proven) is a lower bound for any suppression meeting the rule.
-It leaves out what those cells need in turn (a cell alone in its other equations) and everything only the exact and
-bounds audits find, so a real suppression hides more.
+1. A hidden count from 1 to threshold - 1 must stay possibly the threshold or more. Take an equation whose total is
+   not hidden anyway and whose parts hidden anyway — the counts from 1 to threshold - 1, what must stay hidden, the
+   internal cells — include such a small count but add up to less than the threshold. If nothing more of it were
+   hidden, a reader would know its hidden parts add up to less than the threshold, and none could reach it. Hiding a
+   zero does not change that sum and every count from 1 to threshold - 1 is hidden already, so one more of its
+   counts of the threshold or more must be hidden — a part, or the total.
+2. A hidden number alone in an equation can be worked out by subtraction. A small count must never be (another
+   entry of the equation is hidden too: a zero will do). Any other number that can be worked out protects nothing:
+   showing it changes nothing a reader can tell, so the fewest a protection hides never include one (what must stay
+   hidden from earlier releases stays hidden regardless).
+
+The fewest counts of the threshold or more that meet both everywhere at once (a whole-number program solved with
+HiGHS; where its work limit stops it, the bound it has proven) is a lower bound for any suppression that protects
+every small count. It leaves out everything only the exact and bounds audits find (a count pinned through several
+equations, or bounded by counts never being negative), so a real suppression hides more.
 """
 
 import math
@@ -38,46 +43,68 @@ def least_large_hidden(
     internal: Iterable[Key] = (),
 ) -> int:
     """At least how many published cells (not ``internal``) with a count of ``threshold`` or more any suppression
-    meeting the rule hides: those hidden anyway (``also_hide``), and the fewest more that every equation needing one
-    (see the module) gets one of."""
+    protecting every small count hides: those hidden anyway (``also_hide``), and the fewest more that rules 1 and 2
+    of the module need. ``public`` cells (known zeros) are never hidden."""
     internal, public = frozenset(internal), frozenset(public)
 
     def small(key: Key) -> bool:
         return 0 < values[key] < threshold
 
-    anyway = {key for key in values if small(key)} | frozenset(also_hide) | internal
-    anyway -= public
+    anyway = ({key for key in values if small(key)} | frozenset(also_hide) | internal) - public
     large = [key for key in values if values[key] >= threshold and key not in internal]
-    hidden_large = sum(1 for key in large if key in anyway)
-    choices = [key for key in large if key not in anyway and key not in public]
+    choices = [key for key in values if key not in anyway and key not in public]  # counts of 11 or more, and zeros
     column = {key: index for index, key in enumerate(choices)}
-    needs: set[tuple[int, ...]] = set()
+    program = _Program(len(choices), costs=[1.0 if values[key] >= threshold else 0.0 for key in choices])
     for total, parts in equations:
+        entries = list(dict.fromkeys((total, *parts)))
         hidden_parts = [part for part in parts if part in anyway]
-        if total in anyway or not any(small(part) for part in hidden_parts):
-            continue
-        if sum(values[part] for part in hidden_parts) >= threshold:
-            continue
-        options = tuple(sorted({column[key] for key in (total, *parts) if key in column}))
-        if options:  # none: nothing could protect it, and a suppression then hides every number
-            needs.add(options)
-    return hidden_large + _fewest_meeting(len(choices), needs)
+        if (
+            total not in anyway
+            and any(small(part) for part in hidden_parts)
+            and sum(values[part] for part in hidden_parts) < threshold
+        ):  # rule 1: one more count of the threshold or more
+            program.at_least_one([column[key] for key in entries if key in column and values[key] >= threshold])
+        for entry in entries:  # rule 2: no hidden entry alone
+            others = [key for key in entries if key != entry]
+            if any(key in anyway for key in others):
+                continue  # never alone
+            hideable = [column[key] for key in others if key in column]
+            if entry in anyway and small(entry):
+                program.at_least_one(hideable)
+            elif entry in column:
+                program.not_alone(column[entry], hideable)
+    return sum(1 for key in large if key in anyway) + program.least()
 
 
-def _fewest_meeting(width: int, needs: Iterable[tuple[int, ...]]) -> int:
-    """The fewest of ``width`` choices such that every need (a tuple of choices) gets one (a proven lower bound)."""
-    needs = list(needs)
-    if not needs:
-        return 0
-    solver = highspy.Highs()
-    solver.setOptionValue("output_flag", False)
-    every = numpy.arange(width, dtype=numpy.int32)
-    solver.addVars(width, numpy.zeros(width), numpy.ones(width))
-    solver.changeColsCost(width, every, numpy.ones(width))
-    for options in needs:
-        solver.addRow(1, highspy.kHighsInf, len(options), numpy.array(options, numpy.int32), numpy.ones(len(options)))
-    solver.changeColsIntegrality(width, every, numpy.full(width, highspy.HighsVarType.kInteger))
-    solver.setOptionValue("mip_max_nodes", _NODES)
-    solver.run()
-    proven = solver.getInfo().mip_dual_bound
-    return max(0, math.ceil(proven - 1e-6)) if math.isfinite(proven) else 0
+class _Program:
+    """A whole-number program over 0/1 choices (1: hidden) with a cost each: the least total cost it can prove."""
+
+    def __init__(self, width: int, costs: list[float]) -> None:
+        self.width = width
+        self.solver = highspy.Highs()
+        self.solver.setOptionValue("output_flag", False)
+        self.every = numpy.arange(width, dtype=numpy.int32)
+        self.solver.addVars(width, numpy.zeros(width), numpy.ones(width))
+        self.solver.changeColsCost(width, self.every, numpy.array(costs, float))
+
+    def at_least_one(self, choices: list[int]) -> None:
+        """One of the choices is hidden (none: nothing could meet the rule, and a suppression hides everything)."""
+        if choices:
+            indices = numpy.array(sorted(set(choices)), numpy.int32)
+            self.solver.addRow(1, highspy.kHighsInf, len(indices), indices, numpy.ones(len(indices)))
+
+    def not_alone(self, choice: int, others: list[int]) -> None:
+        """If the choice is hidden, so is one of the others (choice - sum(others) <= 0)."""
+        others = sorted(set(others) - {choice})
+        indices = numpy.array([choice, *others], numpy.int32)
+        coefficients = numpy.array([1.0] + [-1.0] * len(others))
+        self.solver.addRow(-highspy.kHighsInf, 0, len(indices), indices, coefficients)
+
+    def least(self) -> int:
+        if not self.width:
+            return 0
+        self.solver.changeColsIntegrality(self.width, self.every, numpy.full(self.width, highspy.HighsVarType.kInteger))
+        self.solver.setOptionValue("mip_max_nodes", _NODES)
+        self.solver.run()
+        proven = self.solver.getInfo().mip_dual_bound
+        return max(0, math.ceil(proven - 1e-6)) if math.isfinite(proven) else 0

@@ -285,18 +285,22 @@ def table_system(table: list[list[int]]) -> tuple[dict[Cell, int], list]:
     return values, equations
 
 
-def test_the_least_any_protection_hides_is_one_count_of_11_or_more_per_equation_that_needs_one():
-    """3 | 20 and 30 | 40: the 3 is hidden, and its row and its column each need one more count of 11 or more hidden
-    (their hidden parts would otherwise add up to 3); no cell other than the 3 is in both, so at least 2 — the
-    suppression hides 3 (the rectangle: the 3, 20, 30 and 40). What must stay hidden anyway counts too."""
+def test_the_least_any_protection_hides_counts_what_each_small_count_and_each_complement_needs():
+    """3 | 20 and 30 | 40: the 3 is hidden; its row and its column each need one more count of 11 or more hidden
+    (their hidden parts would otherwise add up to 3), and no cell but the 3 is in both. Each of those two is then
+    alone in its own column or row, where the 40 serves both: at least 3, which is what the suppression hides. What
+    must stay hidden anyway counts too."""
     values, equations = table_system([[3, 20], [30, 40]])
-    assert least_large_hidden(values, equations) == 2
-    hidden = suppress([[3, 20], [30, 40]]).hidden
-    assert sum(values[cell] >= 11 for cell in hidden) == 3
+    assert least_large_hidden(values, equations) == 3
+    assert sum(values[cell] >= 11 for cell in suppress([[3, 20], [30, 40]]).hidden) == 3
     assert least_large_hidden(values, equations, also_hide={(1, 1)}) == 3  # the 40, and the two the 3 needs
-    # Small parts can protect each other: 3 + 9 hidden in one column add up to 12, so that column needs nothing.
+    # Small counts can protect each other: 3 + 9 hidden in one column add up to 12, so that column needs nothing
+    # more; each row still needs one (3 and 9 alone are below 11), and the 20 and 40 keep each other company.
     values, equations = table_system([[3, 20], [9, 40]])
-    assert least_large_hidden(values, equations) == 2  # each row still needs one (3 and 9 alone are below 11)
+    assert least_large_hidden(values, equations) == 2
+    assert sum(values[cell] >= 11 for cell in suppress([[3, 20], [9, 40]]).hidden) == 2
+    # Without rule 1 (a threshold of 1: nothing is small), nothing needs hiding.
+    assert least_large_hidden(values, equations, threshold=1) == 0
 
 
 @settings(max_examples=200, deadline=None)
