@@ -12,10 +12,6 @@ The engine is five small modules, in the order the data flows:
 - ``reporting.publishing`` — the snapshot's tables from the counts and the hidden cells (``publish``), shares and
   medians only on shown counts.
 
-``reporting.medians`` adds what each all-time median tells to a release's system (equations over the linkage's
-cells, with ``slack`` cells that are not counts); ``reporting.least_hidden`` bounds how much any protection must
-hide (``manage.py suppression_report``).
-
 reporting.facts turns complaints into facts, reporting.suppression decides which cells to hide (the whole system
 at once), and reporting.services runs it all into a release. This module re-exports the names the rest of the
 code imports.
@@ -37,9 +33,7 @@ How to add a table (follow every step; the tests named are where it shows):
 4. Count it: in ``reporting.counting.count``, add each fact to every one of its cells (and to the new internal
    cells), for the month, its quarter and all time.
 5. Publish it: ``reporting.publishing.publish`` publishes every ``TableSpec``; a share or median built on its
-   counts is shown only when every count it is built on is shown (and says when there is nothing to measure); a
-   new kind of median or other summary of individual complaints says something about counts too: write what it
-   tells as equations, as ``reporting.medians`` does.
+   counts is shown only when every count it is built on is shown (and says when there is nothing to measure).
    Then the page: a section in ``reporting.views.SECTIONS`` (a chart unless it is a split listed in
    ``UNCHARTED``) and what it counts in templates/reporting/_method_counted.html. A table by provider type uses
    the row label ``reporting.selectors.GROUP_LABEL``, so the provider type filter narrows it (with that type's own
@@ -96,17 +90,14 @@ from reporting.counting import count
 from reporting.linkage import (
     INTERNAL,
     JOINT,
-    MEDIAN_HALF,
     NEITHER,
     OTHER_OUTCOMES,
     RESOLVED_FROM,
-    UNPUBLISHED,
     UNRESOLVED,
     Equations,
     internal,
     joint_key,
     known_zeros,
-    slack,
     system,
 )
 from reporting.publishing import MEASURE_COLUMNS, publish
@@ -121,7 +112,6 @@ __all__ = [
     "LATE",
     "MCO_ANSWER_STATES",
     "MEASURE_COLUMNS",
-    "MEDIAN_HALF",
     "NEITHER",
     "NOT_SENT",
     "ON_TIME",
@@ -133,7 +123,6 @@ __all__ = [
     "RESOLVED",
     "RESOLVED_FROM",
     "STANDARD",
-    "UNPUBLISHED",
     "UNRESOLVED",
     "Cell",
     "Dimensions",
@@ -155,7 +144,6 @@ __all__ = [
     "publish",
     "quarter_of",
     "quarters",
-    "slack",
     "system",
     "table_specs",
 ]

@@ -41,16 +41,14 @@ def least_large_hidden(
     also_hide: Iterable[Key] = (),
     public: Iterable[Key] = (),
     internal: Iterable[Key] = (),
-    slack: Iterable[Key] = (),
 ) -> int:
     """At least how many published cells (not ``internal``) with a count of ``threshold`` or more any suppression
     protecting every small count hides: those hidden anyway (``also_hide``), and the fewest more that rules 1 and 2
     of the module need. ``public`` cells (known zeros) are never hidden."""
-    slack = frozenset(slack)
-    internal, public = frozenset(internal) | slack, frozenset(public)
+    internal, public = frozenset(internal), frozenset(public)
 
-    def small(key: Key) -> bool:  # a count from 1 to threshold - 1 (a slack cell is not a count)
-        return 0 < values[key] < threshold and key not in slack
+    def small(key: Key) -> bool:
+        return 0 < values[key] < threshold
 
     anyway = ({key for key in values if small(key)} | frozenset(also_hide) | internal) - public
     large = [key for key in values if values[key] >= threshold and key not in internal]

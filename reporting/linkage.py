@@ -45,15 +45,7 @@ JOINT, RESOLVED_FROM, UNRESOLVED, NEITHER = "joint", "resolved_from", "unresolve
 # Received in a quarter, by MCO and provider type group (or topic), and neither resolved nor closed because the MCO
 # had not been given the chance first (the outcomes those tables publish)
 OTHER_OUTCOMES = "other_outcomes"
-# What an all-time median tells (reporting.medians): the resolved complaints of the month pairs where some took the
-# median or more (or the median or less), and how many more than half that is; half of them is public.
-MEDIAN_LONG, MEDIAN_SHORT = "median_long", "median_short"
-MEDIAN_SPARE_LONG, MEDIAN_SPARE_SHORT = "median_spare_long", "median_spare_short"
-MEDIAN_HALF = "median_half"
-MEDIANS = frozenset({MEDIAN_LONG, MEDIAN_SHORT, MEDIAN_SPARE_LONG, MEDIAN_SPARE_SHORT})
-SLACK = frozenset({MEDIAN_SPARE_LONG, MEDIAN_SPARE_SHORT})
-INTERNAL = frozenset({JOINT, RESOLVED_FROM, UNRESOLVED, NEITHER, OTHER_OUTCOMES}) | MEDIANS
-UNPUBLISHED = INTERNAL | {MEDIAN_HALF}  # the measures of the system's cells that no table publishes
+INTERNAL = frozenset({JOINT, RESOLVED_FROM, UNRESOLVED, NEITHER, OTHER_OUTCOMES})
 
 Equations = list[Equation]
 
@@ -195,11 +187,6 @@ def _resolved_by_group_and_topic(linked: _System, dimensions: Dimensions, mco: s
 def internal(cells: Iterable[Cell]) -> set[Cell]:
     """The cells that only link the published ones: always hidden, never published."""
     return {cell for cell in cells if Cell(*cell).measure in INTERNAL}
-
-
-def slack(cells: Iterable[Cell]) -> set[Cell]:
-    """The internal cells that are not counts of complaints (how much an inequality holds by: reporting.medians)."""
-    return {cell for cell in cells if Cell(*cell).measure in SLACK}
 
 
 def known_zeros(cells: Iterable[Cell], dimensions: Dimensions) -> set[Cell]:

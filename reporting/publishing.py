@@ -2,8 +2,7 @@
 
 Every count table is published as its grid, row and column totals and total, a hidden count as None. The measures
 table (shares and medians) is built only from shown counts: a share only when its part and whole are shown, a
-median only when the count it is taken over is shown and what it tells was protected — its links were suppressed
-with the rest (all time: reporting.medians), or every count of complaints resolved it could narrow is shown.
+median only when every count of complaints resolved it could narrow is shown.
 """
 
 from collections import Counter
@@ -29,16 +28,8 @@ from reporting.tables import TableSpec, table_specs
 Value = Callable[[Cell], int | None]  # a cell's published count (None: hidden)
 
 
-def publish(
-    dimensions: Dimensions,
-    counts: Counter[Cell],
-    days: Days,
-    hidden: frozenset[Cell],
-    *,
-    linked_medians: frozenset[str] = frozenset(),
-) -> dict[str, object]:
-    """The snapshot's content: per period, every table as published (a hidden count is None). ``linked_medians``:
-    the periods whose medians were in the suppressed system (reporting.medians)."""
+def publish(dimensions: Dimensions, counts: Counter[Cell], days: Days, hidden: frozenset[Cell]) -> dict[str, object]:
+    """The snapshot's content: per period, every table as published (a hidden count is None)."""
 
     def value(cell: Cell) -> int | None:
         return None if cell in hidden else counts.get(cell, 0)
@@ -46,7 +37,7 @@ def publish(
     published: dict[str, dict[str, dict]] = {}
     for period in periods(dimensions):
         tables: dict[str, dict] = {spec.name: _counts_table(spec, value) for spec in table_specs(dimensions, period)}
-        tables["timeliness_by_mco"] = _measures(dimensions, period, value, days, linked=period in linked_medians)
+        tables["timeliness_by_mco"] = _measures(dimensions, period, value, days)
         published[period] = tables
     return {
         "periods": [{"key": period, "label": period_label(period)} for period in periods(dimensions)],
@@ -106,16 +97,14 @@ MEASURE_COLUMNS = [
 ]
 
 
-def _measures(dimensions: Dimensions, period: str, value: Value, days: Days, *, linked: bool) -> dict[str, object]:
+def _measures(dimensions: Dimensions, period: str, value: Value, days: Days) -> dict[str, object]:
     """Shares and the median per MCO, each shown only when every count it is built on is shown."""
     since = month_of(period_days(period, dimensions)[0])
 
     def timing_shown(mco: str) -> bool:
-        """Whether what the median tells was protected: its links were in the suppressed system (``linked``:
-        reporting.medians), or every month's count of complaints resolved (from the period on) is shown. A median
-        of days to resolution tells roughly when they were resolved, which could narrow a hidden one of those
-        counts."""
-        return linked or all(
+        """Whether every month's count of complaints resolved (from the period on) is shown. A median of days to
+        resolution tells roughly when they were resolved, which could narrow a hidden one of those counts."""
+        return all(
             value(Cell("resolved_in", m, mco, ALL, ALL, ALL)) is not None for m in dimensions.months if m >= since
         )
 

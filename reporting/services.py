@@ -16,8 +16,6 @@ derivable from any set of them (DESIGN §7). Three rules make that hold:
    the same cells in each (they are frozen), and each release's "all time" is its own cell ("all@<release id>").
    What earlier releases showed is known to everyone (``public``: never hidden, never counted on as protection);
    what they hid stays hidden (``also_hide``).
-4. **What the medians tell.** Each release's all-time medians join its system as equations (reporting.medians),
-   stored with it (``median_links``) so that later releases are audited with them too.
 
 A correction (``refresh_reports --again``) is a new release, audited like any other; quarters already published
 keep their published numbers.
@@ -32,7 +30,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from reporting import aggregates, facts, medians
+from reporting import aggregates, facts
 from reporting.aggregates import Cell, Dimensions, Fact
 from reporting.models import ReportSnapshot
 from reporting.suppression import suppress_system
@@ -68,7 +66,6 @@ class Release:
     quarters: frozenset[str]  # the quarters it published
     values: dict[Cell, int]  # every cell's true value ("all" cells under period "all")
     hidden: frozenset[Cell]
-    median_links: tuple[Equation, ...] = ()  # what its all-time medians tell (reporting.medians)
 
     def renamed(self, cell: Cell) -> Cell:
         return cell._replace(period=self.label) if cell.period == "all" else cell
@@ -76,8 +73,6 @@ class Release:
     def system(self) -> tuple[list[Cell], list[Equation]]:
         """Its cells and equations, with its "all time" under its own name."""
         cells, equations = linked_system(self.dimensions, self.quarters)
-        equations = [*equations, *self.median_links]
-        cells = list(dict.fromkeys([*cells, *(cell for total, parts in self.median_links for cell in (total, *parts))]))
         known = set(self.values)
         equations = [eq for eq in equations if eq[0] in known and all(part in known for part in eq[1])]
         return [self.renamed(cell) for cell in cells if cell in known], [
@@ -87,11 +82,6 @@ class Release:
     def known_zeros(self) -> set[Cell]:
         """Cells anyone could tell were zero on its day (contract dates; too recent to be late then)."""
         return {self.renamed(cell) for cell in aggregates.known_zeros(list(self.values), self.dimensions)}
-
-    def known_values(self) -> set[Cell]:
-        """Cells anyone knows the value of: the zeros above, and half the complaints each median is taken over."""
-        halves = {self.renamed(cell) for cell in self.values if cell.measure == aggregates.MEDIAN_HALF}
-        return self.known_zeros() | halves
 
 
 def linked_system(dimensions: Dimensions, quarters: Iterable[str]) -> tuple[list[Cell], list[Equation]]:
@@ -134,7 +124,7 @@ def joint_hidden(own: Release, equations: list[Equation], earlier: Iterable[Rele
     ones stay hidden, and a cell anyone knew was zero on any release's day is never counted on as protection."""
     values = dict(own.values)
     linked: dict[Equation, None] = dict.fromkeys(equations)
-    public, shown_before, hidden_before = own.known_values(), set(), set()
+    public, shown_before, hidden_before = own.known_zeros(), set(), set()
     for release in earlier:
         cells, release_equations = release.system()
         linked.update(dict.fromkeys(release_equations))
@@ -148,7 +138,7 @@ def joint_hidden(own: Release, equations: list[Equation], earlier: Iterable[Rele
             values[cell] = value
         hidden_before |= {release.renamed(cell) for cell in release.hidden}
         shown_before |= {release.renamed(cell) for cell in release.values if cell not in release.hidden}
-        public |= release.known_values()
+        public |= release.known_zeros()
     public = (public | shown_before) - hidden_before
     hidden = suppress_system(
         values,
@@ -157,7 +147,6 @@ def joint_hidden(own: Release, equations: list[Equation], earlier: Iterable[Rele
         also_hide=hidden_before,
         public=public,
         internal=aggregates.internal(values),
-        slack=aggregates.slack(values),
     )
     return frozenset(cell for cell in hidden if cell in own.values)
 
@@ -204,10 +193,6 @@ def _stored_release(pk: int, audit: dict) -> Release:
         quarters=frozenset(audit["quarters"]),
         values=values,
         hidden=frozenset(Cell(*row[:6]) for row in audit["cells"] if row[7]),
-        # Releases from before the medians were linked stored none (their medians followed the older rule).
-        median_links=tuple(
-            (Cell(*total), tuple(Cell(*part) for part in parts)) for total, parts in audit.get("median_links", [])
-        ),
     )
 
 
@@ -255,12 +240,6 @@ def release_build(
     first = min((fact.received for fact in published), default=dimensions.months[0])
     dimensions = replace(dimensions, months=aggregates.months_between(first, max(ends, default=dimensions.months[-1])))
     values, counts, days, equations = release_values(dimensions, quarters, published)
-    median_values, median_links = medians.links(published)
-    values |= median_values
-    for total, parts in median_links:
-        if values[total] != sum(values[part] for part in parts):
-            raise ValueError(f"The medians' equations do not hold: {total} != sum of {parts}")
-    equations = [*equations, *median_links]
     own = Release("all", dimensions, frozenset(quarters), values, frozenset())
     # Cells anyone takes for zero. If one is not, publishing would either show a false 0 or, by hiding it, tell
     # that it is not 0: refuse, keep the last snapshot, and say what to correct.
@@ -275,9 +254,7 @@ def release_build(
     data: dict[str, object] = {"periods": [], "tables": {}}  # nothing old enough yet
     if quarters:
         shown_months = [month for month in dimensions.months if aggregates.quarter_of(month) in set(quarters)]
-        data = aggregates.publish(
-            replace(dimensions, months=shown_months), counts, days, hidden, linked_medians=medians.LINKED_PERIODS
-        )
+        data = aggregates.publish(replace(dimensions, months=shown_months), counts, days, hidden)
     audit = {
         "dimensions": _dimensions_json(dimensions),
         "quarters": quarters,
@@ -286,7 +263,6 @@ def release_build(
             for quarter in new
         },
         "cells": [[*cell, value, cell in hidden] for cell, value in values.items()],
-        "median_links": [[list(total), [list(part) for part in parts]] for total, parts in median_links],
     }
     return data, audit
 

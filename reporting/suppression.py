@@ -53,23 +53,19 @@ def suppress_system(
     also_hide: Iterable[Key] = (),
     public: Iterable[Key] = (),
     internal: Iterable[Key] = (),
-    slack: Iterable[Key] = (),
 ) -> frozenset[Key]:
     """The cells to hide so that no count from 1 to ``threshold - 1`` is shown or can be derived.
 
     ``public`` cells are known to everyone anyway (zeros nobody needs the statistics for): never hidden, never
     counted on as protection. ``also_hide`` cells stay hidden whatever their value (what earlier releases hid).
     ``internal`` cells are never published (they only link published ones): hidden unless public (a known zero),
-    and one a reader can work out is a problem only when its count is small (``_Suppression.exposed``). ``slack``
-    cells are internal cells that only turn an inequality into an equation (a = b + slack, slack never negative):
-    not counts of complaints, so never a small count to protect (working one out tells no more than a and b do).
+    and one a reader can work out is a problem only when its count is small (``_Suppression.exposed``).
 
     The phases run in rounds (``_Suppression``): primary once, then per round the complementary rule, the exact
     audit and the bounds audit; a round whose audits find nothing ends it (showing what is derivable anyway),
     any other round hides at least one more cell. Cells are finite, so there are at most ``len(values)`` rounds.
     """
-    slack = frozenset(slack)
-    internal = frozenset(internal) | slack
+    internal = frozenset(internal)
     run = _Suppression(
         values,
         equations,
@@ -77,7 +73,6 @@ def suppress_system(
         also_hide=frozenset(also_hide) | internal,
         public=frozenset(public),
         internal=internal,
-        slack=slack,
     )
     run.primary()
     for _round in range(len(values) + 1):
@@ -114,10 +109,9 @@ class _Suppression:
         also_hide: frozenset[Key],
         public: frozenset[Key],
         internal: frozenset[Key] = frozenset(),
-        slack: frozenset[Key] = frozenset(),
     ) -> None:
         self.values, self.equations, self.threshold = values, equations, threshold
-        self.also_hide, self.public, self.internal, self.slack = also_hide, public, internal, slack
+        self.also_hide, self.public, self.internal = also_hide, public, internal
         self.hidden: set[Key] = set()
         # Small cells a whole-number solution has shown at 0 (and at the threshold or more): the cells hidden in
         # later rounds only widen what a reader must allow for, so these stay proven (see ``bounded``).
@@ -132,10 +126,6 @@ class _Suppression:
     def small(self, value: int) -> bool:
         return 0 < value < self.threshold
 
-    def small_count(self, key: Key) -> bool:
-        """A count from 1 to threshold - 1 (a slack cell is not a count)."""
-        return key not in self.slack and self.small(self.values[key])
-
     def can_hide(self, key: Key) -> bool:
         return key not in self.hidden and key not in self.public
 
@@ -143,7 +133,7 @@ class _Suppression:
 
     def primary(self) -> None:
         """Every count from 1 to threshold - 1, and the cells that must stay hidden (``also_hide``)."""
-        small = {key for key in self.values if self.small_count(key)}
+        small = {key for key, value in self.values.items() if self.small(value)}
         self.hidden |= (small | self.also_hide) - self.public
 
     # Phase 2 -----------------------------------------------------------------------------------------------------
@@ -173,7 +163,7 @@ class _Suppression:
         total, parts = self.equations[number]
         unknown = [key for key in (total, *parts) if key in self.hidden and key not in known]
         if len(unknown) == 1:
-            return unknown[0] not in self.internal or self.small_count(unknown[0])
+            return unknown[0] not in self.internal or self.small(self.values[unknown[0]])
         unknown_parts = sum(self.values[key] for key in parts if key in self.hidden and key not in known)
         return bool(unknown) and total not in unknown and self.small(unknown_parts)
 
@@ -213,7 +203,7 @@ class _Suppression:
         known — a hidden total that can be worked out does not protect small hidden parts — or with two unknown
         parts whose sum the system fixes at a small count (``summed``)."""
         known, pivots = _known(self.values, self.equations, self.hidden)
-        pinned = sorted((key for key in known if self.small_count(key)), key=repr)
+        pinned = sorted((key for key in known if self.small(self.values[key])), key=repr)
         pinned_set = set(pinned)
         summed = [
             number
@@ -231,9 +221,7 @@ class _Suppression:
     def bounds_audit(self) -> list[Key]:
         """Hidden small counts a reader can bound away from 0 or from the threshold (``bounded``: linear
         programming, re-checked in whole numbers where its witness is fractional)."""
-        return bounded(
-            self.values, self.equations, self.hidden, threshold=self.threshold, proven=self.proven, slack=self.slack
-        )
+        return bounded(self.values, self.equations, self.hidden, threshold=self.threshold, proven=self.proven)
 
     # Repair: what phases 3 and 4 found -------------------------------------------------------------------------
 
@@ -256,7 +244,7 @@ class _Suppression:
                     self.hide_another(min(options, key=self.cheapest))
                 else:  # the small sum is fixed through the parts' other equations (another period, say): blur there
                     for part in parts:
-                        if part in self.hidden and (self.small_count(part) or self.values[part] == 0):
+                        if part in self.hidden and (self.small(self.values[part]) or self.values[part] == 0):
                             self.unpin(part)
         return len(self.hidden) > before
 
@@ -316,7 +304,6 @@ def bounded(
     threshold: int,
     whole: bool = True,
     proven: dict[str, set[Key]] | None = None,
-    slack: frozenset[Key] = frozenset(),
 ) -> list[Key]:
     """Hidden small counts whose possible range, given every shown cell, the equations and counts never being
     negative, leaves out 0 or leaves out the threshold — a reader could tell the count is not zero, or that it is
@@ -333,7 +320,7 @@ def bounded(
     the next, with the same equations and more cells hidden: a witness stays one (the cells hidden since keep their
     true values in it), so only the rest are solved again.
     """
-    small = sorted((key for key in hidden if 0 < values[key] < threshold and key not in slack), key=repr)
+    small = sorted((key for key in hidden if 0 < values[key] < threshold), key=repr)
     if not small:
         return []
     unknown = sorted(hidden, key=repr)

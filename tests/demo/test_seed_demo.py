@@ -159,9 +159,6 @@ def test_the_statistics_demo_has_shown_and_suppressed_numbers():
     assert any(v is None for row in received["cells"] for v in row)
     timeliness = snapshot.data["tables"]["all"]["timeliness_by_mco"]
     assert all(value is not None for value in timeliness["cells"][-1])  # all MCOs: every measure shown
-    # Every MCO's all-time median too (the demo's first month resolved few: reporting.medians protects them).
-    median = timeliness["columns"].index("Median business days to resolution")
-    assert all(row[median] is not None for row in timeliness["cells"]), timeliness["rows"]
     # Every MCO's headline figures (received, and resolved) are shown in every period published: complementary
     # cells come from inside the tables, not from the totals readers look for.
     audit = ReportSnapshot.objects.get(pk=snapshot.pk).audit

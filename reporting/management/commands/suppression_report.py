@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting import aggregates, facts, medians, realistic
+from reporting import aggregates, facts, realistic
 from reporting.least_hidden import least_large_hidden
 from reporting.suppression import suppress_system
 
@@ -79,23 +79,17 @@ class Measured:
 
 def measure(dimensions: aggregates.Dimensions, complaint_facts, *, threshold: int = 11) -> Measured:  # type: ignore[no-untyped-def]
     """Suppress the facts' linked system as a release does, and measure what is left visible."""
-    complaint_facts = list(complaint_facts)
     counts, days = aggregates.count(complaint_facts)
     cells, equations = aggregates.system(dimensions)
     values = {cell: counts.get(cell, 0) for cell in cells}
-    median_values, median_links = medians.links(complaint_facts)  # as a release links them
-    values |= median_values
-    equations = [*equations, *median_links]
-    halves = {cell for cell in median_values if cell.measure == aggregates.MEDIAN_HALF}  # known to every reader
-    public = aggregates.known_zeros(cells, dimensions) | halves
+    public = aggregates.known_zeros(cells, dimensions)
     started = time.perf_counter()
-    internal, slack = aggregates.internal(values), aggregates.slack(values)
-    hidden = suppress_system(values, equations, threshold=threshold, internal=internal, public=public, slack=slack)
+    hidden = suppress_system(values, equations, threshold=threshold, internal=aggregates.internal(cells), public=public)
     result = Measured(seconds=time.perf_counter() - started)
     result.least_hidden_large = least_large_hidden(
-        values, equations, threshold=threshold, internal=internal, public=public, slack=slack
+        values, equations, threshold=threshold, internal=aggregates.internal(cells), public=public
     )
-    data = aggregates.publish(dimensions, Counter(values), days, hidden, linked_medians=medians.LINKED_PERIODS)
+    data = aggregates.publish(dimensions, Counter(values), days, hidden)
     published: set = set()
     for period in aggregates.periods(dimensions):
         for spec in aggregates.table_specs(dimensions, period):
@@ -127,10 +121,10 @@ def measure(dimensions: aggregates.Dimensions, complaint_facts, *, threshold: in
     result.hidden = result.overall.cells - result.overall.shown
     result.hidden_large = result.overall.large - result.overall.large_shown
     for name, table in data["tables"]["all"].items():  # type: ignore[index]
-        median_columns = [i for i, column in enumerate(table.get("columns", [])) if "Median" in column]
-        if table["kind"] == "measures" and median_columns:
+        medians = [i for i, column in enumerate(table.get("columns", [])) if "Median" in column]
+        if table["kind"] == "measures" and medians:
             for row, cells_of in zip(table["rows"], table["cells"], strict=True):
-                if cells_of[median_columns[0]] is None and row in dimensions.mcos:
+                if cells_of[medians[0]] is None and row in dimensions.mcos:
                     result.medians_missing.append(f"{row} ({name})")
     return result
 
