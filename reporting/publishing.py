@@ -2,7 +2,8 @@
 
 Every count table is published as its grid, row and column totals and total, a hidden count as None. The measures
 table (shares and medians) is built only from shown counts: a share only when its part and whole are shown, a
-median only when every count of complaints resolved it could narrow is shown.
+median only when every count it could narrow is shown (complaints resolved by month, late first responses and late
+MCO answers).
 """
 
 from collections import Counter
@@ -102,11 +103,13 @@ def _measures(dimensions: Dimensions, period: str, value: Value, days: Days) -> 
     since = month_of(period_days(period, dimensions)[0])
 
     def timing_shown(mco: str) -> bool:
-        """Whether every month's count of complaints resolved (from the period on) is shown. A median of days to
-        resolution tells roughly when they were resolved, which could narrow a hidden one of those counts."""
-        return all(
-            value(Cell("resolved_in", m, mco, ALL, ALL, ALL)) is not None for m in dimensions.months if m >= since
-        )
+        """Whether every count a median of days to resolution could narrow is shown. It tells roughly when the
+        complaints were resolved (each month's count resolved, from the period on), and how many took long or
+        not: a late first response or a late MCO answer means a long wait (a median of 1 day over 21 says at
+        least 11 were not answered late, so a hidden 3 late answers could not be 11 or more)."""
+        months = [Cell("resolved_in", m, mco, ALL, ALL, ALL) for m in dimensions.months if m >= since]
+        late = [Cell(measure, period, mco, ALL, ALL, LATE) for measure in ("first_response", "mco_answer")]
+        return all(value(cell) is not None for cell in [*months, *late])
 
     rows, cells = [], []
     for mco, label in [*((m, m) for m in dimensions.mcos), (ALL, "All MCOs")]:

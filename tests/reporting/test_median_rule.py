@@ -1,0 +1,55 @@
+"""When a median of business days to resolution is published (DESIGN §7): only when every count it could narrow is
+shown. A median tells roughly when complaints were resolved, and how many took long: a late MCO answer comes 31 or
+more days after receipt, so a short median caps the complaints answered late (found from outside, stop 28).
+
+Alpha received 21 complaints in March 2026 and resolved them all in April: 11 within a business day, 10 in 40
+business days, ``late`` of those 10 answered late by the MCO. A median of 1 day says at least 11 were not answered
+late, so 3 hidden late answers would be known to be at most 10.
+"""
+
+import pytest
+
+from reporting import aggregates as A
+from reporting.services import frozen_on, release_build
+
+DAY = frozen_on("2026-Q2", 1)
+MEDIAN = "Median business days to resolution"
+
+
+def fact(mco: str, received: str, days: int | None, resolved: str | None, answer: str) -> A.Fact:
+    outcome = A.RESOLVED if resolved else A.OPEN
+    return A.Fact(mco, "Hospital", "Claims", received, False, outcome, days, A.ON_TIME, answer, resolved)
+
+
+def release(late: int) -> dict:  # type: ignore[type-arg]
+    facts = [fact("Alpha", "2026-03", 1, "2026-04", A.ON_TIME)] * 11
+    facts += [fact("Alpha", "2026-03", 40, "2026-04", A.LATE)] * late
+    facts += [fact("Alpha", "2026-03", 40, "2026-04", A.ON_TIME)] * (10 - late)
+    for month in ("2026-04", "2026-05", "2026-06"):
+        facts += [fact("Alpha", month, None, None, A.ON_TIME)] * 20
+    for month in ("2026-03", "2026-04", "2026-05", "2026-06"):
+        facts += [fact("Beta", month, 3, month, A.ON_TIME)] * 30 + [fact("Beta", month, None, None, A.ON_TIME)] * 15
+        facts += [fact("Beta", month, None, None, A.LATE)] * 12
+    months = A.months_between("2026-03", A.month_of(DAY))
+    dimensions = A.Dimensions(["Alpha", "Beta"], ["Hospital", "Pharmacy"], ["Claims", "Denials"], months)
+    data, _ = release_build(DAY, dimensions, facts, [], threshold=11, age_months=1)
+    return data
+
+
+def alpha(data: dict, period: str, table: str, row: str, column: str) -> object:  # type: ignore[type-arg]
+    t = data["tables"][period][table]
+    return t["cells"][t["rows"].index(row)][t["columns"].index(column)]
+
+
+@pytest.mark.parametrize("period", ["all", "2026-Q1"])
+def test_no_median_where_it_would_cap_hidden_late_answers(period):
+    data = release(late=3)
+    assert alpha(data, period, "mco_answer_by_mco", "Alpha", "Late or overdue") is None  # the 3: hidden
+    assert alpha(data, period, "timeliness_by_mco", "Alpha", MEDIAN) is None
+
+
+@pytest.mark.parametrize("period", ["all", "2026-Q1"])
+def test_the_median_is_published_where_the_late_answers_are_shown(period):
+    data = release(late=0)
+    assert alpha(data, period, "mco_answer_by_mco", "Alpha", "Late or overdue") == 0
+    assert alpha(data, period, "timeliness_by_mco", "Alpha", MEDIAN) == 1
