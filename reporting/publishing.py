@@ -2,13 +2,15 @@
 
 Every count table is published as its grid, row and column totals and total, a hidden count as None. The measures
 table (shares and medians) is built only from shown counts: a share only when its part and whole are shown, a
-median only when every count it could narrow is shown (complaints resolved by month, late first responses and late
-MCO answers).
+median only when every count it could narrow is shown (complaints resolved by month; late first responses and late
+MCO answers, if it is shorter than those take).
 """
 
 from collections import Counter
 from collections.abc import Callable
 from statistics import median
+
+from django.conf import settings
 
 from reporting.cells import (
     ALL,
@@ -98,18 +100,35 @@ MEASURE_COLUMNS = [
 ]
 
 
+def _weekdays_at_most(calendar_days: int) -> int:
+    """The most weekdays any run of that many calendar days holds."""
+    return 5 * (calendar_days // 7) + min(calendar_days % 7, 5)
+
+
+# Business days a resolved complaint took at least, at most this many (a bound from above: erring high only hides a
+# median more often): with a late first response, more than the longer time limit (a resolution is a response);
+# with a late MCO answer, more than the MCO's calendar days from receipt.
+_LATE_TAKES_AT_LEAST: dict[str, Callable[[], int]] = {
+    "first_response": lambda: settings.PORTAL_FIRST_RESPONSE_BUSINESS_DAYS + 2,
+    "mco_answer": lambda: _weekdays_at_most(settings.PORTAL_MCO_ANSWER_DAYS + 1) + 1,
+}
+
+
 def _measures(dimensions: Dimensions, period: str, value: Value, days: Days) -> dict[str, object]:
     """Shares and the median per MCO, each shown only when every count it is built on is shown."""
     since = month_of(period_days(period, dimensions)[0])
 
-    def timing_shown(mco: str) -> bool:
-        """Whether every count a median of days to resolution could narrow is shown. It tells roughly when the
-        complaints were resolved (each month's count resolved, from the period on), and how many took long or
-        not: a late first response or a late MCO answer means a long wait (a median of 1 day over 21 says at
-        least 11 were not answered late, so a hidden 3 late answers could not be 11 or more)."""
-        months = [Cell("resolved_in", m, mco, ALL, ALL, ALL) for m in dimensions.months if m >= since]
-        late = [Cell(measure, period, mco, ALL, ALL, LATE) for measure in ("first_response", "mco_answer")]
-        return all(value(cell) is not None for cell in [*months, *late])
+    def timing_shown(mco: str, middle: float) -> bool:
+        """Whether every count a median of ``middle`` business days to resolution could narrow is shown. It tells
+        roughly when the complaints were resolved (each month's count resolved, from the period on), and that at
+        least half took ``middle`` days or fewer: below the fewest a complaint with a late first response (or a
+        late MCO answer) can take, at least half were not late (a median of 1 day over 21 says at least 11 were
+        not answered late, so a hidden 3 late answers could not be 11 or more)."""
+        cells = [Cell("resolved_in", m, mco, ALL, ALL, ALL) for m in dimensions.months if m >= since]
+        for measure, fewest in _LATE_TAKES_AT_LEAST.items():
+            if middle < fewest():
+                cells.append(Cell(measure, period, mco, ALL, ALL, LATE))
+        return all(value(cell) is not None for cell in cells)
 
     rows, cells = [], []
     for mco, label in [*((m, m) for m in dimensions.mcos), (ALL, "All MCOs")]:
@@ -122,7 +141,7 @@ def _measures(dimensions: Dimensions, period: str, value: Value, days: Days) -> 
             [
                 _share(expedited, received),
                 _share(resolved, received),
-                _whole(median(durations)) if resolved and durations and timing_shown(mco) else None,
+                _whole(median(durations)) if resolved and durations and timing_shown(mco, median(durations)) else None,
                 _on_time_share(value, Cell("first_response", period, mco, ALL, ALL, ALL)),
                 _on_time_share(value, Cell("mco_answer", period, mco, ALL, ALL, ALL)),
             ]

@@ -4,7 +4,8 @@ more days after receipt, so a short median caps the complaints answered late (fo
 
 Alpha received 21 complaints in March 2026 and resolved them all in April: 11 within a business day, 10 in 40
 business days, ``late`` of those 10 answered late by the MCO. A median of 1 day says at least 11 were not answered
-late, so 3 hidden late answers would be known to be at most 10.
+late, so 3 hidden late answers would be known to be at most 10. A median longer than a late answer can take tells
+nothing of the kind.
 """
 
 import pytest
@@ -21,8 +22,9 @@ def fact(mco: str, received: str, days: int | None, resolved: str | None, answer
     return A.Fact(mco, "Hospital", "Claims", received, False, outcome, days, A.ON_TIME, answer, resolved)
 
 
-def release(late: int) -> dict:  # type: ignore[type-arg]
-    facts = [fact("Alpha", "2026-03", 1, "2026-04", A.ON_TIME)] * 11
+def release(late: int, quick: int = 1) -> dict:  # type: ignore[type-arg]
+    """Alpha's 11 quick ones take ``quick`` business days."""
+    facts = [fact("Alpha", "2026-03", quick, "2026-04", A.ON_TIME)] * 11
     facts += [fact("Alpha", "2026-03", 40, "2026-04", A.LATE)] * late
     facts += [fact("Alpha", "2026-03", 40, "2026-04", A.ON_TIME)] * (10 - late)
     for month in ("2026-04", "2026-05", "2026-06"):
@@ -53,3 +55,11 @@ def test_the_median_is_published_where_the_late_answers_are_shown(period):
     data = release(late=0)
     assert alpha(data, period, "mco_answer_by_mco", "Alpha", "Late or overdue") == 0
     assert alpha(data, period, "timeliness_by_mco", "Alpha", MEDIAN) == 1
+
+
+def test_a_median_longer_than_a_late_answer_takes_is_published_with_the_late_answers_hidden():
+    """11 took 30 business days and 10 took 40: a median of 30 is more than a late MCO answer needs (31 calendar
+    days), so it says nothing about how many were late."""
+    data = release(late=3, quick=30)
+    assert alpha(data, "all", "mco_answer_by_mco", "Alpha", "Late or overdue") is None
+    assert alpha(data, "all", "timeliness_by_mco", "Alpha", MEDIAN) == 30
