@@ -2,8 +2,8 @@
 
 Every count table is published as its grid, row and column totals and total, a hidden count as None. The measures
 table (shares and medians) is built only from shown counts: a share only when its part and whole are shown, a
-median only when every count it could narrow is shown (complaints resolved by month; late first responses and late
-MCO answers, if it is shorter than those take).
+median only when every count it could narrow is shown (complaints resolved and received by month, resolved by
+quarter; late first responses and late MCO answers, if it is shorter than those take).
 """
 
 from collections import Counter
@@ -21,9 +21,11 @@ from reporting.cells import (
     Cell,
     Dimensions,
     month_of,
+    months_in,
     period_days,
     period_label,
     periods,
+    quarters,
 )
 from reporting.counting import Days
 from reporting.tables import TableSpec, table_specs
@@ -120,11 +122,15 @@ def _measures(dimensions: Dimensions, period: str, value: Value, days: Days) -> 
 
     def timing_shown(mco: str, middle: float) -> bool:
         """Whether every count a median of ``middle`` business days to resolution could narrow is shown. It tells
-        roughly when the complaints were resolved (each month's count resolved, from the period on), and that at
-        least half took ``middle`` days or fewer: below the fewest a complaint with a late first response (or a
-        late MCO answer) can take, at least half were not late (a median of 1 day over 21 says at least 11 were
-        not answered late, so a hidden 3 late answers could not be 11 or more)."""
+        roughly when the complaints were resolved after they came in: so each month's count resolved (from the
+        period on), received (in the period) and, for all time, each quarter's resolved; and that at least half
+        took ``middle`` days or fewer: below the fewest a complaint with a late first response (or a late MCO
+        answer) can take, at least half were not late (a median of 1 day over 21 says at least 11 were not
+        answered late, so a hidden 3 late answers could not be 11 or more)."""
         cells = [Cell("resolved_in", m, mco, ALL, ALL, ALL) for m in dimensions.months if m >= since]
+        cells += [Cell("received", m, mco, ALL, ALL, ALL) for m in months_in(period, dimensions)]
+        if period == "all":
+            cells += [Cell("outcome", q, mco, ALL, ALL, RESOLVED) for q in quarters(dimensions)]
         for measure, fewest in _LATE_TAKES_AT_LEAST.items():
             if middle < fewest():
                 cells.append(Cell(measure, period, mco, ALL, ALL, LATE))

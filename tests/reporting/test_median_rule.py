@@ -63,3 +63,33 @@ def test_a_median_longer_than_a_late_answer_takes_is_published_with_the_late_ans
     data = release(late=3, quick=30)
     assert alpha(data, "all", "mco_answer_by_mco", "Alpha", "Late or overdue") is None
     assert alpha(data, "all", "timeliness_by_mco", "Alpha", MEDIAN) == 30
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        A.Cell("received", "2026-04", "Alpha", "*", "*", "*"),  # a month's complaints received
+        A.Cell("resolved_in", "2026-06", "Alpha", "*", "*", "*"),  # a month's complaints resolved
+        A.Cell("outcome", "2026-Q1", "Alpha", "*", "*", A.RESOLVED),  # a quarter's resolved (all time only)
+        A.Cell("mco_answer", "all", "Alpha", "*", "*", A.LATE),  # late answers: the median is 1 day
+    ],
+)
+def test_the_median_waits_for_every_count_it_could_narrow(hidden):
+    """The all-time median of 1 day, with every count shown but one."""
+    from collections import Counter
+
+    from reporting.publishing import _measures
+
+    months = A.months_between("2026-03", "2026-06")
+    dimensions = A.Dimensions(["Alpha"], ["Hospital"], ["Claims"], months)
+    counts = Counter({A.Cell("outcome", "all", "Alpha", "*", "*", A.RESOLVED): 21})
+
+    def value(cell: A.Cell) -> int | None:
+        return None if cell in (hidden,) else counts.get(cell, 30)
+
+    def median_of(measures: dict) -> object:  # type: ignore[type-arg]
+        return measures["cells"][0][measures["columns"].index(MEDIAN)]
+
+    days = {("all", "Alpha"): [1] * 11 + [40] * 10}
+    assert median_of(_measures(dimensions, "all", lambda cell: counts.get(cell, 30), days)) == 1
+    assert median_of(_measures(dimensions, "all", value, days)) is None
