@@ -107,20 +107,21 @@ def _weekdays_at_most(calendar_days: int) -> int:
     return 5 * (calendar_days // 7) + min(calendar_days % 7, 5)
 
 
-# Business days a resolved complaint took at least, at most this many (a bound from above: erring high only hides a
-# median more often): with a late first response, more than the longer time limit (a resolution is a response);
-# with a late MCO answer, more than the MCO's calendar days from receipt.
-_LATE_TAKES_AT_LEAST: dict[str, Callable[[], int]] = {
-    "first_response": lambda: settings.PORTAL_FIRST_RESPONSE_BUSINESS_DAYS + 2,
-    "mco_answer": lambda: _weekdays_at_most(settings.PORTAL_MCO_ANSWER_DAYS + 1) + 1,
-}
+def _late_takes_at_least() -> dict[str, int]:
+    """Per measure, business days a resolved complaint late for it took at least — at most this many (a bound from
+    above: erring high only hides a median more often): with a late first response, more than the longer time limit
+    (a resolution is a response); with a late MCO answer, more than the MCO's calendar days from receipt."""
+    return {
+        "first_response": settings.PORTAL_FIRST_RESPONSE_BUSINESS_DAYS + 2,
+        "mco_answer": _weekdays_at_most(settings.PORTAL_MCO_ANSWER_DAYS + 1) + 1,
+    }
 
 
 def _measures(dimensions: Dimensions, period: str, value: Value, days: Days) -> dict[str, object]:
     """Shares and the median per MCO, each shown only when every count it is built on is shown."""
     since = month_of(period_days(period, dimensions)[0])
 
-    def timing_shown(mco: str, middle: float) -> bool:
+    def narrowed_shown(mco: str, middle: float) -> bool:
         """Whether every count a median of ``middle`` business days to resolution could narrow is shown. It tells
         roughly when the complaints were resolved after they came in: so each month's count resolved (from the
         period on), received (in the period) and, for all time, each quarter's resolved; and that at least half
@@ -131,8 +132,8 @@ def _measures(dimensions: Dimensions, period: str, value: Value, days: Days) -> 
         cells += [Cell("received", m, mco, ALL, ALL, ALL) for m in months_in(period, dimensions)]
         if period == "all":
             cells += [Cell("outcome", q, mco, ALL, ALL, RESOLVED) for q in quarters(dimensions)]
-        for measure, fewest in _LATE_TAKES_AT_LEAST.items():
-            if middle < fewest():
+        for measure, fewest in _late_takes_at_least().items():
+            if middle < fewest:
                 cells.append(Cell(measure, period, mco, ALL, ALL, LATE))
         return all(value(cell) is not None for cell in cells)
 
@@ -142,12 +143,13 @@ def _measures(dimensions: Dimensions, period: str, value: Value, days: Days) -> 
         expedited = value(Cell("received", period, mco, ALL, ALL, EXPEDITED))
         resolved = value(Cell("outcome", period, mco, ALL, ALL, RESOLVED))
         durations = days.get((period, mco), [])
+        middle = median(durations) if durations else None
         rows.append(label)
         cells.append(
             [
                 _share(expedited, received),
                 _share(resolved, received),
-                _whole(median(durations)) if resolved and durations and timing_shown(mco, median(durations)) else None,
+                _whole(middle) if resolved and middle is not None and narrowed_shown(mco, middle) else None,
                 _on_time_share(value, Cell("first_response", period, mco, ALL, ALL, ALL)),
                 _on_time_share(value, Cell("mco_answer", period, mco, ALL, ALL, ALL)),
             ]

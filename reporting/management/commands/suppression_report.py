@@ -82,12 +82,12 @@ def measure(dimensions: aggregates.Dimensions, complaint_facts, *, threshold: in
     counts, days = aggregates.count(complaint_facts)
     cells, equations = aggregates.system(dimensions)
     values = {cell: counts.get(cell, 0) for cell in cells}
-    public = aggregates.known_zeros(cells, dimensions)
+    public, internal = aggregates.known_zeros(cells, dimensions), aggregates.internal(cells)
     started = time.perf_counter()
-    hidden = suppress_system(values, equations, threshold=threshold, internal=aggregates.internal(cells), public=public)
+    hidden = suppress_system(values, equations, threshold=threshold, internal=internal, public=public)
     result = Measured(seconds=time.perf_counter() - started)
     result.least_hidden_large = least_large_hidden(
-        values, equations, threshold=threshold, internal=aggregates.internal(cells), public=public
+        values, equations, threshold=threshold, internal=internal, public=public
     )
     data = aggregates.publish(dimensions, Counter(values), days, hidden)
     published: set = set()
