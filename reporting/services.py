@@ -33,7 +33,7 @@ from django.utils import timezone
 from reporting import aggregates, facts
 from reporting.aggregates import Cell, Dimensions, Fact
 from reporting.models import ReportSnapshot
-from reporting.suppression import suppress_system
+from reporting.suppression import suppress_least
 
 Equation = tuple[Cell, tuple[Cell, ...]]
 
@@ -140,10 +140,11 @@ def joint_hidden(own: Release, equations: list[Equation], earlier: Iterable[Rele
         shown_before |= {release.renamed(cell) for cell in release.values if cell not in release.hidden}
         public |= release.known_zeros()
     public = (public | shown_before) - hidden_before
-    hidden = suppress_system(
+    hidden = suppress_least(
         values,
         list(linked),
         threshold=threshold,
+        counted=lambda cell: cell in own.values,
         also_hide=hidden_before,
         public=public,
         internal=aggregates.internal(values),

@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from reporting import aggregates, facts, realistic
 from reporting.least_hidden import least_large_hidden
-from reporting.suppression import suppress_system
+from reporting.suppression import suppress_least
 
 
 @dataclass
@@ -84,7 +84,7 @@ def measure(dimensions: aggregates.Dimensions, complaint_facts, *, threshold: in
     values = {cell: counts.get(cell, 0) for cell in cells}
     public, internal = aggregates.known_zeros(cells, dimensions), aggregates.internal(cells)
     started = time.perf_counter()
-    hidden = suppress_system(values, equations, threshold=threshold, internal=internal, public=public)
+    hidden = suppress_least(values, equations, threshold=threshold, internal=internal, public=public)
     result = Measured(seconds=time.perf_counter() - started)
     result.least_hidden_large = least_large_hidden(
         values, equations, threshold=threshold, internal=internal, public=public
