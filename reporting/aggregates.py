@@ -101,7 +101,7 @@ from reporting.linkage import (
     system,
 )
 from reporting.publishing import MEASURE_COLUMNS, publish
-from reporting.tables import TableSpec, table_specs
+from reporting.tables import TableSpec, is_headline, table_specs
 
 __all__ = [
     "ALL",
@@ -132,6 +132,7 @@ __all__ = [
     "TableSpec",
     "count",
     "internal",
+    "is_headline",
     "joint_key",
     "known_zeros",
     "month_label",

@@ -145,6 +145,7 @@ def joint_hidden(own: Release, equations: list[Equation], earlier: Iterable[Rele
         list(linked),
         threshold=threshold,
         counted=lambda cell: cell in own.values,
+        headline=aggregates.is_headline,
         also_hide=hidden_before,
         public=public,
         internal=aggregates.internal(values),

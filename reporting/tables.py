@@ -146,6 +146,18 @@ def table_specs(dimensions: Dimensions, period: str) -> list[TableSpec]:
     ]
 
 
+def is_headline(cell: Cell) -> bool:
+    """An MCO's complaints received, or resolved so far, for all time or a quarter: the totals readers look for
+    first (the headline cards of an MCO's view; issue 19 asks that they stay shown)."""
+    return (
+        cell.mco != ALL
+        and cell.group == ALL
+        and cell.topic == ALL
+        and (cell.period == "all" or "-Q" in cell.period)
+        and (cell.measure, cell.split) in (("received", ALL), ("outcome", RESOLVED))
+    )
+
+
 def has_outcome_tables(dimensions: Dimensions, period: str) -> bool:
     """Whether the period has the tables of what happened to its complaints by provider type and by topic: every
     quarter but those first published before they existed (``Dimensions.without_outcome_tables``); not all time."""

@@ -198,6 +198,30 @@ def test_the_least_suppression_takes_the_plain_way_where_looking_ahead_hides_mor
     assert suppress_least(values, equations) == plain
 
 
+def test_the_least_suppression_keeps_the_headline_totals_shown_first():
+    """Looking ahead hides 3 numbers of 11 or more here, among them the third column's total (67); the plain way
+    hides 5 but shows that total. Where the total is a headline figure (an MCO's complaints in a quarter, say), the
+    release takes the plain way."""
+    values, equations = table_system([[32, 1, 29], [15, 6, 38]])
+    ahead = suppress_system(values, equations)
+    plain = suppress_system(values, equations, look_ahead=False)
+    assert (-1, 2) in ahead and (-1, 2) not in plain
+    assert suppress_least(values, equations) == ahead
+    assert suppress_least(values, equations, headline=lambda cell: cell == (-1, 2)) == plain
+
+
+def test_the_headline_figures_are_each_mcos_received_and_resolved_for_all_time_and_each_quarter():
+    from reporting.cells import ALL, RESOLVED, Cell
+    from reporting.tables import is_headline
+
+    assert is_headline(Cell("received", "all", "Molina", ALL, ALL, ALL))
+    assert is_headline(Cell("outcome", "2026-Q3", "Molina", ALL, ALL, RESOLVED))
+    assert not is_headline(Cell("received", "2026-07", "Molina", ALL, ALL, ALL))  # a month: a row of a table
+    assert not is_headline(Cell("received", "all", ALL, ALL, ALL, ALL))  # every MCO's
+    assert not is_headline(Cell("received", "all", "Molina", "Pharmacy", ALL, ALL))
+    assert not is_headline(Cell("outcome", "all", "Molina", ALL, ALL, "duplicate"))
+
+
 @settings(max_examples=200, deadline=None)
 @given(tables)
 def test_the_least_suppression_hides_no_more_large_numbers_than_either_way_and_is_one_of_them(table):

@@ -84,7 +84,9 @@ def measure(dimensions: aggregates.Dimensions, complaint_facts, *, threshold: in
     values = {cell: counts.get(cell, 0) for cell in cells}
     public, internal = aggregates.known_zeros(cells, dimensions), aggregates.internal(cells)
     started = time.perf_counter()
-    hidden = suppress_least(values, equations, threshold=threshold, internal=internal, public=public)
+    hidden = suppress_least(
+        values, equations, threshold=threshold, headline=aggregates.is_headline, internal=internal, public=public
+    )
     result = Measured(seconds=time.perf_counter() - started)
     result.least_hidden_large = least_large_hidden(
         values, equations, threshold=threshold, internal=internal, public=public
