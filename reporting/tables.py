@@ -146,6 +146,10 @@ def table_specs(dimensions: Dimensions, period: str) -> list[TableSpec]:
     ]
 
 
+# The headline figures: (measure, split, name) of an MCO's complaints received, and resolved so far.
+HEADLINES = [("received", ALL, "received"), ("outcome", RESOLVED, "resolved")]
+
+
 def is_headline(cell: Cell) -> bool:
     """An MCO's complaints received, or resolved so far, for all time or a quarter: the totals readers look for
     first (the headline cards of an MCO's view; issue 19 asks that they stay shown)."""
@@ -154,7 +158,7 @@ def is_headline(cell: Cell) -> bool:
         and cell.group == ALL
         and cell.topic == ALL
         and (cell.period == "all" or "-Q" in cell.period)
-        and (cell.measure, cell.split) in (("received", ALL), ("outcome", RESOLVED))
+        and any((cell.measure, cell.split) == (measure, split) for measure, split, _ in HEADLINES)
     )
 
 

@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from reporting import aggregates, facts, realistic
 from reporting.least_hidden import least_large_hidden
 from reporting.suppression import suppress_least
+from reporting.tables import HEADLINES
 
 
 @dataclass
@@ -110,10 +111,7 @@ def measure(dimensions: aggregates.Dimensions, complaint_facts, *, threshold: in
                         share.cells += 1
                         share.shown += cell is not None
         for mco in dimensions.mcos:
-            for measure_, split, label in (
-                ("received", aggregates.ALL, "received"),
-                ("outcome", "resolved", "resolved"),
-            ):
+            for measure_, split, label in HEADLINES:
                 cell = aggregates.Key(measure_, period, mco, aggregates.ALL, aggregates.ALL, split)
                 if cell in hidden:
                     small = " (under the threshold)" if values.get(cell, 0) < threshold else ""
