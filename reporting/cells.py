@@ -91,6 +91,9 @@ class Dimensions:
     # Quarters first published by a release from before the tables of what happened to the complaints by provider
     # type and by topic (issue 19): published quarters never change, so they never get those tables.
     without_outcome_tables: frozenset[str] = frozenset()
+    # The day the first complaint was received: no complaint was received before it (a bound on how long any took,
+    # reporting.medians). Missing: the first month's first day.
+    first_received: date | None = None
 
 
 def month_of(moment: date | datetime) -> str:

@@ -165,6 +165,7 @@ def report_facts(as_of: date | None = None) -> tuple[Dimensions, list[Fact]]:
         },
         response_due_from={flag: _due_from(as_of, number) for flag, number in response_days.items()},
         answer_late_before=as_of - timedelta(days=settings.PORTAL_MCO_ANSWER_DAYS),
+        first_received=min(first_day, as_of),
     )
     return dimensions, facts
 

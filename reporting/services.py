@@ -21,6 +21,7 @@ A correction (``refresh_reports --again``) is a new release, audited like any ot
 keep their published numbers.
 """
 
+import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -30,10 +31,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from reporting import aggregates, facts
+from complaints import clock
+from reporting import aggregates, facts, medians
 from reporting.aggregates import Cell, Dimensions, Fact
 from reporting.models import ReportSnapshot
-from reporting.suppression import suppress_least
+from reporting.publishing import late_counts_told
+from reporting.suppression import audit_extended, suppress_least
+
+logger = logging.getLogger(__name__)
 
 Equation = tuple[Cell, tuple[Cell, ...]]
 
@@ -118,10 +123,47 @@ def release_values(
     return values, counts, days, equations
 
 
-def joint_hidden(own: Release, equations: list[Equation], earlier: Iterable[Release], threshold: int) -> frozenset:
+@dataclass
+class Joint:
+    """A release and every earlier one as one system (``joint_system``)."""
+
+    values: dict[Cell, int]
+    equations: list[Equation]
+    public: set[Cell]  # shown by an earlier release, or known to be zero
+    hidden_before: set[Cell]  # hidden by an earlier release: stays hidden
+
+
+def joint_hidden(
+    own: Release,
+    equations: list[Equation],
+    earlier: Iterable[Release],
+    threshold: int,
+    *,
+    evidence: dict | None = None,  # type: ignore[type-arg]
+    joint: Joint | None = None,
+) -> frozenset:
     """The cells of ``own`` to hide so that no count from 1 to ``threshold - 1`` is shown or derivable from it
     together with every earlier release (each with its own all time): earlier shown cells are known, earlier hidden
-    ones stay hidden, and a cell anyone knew was zero on any release's day is never counted on as protection."""
+    ones stay hidden, and a cell anyone knew was zero on any release's day is never counted on as protection.
+    ``evidence``: see ``suppress_system``."""
+    joint = joint or joint_system(own, equations, earlier)
+    hidden = suppress_least(
+        joint.values,
+        joint.equations,
+        threshold=threshold,
+        counted=lambda cell: cell in own.values,
+        headline=aggregates.is_headline,
+        also_hide=joint.hidden_before,
+        public=joint.public,
+        internal=aggregates.internal(joint.values),
+        evidence=evidence,
+    )
+    return frozenset(cell for cell in hidden if cell in own.values)
+
+
+def joint_system(own: Release, equations: list[Equation], earlier: Iterable[Release]) -> Joint:
+    """``own`` and every earlier release as one system: each release's all time is its own cell, the quarters are
+    the same cells in each (frozen)."""
     values = dict(own.values)
     linked: dict[Equation, None] = dict.fromkeys(equations)
     public, shown_before, hidden_before = own.known_zeros(), set(), set()
@@ -139,18 +181,7 @@ def joint_hidden(own: Release, equations: list[Equation], earlier: Iterable[Rele
         hidden_before |= {release.renamed(cell) for cell in release.hidden}
         shown_before |= {release.renamed(cell) for cell in release.values if cell not in release.hidden}
         public |= release.known_zeros()
-    public = (public | shown_before) - hidden_before
-    hidden = suppress_least(
-        values,
-        list(linked),
-        threshold=threshold,
-        counted=lambda cell: cell in own.values,
-        headline=aggregates.is_headline,
-        also_hide=hidden_before,
-        public=public,
-        internal=aggregates.internal(values),
-    )
-    return frozenset(cell for cell in hidden if cell in own.values)
+    return Joint(values, list(linked), (public | shown_before) - hidden_before, hidden_before)
 
 
 def _dimensions_json(dimensions: Dimensions) -> dict[str, object]:
@@ -252,11 +283,41 @@ def release_build(
             f"The statistics were not refreshed: complaints name an MCO outside its contract dates ({where}). "
             "Correct the MCO's contract dates (active from / active to) in the admin, then refresh again."
         )
-    hidden = joint_hidden(own, equations, [_stored_release(pk, audit) for pk, audit in earlier], threshold)
+    joint = joint_system(own, equations, [_stored_release(pk, audit) for pk, audit in earlier])
+    evidence: dict = {}  # type: ignore[type-arg]
+    hidden = joint_hidden(own, equations, [], threshold, evidence=evidence, joint=joint)
     data: dict[str, object] = {"periods": [], "tables": {}}  # nothing old enough yet
+    medians: set[tuple[str, str]] = set()
     if quarters:
         shown_months = [month for month in dimensions.months if aggregates.quarter_of(month) in set(quarters)]
-        data = aggregates.publish(replace(dimensions, months=shown_months), counts, days, hidden)
+        shown_dimensions = replace(dimensions, months=shown_months)
+        data = aggregates.publish(shown_dimensions, counts, days, hidden)
+        medians = published_medians(data)
+        facts_by_quarter = {quarter: list(rows) for quarter, rows in cohorts.items()}
+        for fact in published:
+            if aggregates.quarter_of(fact.received) not in cohorts:
+                facts_by_quarter.setdefault(aggregates.quarter_of(fact.received), []).append(fact)
+        earlier_medians = [
+            (f"all@{pk}" if period == "all" else period, mco, tuple(audit["quarters"]))
+            for pk, audit in earlier
+            for period, mco in audit.get("medians", [])
+        ]
+        more = more_medians(
+            as_of,
+            dimensions,
+            joint,
+            hidden,
+            evidence,
+            counts,
+            days,
+            medians,
+            facts_by_quarter,
+            earlier_medians,
+            threshold=threshold,
+        )
+        if more:
+            medians |= more
+            data = aggregates.publish(shown_dimensions, counts, days, hidden, also_medians=frozenset(more))
     audit = {
         "dimensions": _dimensions_json(dimensions),
         "quarters": quarters,
@@ -265,8 +326,146 @@ def release_build(
             for quarter in new
         },
         "cells": [[*cell, value, cell in hidden] for cell, value in values.items()],
+        "medians": sorted([period, mco] for period, mco in medians),
     }
     return data, audit
+
+
+def published_medians(data: dict) -> set[tuple[str, str]]:  # type: ignore[type-arg]
+    """The medians a release shows, by (period, MCO or ALL)."""
+    shown = set()
+    for period, tables in data.get("tables", {}).items():
+        table = tables["timeliness_by_mco"]
+        column = table["columns"].index("Median business days to resolution")
+        for row, label in enumerate(table["rows"]):
+            if table["cells"][row][column] is not None:
+                shown.add((period, aggregates.ALL if label == "All MCOs" else label))
+    return shown
+
+
+def more_medians(
+    as_of: date,
+    dimensions: Dimensions,
+    joint: Joint,
+    hidden: frozenset,
+    evidence: dict,  # type: ignore[type-arg]
+    counts: Counter,
+    days: dict,
+    shown: set[tuple[str, str]],
+    facts_by_quarter: dict[str, list[Fact]],
+    earlier_medians: Iterable[tuple[str, str, Iterable[str]]],
+    *,
+    threshold: int,
+) -> set[tuple[str, str]]:
+    """The all-time medians, by (period, MCO or ALL), to publish besides those the publishing rule shows (``shown``):
+    those it left out (``_all_time_medians_to_check``), if the audits pass with what every median tells — this
+    release's and those earlier releases published (``earlier_medians``: their all-time period's label, the MCO and
+    the quarters it covered) — and none otherwise. The complaints of each quarter: ``facts_by_quarter``."""
+    more = _all_time_medians_to_check(dimensions, counts, days, hidden, shown)
+    own_quarters = sorted({aggregates.quarter_of(month) for month in dimensions.months} & set(facts_by_quarter))
+    if more and _medians_pass_audit(
+        as_of,
+        dimensions,
+        joint,
+        hidden,
+        evidence,
+        threshold,
+        facts_by_quarter,
+        [*earlier_medians, *((period, mco, own_quarters) for period, mco in shown | more)],
+    ):
+        return more
+    return set()
+
+
+def _all_time_medians_to_check(
+    dimensions: Dimensions, counts: Counter, days: dict, hidden: frozenset, shown: set[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """The all-time medians the publishing rule left out that the audit may still allow: with complaints resolved,
+    their count shown, and every late count the median tells about shown."""
+    more = set()
+    for mco in [*dimensions.mcos, aggregates.ALL]:
+        durations = days.get(("all", mco))
+        resolved = Cell("outcome", "all", mco, aggregates.ALL, aggregates.ALL, aggregates.RESOLVED)
+        if ("all", mco) in shown or not durations or resolved in hidden or not counts.get(resolved):
+            continue
+        lower, _upper = medians.middles(durations)
+        if not any(cell in hidden for cell in late_counts_told("all", mco, lower)):
+            more.add(("all", mco))
+    return more
+
+
+def _medians_pass_audit(
+    as_of: date,
+    dimensions: Dimensions,
+    joint: Joint,
+    hidden: frozenset,
+    evidence: dict,  # type: ignore[type-arg]
+    threshold: int,
+    facts_by_quarter: dict[str, list[Fact]],
+    published_medians: list[tuple[str, str, Iterable[str]]],
+) -> bool:
+    """Whether the audits still pass once readers know the bands (reporting.medians) of every median published, by
+    (period label, MCO or ALL, the quarters its release published): then no hidden count is narrowed by them."""
+    by_month: dict[str, list[Cell]] = {}
+    for cell in joint.values:
+        if cell.measure == aggregates.RESOLVED_FROM:
+            by_month.setdefault(cell.period, []).append(cell)
+
+    def median(label: str, mco: str, chosen: Iterable[str]) -> medians.Median:
+        chosen = set(chosen) if label.startswith("all") else {label}
+        spans = tuple(
+            (cell.period, cell.mco, cell.split)
+            for month, cells in sorted(by_month.items())
+            if aggregates.quarter_of(month) in chosen
+            for cell in cells
+            if mco in (aggregates.ALL, cell.mco)
+        )
+        covered = tuple(
+            (fact.received, fact.mco, fact.resolved_month(), fact.business_days)
+            for quarter in sorted(chosen)
+            for fact in facts_by_quarter.get(quarter, [])
+            if fact.outcome == aggregates.RESOLVED
+            and fact.business_days is not None
+            and mco in (aggregates.ALL, fact.mco)
+        )
+        return medians.Median(label, mco, spans, covered)
+
+    unique = {(label, mco): median(label, mco, quarters) for label, mco, quarters in published_medians}
+    try:
+        model = medians.band_model(unique.values(), _span(dimensions, as_of))
+    except ValueError:
+        logger.exception("The medians' bands could not be built: the all-time medians stay hidden.")
+        return False
+    found = audit_extended(
+        {**joint.values, **model.values},
+        joint.equations,
+        hidden | joint.hidden_before,
+        model.equations,
+        threshold=threshold,
+        public=joint.public | model.public,
+        internal=aggregates.internal(joint.values) | model.ranges,
+        unprotected=model.ranges | model.public,
+        witnesses=evidence.get("witnesses"),
+    )
+    return not found
+
+
+def _span(dimensions: Dimensions, as_of: date) -> medians.Span:
+    """The fewest and most business days from a day of one month to a day of another, both on or after the first
+    complaint and on or before ``as_of``: what the dates allow a complaint received in the one and resolved in the
+    other to have taken."""
+    first = dimensions.first_received or aggregates.period_days(dimensions.months[0], dimensions)[0]
+    last = max(as_of, aggregates.period_days(dimensions.months[-1], dimensions)[1])
+    business_days = clock.business_day_counter(min(first, as_of), last)
+
+    def span(received: str, resolved: str) -> tuple[int, int]:
+        start, end = aggregates.period_days(received, dimensions)
+        begins, finishes = aggregates.period_days(resolved, dimensions)
+        start, finishes = max(start, first), min(finishes, as_of)
+        fewest = 0 if received == resolved else business_days(end, begins)
+        return fewest, business_days(start, finishes)
+
+    return span
 
 
 @transaction.atomic
@@ -286,13 +485,19 @@ def report_snapshot_refresh(*, as_of: date | None = None, again: bool = False) -
             return released
     threshold = settings.PORTAL_REPORT_SUPPRESSION_THRESHOLD
     # Releases from before they were audited together stored nothing to audit them by.
-    earlier = ReportSnapshot.objects.filter(audit__has_key="cells").order_by("id").values_list("id", "audit")
+    earlier = [
+        # A release from before its medians were stored showed those its data has.
+        (pk, audit if "medians" in audit else {**audit, "medians": sorted(map(list, published_medians(data)))})
+        for pk, audit, data in ReportSnapshot.objects.filter(audit__has_key="cells")
+        .order_by("id")
+        .values_list("id", "audit", "data")
+    ]
     dimensions, complaint_facts = facts.report_facts(as_of)
     data, audit = release_build(
         as_of,
         dimensions,
         complaint_facts,
-        list(earlier),
+        earlier,
         threshold=threshold,
         age_months=settings.PORTAL_REPORT_COHORT_AGE_MONTHS,
     )

@@ -54,7 +54,9 @@ def suppress_system(
     also_hide: Iterable[Key] = (),
     public: Iterable[Key] = (),
     internal: Iterable[Key] = (),
+    unprotected: Iterable[Key] = (),
     look_ahead: bool = True,
+    evidence: dict | None = None,  # type: ignore[type-arg]
 ) -> frozenset[Key]:
     """The cells to hide so that no count from 1 to ``threshold - 1`` is shown or can be derived.
 
@@ -79,6 +81,7 @@ def suppress_system(
         also_hide=frozenset(also_hide) | internal,
         public=frozenset(public),
         internal=internal,
+        unprotected=frozenset(unprotected),
         look_ahead=look_ahead,
     )
     run.primary()
@@ -88,6 +91,8 @@ def suppress_system(
         if not pinned and not summed:
             pinned = run.bounds_audit()
             if not pinned:
+                if evidence is not None:
+                    evidence["witnesses"] = run.witnesses
                 return run.show_derivable(known)
         if not run.repair(pinned, summed):
             # Nothing shown is linked to them, even through hidden cells (inconsistent input): publish nothing
@@ -108,6 +113,7 @@ def suppress_least(
     threshold: int = 11,
     counted: Callable[[Key], bool] = lambda key: True,
     headline: Callable[[Key], bool] = lambda key: False,
+    evidence: dict | None = None,  # type: ignore[type-arg]
     **options: Iterable[Key],
 ) -> frozenset[Key]:
     """``suppress_system`` both ways of choosing the cells that protect others (with and without ``look_ahead``),
@@ -121,11 +127,17 @@ def suppress_least(
     fewer numbers of its new quarter with it. Trying both costs a second suppression."""
     results = []
     for look_ahead in (True, False):
-        hidden = suppress_system(values, equations, threshold=threshold, look_ahead=look_ahead, **options)
+        found: dict = {}  # type: ignore[type-arg]
+        hidden = suppress_system(
+            values, equations, threshold=threshold, look_ahead=look_ahead, evidence=found, **options
+        )
         mine = [key for key in hidden if counted(key)]
         large = [key for key in mine if values[key] >= threshold]
-        results.append((sum(map(headline, mine)), len(large), len(mine), not look_ahead, hidden))
-    return min(results, key=lambda result: result[:4])[4]
+        results.append((sum(map(headline, mine)), len(large), len(mine), not look_ahead, hidden, found))
+    best = min(results, key=lambda result: result[:4])
+    if evidence is not None:
+        evidence.update(best[5])
+    return best[4]
 
 
 class _Suppression:
@@ -143,9 +155,12 @@ class _Suppression:
         also_hide: frozenset[Key],
         public: frozenset[Key],
         internal: frozenset[Key] = frozenset(),
+        unprotected: frozenset[Key] = frozenset(),
         look_ahead: bool = True,
     ) -> None:
         self.values, self.equations, self.threshold = values, equations, threshold
+        self.unprotected = unprotected
+        self.witnesses: dict[tuple[str, Key], dict[Key, int]] = {}  # how each small cell was proven (``bounded``)
         self.look_ahead = look_ahead
         self.also_hide, self.public, self.internal = also_hide, public, internal
         self.hidden: set[Key] = set()
@@ -161,6 +176,9 @@ class _Suppression:
 
     def small(self, value: int) -> bool:
         return 0 < value < self.threshold
+
+    def protected_small(self, key: Key) -> bool:
+        return key not in self.unprotected and self.small(self.values[key])
 
     def can_hide(self, key: Key) -> bool:
         return key not in self.hidden and key not in self.public
@@ -198,6 +216,8 @@ class _Suppression:
         it was hidden to protect others.) The audits check every small count, internal ones included."""
         total, parts = self.equations[number]
         unknown = [key for key in (total, *parts) if key in self.hidden and key not in known]
+        if all(key in self.unprotected for key in unknown):
+            return False
         if len(unknown) == 1:
             return unknown[0] not in self.internal or self.small(self.values[unknown[0]])
         unknown_parts = sum(self.values[key] for key in parts if key in self.hidden and key not in known)
@@ -256,15 +276,16 @@ class _Suppression:
         known — a hidden total that can be worked out does not protect small hidden parts — or with two unknown
         parts whose sum the system fixes at a small count (``summed``)."""
         known, pivots = _known(self.values, self.equations, self.hidden)
-        pinned = sorted((key for key in known if self.small(self.values[key])), key=repr)
+        pinned = sorted((key for key in known if self.protected_small(key)), key=repr)
         pinned_set = set(pinned)
+        protected = self.hidden - self.unprotected
         summed = [
             number
             for number, (_total, parts) in enumerate(self.equations)
             if not any(key in pinned_set for key in parts)
             and (
                 self.exposed(number, known)
-                or _small_pair(self.equations[number], self.hidden, known, self.values, pivots, self.small)
+                or _small_pair(self.equations[number], protected, known, self.values, pivots, self.small)
             )
         ]
         return known, pinned, summed
@@ -274,7 +295,15 @@ class _Suppression:
     def bounds_audit(self) -> list[Key]:
         """Hidden small counts a reader can bound away from 0 or from the threshold (``bounded``: linear
         programming, re-checked in whole numbers where its witness is fractional)."""
-        return bounded(self.values, self.equations, self.hidden, threshold=self.threshold, proven=self.proven)
+        return bounded(
+            self.values,
+            self.equations,
+            self.hidden,
+            threshold=self.threshold,
+            proven=self.proven,
+            unprotected=self.unprotected,
+            proofs=self.witnesses,
+        )
 
     # Repair: what phases 3 and 4 found -------------------------------------------------------------------------
 
@@ -357,6 +386,8 @@ def bounded(
     threshold: int,
     whole: bool = True,
     proven: dict[str, set[Key]] | None = None,
+    unprotected: frozenset[Key] = frozenset(),
+    proofs: dict[tuple[str, Key], dict[Key, int]] | None = None,
 ) -> list[Key]:
     """Hidden small counts whose possible range, given every shown cell, the equations and counts never being
     negative, leaves out 0 or leaves out the threshold — a reader could tell the count is not zero, or that it is
@@ -371,9 +402,11 @@ def bounded(
 
     ``proven`` carries the cells already shown able to reach 0 ("zero") and the threshold ("large") from one call to
     the next, with the same equations and more cells hidden: a witness stays one (the cells hidden since keep their
-    true values in it), so only the rest are solved again.
+    true values in it), so only the rest are solved again. ``proofs``, when given, gets each proof: per ("zero"
+    or "large", cell), the cells its whole-number solution moves from their true values, with their values there
+    (``audit_extended`` reuses them).
     """
-    small = sorted((key for key in hidden if 0 < values[key] < threshold), key=repr)
+    small = sorted((key for key in hidden if 0 < values[key] < threshold and key not in unprotected), key=repr)
     if not small:
         return []
     unknown = sorted(hidden, key=repr)
@@ -452,7 +485,7 @@ def bounded(
         if solution is None:
             return None
         if not whole or _integral(solution[: len(unknown)]):
-            found.update(key for key in small if test(solution[column[key]]))
+            record(solution, found, test)
         return solver.getInfo().objective_function_value
 
     def search(key: Key, found: set[Key], test, sense: highspy.ObjSense, variable: int, bound: float) -> None:  # type: ignore[no-untyped-def]
@@ -511,8 +544,19 @@ def bounded(
 
     def take(solution: numpy.ndarray | None, found: set[Key], test) -> bool:  # type: ignore[no-untyped-def]
         if solution is not None:
-            found.update(cell for cell in small if test(solution[column[cell]]))
+            record(solution, found, test)
         return solution is not None
+
+    def record(solution: numpy.ndarray, found: set[Key], test) -> None:  # type: ignore[no-untyped-def]
+        """Every small cell the solution shows passing ``test`` is proven; its proof kept if asked for."""
+        new = [key for key in small if key not in found and test(solution[column[key]])]
+        found.update(new)
+        if proofs is not None and new and (not whole or _integral(solution[: len(unknown)])):
+            moved = numpy.flatnonzero(numpy.abs(solution[: len(unknown)] - truth) > _TOLERANCE)
+            delta = {unknown[i]: round(float(solution[i])) for i in moved}
+            kind = "zero" if found is can_be_zero else "large"
+            for key in new:
+                proofs[(kind, key)] = delta
 
     def together(sense: highspy.ObjSense, variable: dict[Key, int], found: set[Key], test) -> None:  # type: ignore[no-untyped-def]
         """One solve for every cell still unproven, again while each proves more: few solves settle most cells."""
@@ -561,6 +605,89 @@ def bounded(
         if key not in can_be_large:
             search(key, can_be_large, at_threshold, highspy.ObjSense.kMaximize, capped[key], float(threshold))
     return [key for key in small if key not in can_be_zero or key not in can_be_large]
+
+
+def audit_extended(
+    values: dict[Key, int],
+    equations: Sequence[Equation],
+    hidden: Iterable[Key],
+    added: Sequence[Equation],
+    *,
+    threshold: int = 11,
+    public: Iterable[Key] = (),
+    internal: Iterable[Key] = (),
+    unprotected: Iterable[Key] = (),
+    witnesses: dict[tuple[str, Key], dict[Key, int]] | None = None,
+) -> list[Key]:
+    """Whether a suppression's result still holds once readers know more: the cells it hid (``hidden``), with the
+    ``added`` equations (over new cells, ``unprotected``: what readers are assumed to know, not counts to protect;
+    hidden unless ``public``) joining the system. The small counts some audit would find — the exact audit, then the
+    bounds audit — or the totals of the equations it finds exposed; [] when none.
+
+    ``witnesses`` (``suppress_system``'s ``evidence``): the whole-number solutions that proved each small cell able to
+    be 0 and the threshold or more. One still proves it when the new cells can be given whole values meeting the
+    added equations with the old cells as it has them (``_extends``, a small integer program); only the cells left
+    are solved again over the whole system."""
+    internal, unprotected = frozenset(internal), frozenset(unprotected)
+    combined = [*equations, *added]
+    run = _Suppression(
+        values,
+        combined,
+        threshold=threshold,
+        also_hide=frozenset(hidden) | internal,
+        public=frozenset(public),
+        internal=internal,
+        unprotected=unprotected,
+    )
+    run.primary()
+    _known_cells, pinned, summed = run.exact_audit()
+    if pinned or summed:
+        return [*pinned, *(combined[number][0] for number in summed)]
+    proven: dict[str, set[Key]] = {"zero": set(), "large": set()}
+    new = unprotected & run.hidden
+    # The hidden cells the added equations tie to that no proof is about (0, or the threshold or more): a proof may
+    # move them, and everything their equations tie them to stays as it has it.
+    movable = {
+        key
+        for total, parts in added
+        for key in (total, *parts)
+        if key in run.hidden and key not in new and not run.small(values[key])
+    }
+    touching = [equation for equation in equations if any(key in movable for key in (equation[0], *equation[1]))]
+    extends: dict[int, bool] = {}
+    for (kind, key), moved in (witnesses or {}).items():
+        if key in run.hidden and key not in unprotected:
+            if id(moved) not in extends:
+                extends[id(moved)] = _extends(values, [*added, *touching], moved, new | movable)
+            if extends[id(moved)]:
+                proven[kind].add(key)
+    return bounded(values, combined, run.hidden, threshold=threshold, proven=proven, unprotected=unprotected)
+
+
+def _extends(values: dict[Key, int], added: Sequence[Equation], moved: dict[Key, int], new: set[Key]) -> bool:
+    """Whether the ``new`` cells have whole values, none negative, meeting every equation given (``added``) with each
+    other cell at its value in the solution (``moved``, else its true value)."""
+    variables = sorted({key for total, parts in added for key in (total, *parts) if key in new}, key=repr)
+    column = {key: i for i, key in enumerate(variables)}
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    solver.addVars(len(variables), numpy.zeros(len(variables)), numpy.full(len(variables), highspy.kHighsInf))
+    for total, parts in added:
+        row = _coefficients((total, parts), set(column))
+        fixed = {key: moved.get(key, values[key]) for key in (total, *parts) if key not in column}
+        right = (fixed.get(total, 0)) - sum(fixed.get(part, 0) for part in parts if part in fixed)
+        if not row:
+            if right != 0:
+                return False
+            continue
+        indices = numpy.array([column[key] for key in row], numpy.int32)
+        solver.addRow(right, right, len(indices), indices, numpy.array(list(row.values()), float))
+    if not variables:
+        return True
+    every = numpy.arange(len(variables), dtype=numpy.int32)
+    solver.changeColsIntegrality(len(variables), every, numpy.full(len(variables), highspy.HighsVarType.kInteger))
+    solver.run()
+    return solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
 
 
 def _solver() -> highspy.Highs:

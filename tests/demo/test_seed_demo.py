@@ -159,6 +159,8 @@ def test_the_statistics_demo_has_shown_and_suppressed_numbers():
     assert any(v is None for row in received["cells"] for v in row)
     timeliness = snapshot.data["tables"]["all"]["timeliness_by_mco"]
     assert all(value is not None for value in timeliness["cells"][-1])  # all MCOs: every measure shown
+    median = timeliness["columns"].index("Median business days to resolution")
+    assert all(row[median] is not None for row in timeliness["cells"]), timeliness  # every MCO's, all time
     # Every MCO's headline figures (received, and resolved) are shown in every period published: complementary
     # cells come from inside the tables, not from the totals readers look for.
     audit = ReportSnapshot.objects.get(pk=snapshot.pk).audit

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting import aggregates, facts, realistic
+from reporting import aggregates, facts, realistic, services
 from reporting.least_hidden import least_large_hidden
 from reporting.suppression import suppress_least
 from reporting.tables import HEADLINES
@@ -85,14 +85,31 @@ def measure(dimensions: aggregates.Dimensions, complaint_facts, *, threshold: in
     values = {cell: counts.get(cell, 0) for cell in cells}
     public, internal = aggregates.known_zeros(cells, dimensions), aggregates.internal(cells)
     started = time.perf_counter()
+    evidence: dict = {}  # type: ignore[type-arg]
     hidden = suppress_least(
-        values, equations, threshold=threshold, headline=aggregates.is_headline, internal=internal, public=public
+        values,
+        equations,
+        threshold=threshold,
+        headline=aggregates.is_headline,
+        internal=internal,
+        public=public,
+        evidence=evidence,
+    )
+    # The all-time medians a release publishes besides those the publishing rule shows (reporting.medians).
+    shown_medians = services.published_medians(aggregates.publish(dimensions, counts, days, hidden))
+    by_quarter: dict[str, list] = {}  # type: ignore[type-arg]
+    for fact in complaint_facts:
+        by_quarter.setdefault(aggregates.quarter_of(fact.received), []).append(fact)
+    joint = services.Joint(values, list(equations), set(public), set())
+    last_day = aggregates.period_days(dimensions.months[-1], dimensions)[1]
+    more = services.more_medians(
+        last_day, dimensions, joint, hidden, evidence, counts, days, shown_medians, by_quarter, [], threshold=threshold
     )
     result = Measured(seconds=time.perf_counter() - started)
     result.least_hidden_large = least_large_hidden(
         values, equations, threshold=threshold, internal=internal, public=public
     )
-    data = aggregates.publish(dimensions, Counter(values), days, hidden)
+    data = aggregates.publish(dimensions, Counter(values), days, hidden, also_medians=frozenset(more))
     published: set = set()
     for period in aggregates.periods(dimensions):
         for spec in aggregates.table_specs(dimensions, period):
