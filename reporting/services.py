@@ -334,11 +334,14 @@ def release_build(
 def published_medians(data: dict) -> set[tuple[str, str]]:  # type: ignore[type-arg]
     """The medians a release shows, by (period, MCO or ALL)."""
     shown = set()
-    for period, tables in data.get("tables", {}).items():
-        table = tables["timeliness_by_mco"]
-        column = table["columns"].index("Median business days to resolution")
-        for row, label in enumerate(table["rows"]):
-            if table["cells"][row][column] is not None:
+    for period, tables in (data.get("tables") or {}).items():
+        table = tables.get("timeliness_by_mco") or {}
+        columns = table.get("columns", [])
+        if "Median business days to resolution" not in columns:  # a release from before medians were published
+            continue
+        column = columns.index("Median business days to resolution")
+        for label, row in zip(table["rows"], table["cells"], strict=True):
+            if row[column] is not None:
                 shown.add((period, aggregates.ALL if label == "All MCOs" else label))
     return shown
 

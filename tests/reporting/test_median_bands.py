@@ -127,3 +127,47 @@ def test_an_all_time_median_that_would_tell_a_hidden_count_stays_hidden():
     data, audit = release(launch_days=1, alpha_each_month=False)
     assert alpha_median(data) is None
     assert ["all", "Alpha"] not in audit["medians"]
+
+
+def test_a_release_audits_its_medians_together_with_those_earlier_releases_published(monkeypatch):
+    """Alpha opened in February with 3 resolutions (hidden). The first release (Q1) publishes its all-time median
+    after the audit; the second (Q1 and Q2) audits its own with the first's: a reader has both."""
+    from reporting import medians
+
+    def facts_to(last: str) -> list[A.Fact]:
+        facts = [fact("Alpha", "2026-02", 3, "2026-02")] * 3 + [fact("Alpha", "2026-02", None, None)] * 20
+        facts += [fact("Beta", "2026-02", 3, "2026-02")] * 30
+        for month in A.months_between("2026-03", last):
+            facts += [fact("Alpha", month, 3, month)] * 25 + [fact("Alpha", month, None, None)] * 20
+            facts += [fact("Beta", month, 3, month)] * 30 + [fact("Beta", month, None, None)] * 15
+        return facts
+
+    def build(day, last: str, earlier):  # type: ignore[no-untyped-def]
+        months = A.months_between("2026-02", A.month_of(day))
+        dimensions = A.Dimensions(["Alpha", "Beta"], ["Hospital", "Pharmacy"], ["Claims", "Denials"], months)
+        return release_build(day, dimensions, facts_to(last), earlier, threshold=11, age_months=1)
+
+    first_data, first = build(frozen_on("2026-Q1", 1), "2026-04", [])
+    assert alpha_median(first_data) == 3 and ["all", "Alpha"] in first["medians"]
+    modelled = []
+    real = medians.band_model
+    monkeypatch.setattr(medians, "band_model", lambda chosen, span: real(modelled.extend(chosen) or modelled, span))
+    second_data, second = build(DAY, "2026-07", [(1, first)])
+    assert {("all@1", "Alpha"), ("all", "Alpha")} <= {(m.period, m.mco) for m in modelled}
+    assert alpha_median(second_data) == 3 and ["all", "Alpha"] in second["medians"]
+
+
+def test_the_medians_an_older_release_showed_are_read_from_what_it_published():
+    """Releases from before their audit recorded the medians: what their data shows is what readers have."""
+    from reporting.services import published_medians
+
+    table = {"rows": ["Alpha", "All MCOs"], "columns": ["Expedited (%)", MEDIAN], "cells": [[1.0, None], [2.0, 4.5]]}
+    data = {
+        "tables": {
+            "all": {"timeliness_by_mco": table},
+            "2026-Q1": {"timeliness_by_mco": {**table, "cells": [[1.0, 3], [2.0, None]]}},
+        }
+    }
+    assert published_medians(data) == {("all", "*"), ("2026-Q1", "Alpha")}
+    older = {"tables": {"all": {"timeliness_by_mco": {**table, "columns": ["Expedited (%)", "Other"]}}}}
+    assert published_medians(older) == set() and published_medians({"periods": [], "tables": {}}) == set()
