@@ -439,8 +439,12 @@ def _medians_pass_audit(
     except ValueError:
         logger.exception("The medians' bands could not be built: the all-time medians stay hidden.")
         return False
+    values = {**joint.values, **model.values}
+    if any(values[total] != sum(values[part] for part in parts) for total, parts in model.equations):
+        logger.error("The medians' bands do not add up to the counts: the all-time medians stay hidden.")
+        return False
     found = audit_extended(
-        {**joint.values, **model.values},
+        values,
         joint.equations,
         hidden | joint.hidden_before,
         model.equations,

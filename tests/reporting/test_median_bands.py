@@ -171,3 +171,30 @@ def test_the_medians_an_older_release_showed_are_read_from_what_it_published():
     assert published_medians(data) == {("all", "*"), ("2026-Q1", "Alpha")}
     older = {"tables": {"all": {"timeliness_by_mco": {**table, "columns": ["Expedited (%)", "Other"]}}}}
     assert published_medians(older) == set() and published_medians({"periods": [], "tables": {}}) == set()
+
+
+def test_the_days_a_month_pair_allows_are_exactly_what_the_calendar_allows():
+    """The fewest and most business days from a day of one month (not before the first complaint) to a day of a
+    later one (not after the release day), against every pair of days: wider would let the assumed reader believe
+    durations no complaint could have, narrower would only hide a median more often — it must be exact."""
+    from datetime import date, timedelta
+
+    from complaints import clock
+    from reporting.services import _span
+
+    first, as_of = date(2025, 12, 15), date(2026, 3, 31)
+    dimensions = A.Dimensions(
+        ["Alpha"], ["Hospital"], ["Claims"], A.months_between("2025-12", "2026-03"), first_received=first
+    )
+    span = _span(dimensions, as_of)
+    count = clock.business_day_counter(first, as_of)
+    days = [first + timedelta(days=n) for n in range((as_of - first).days + 1)]
+    for received in dimensions.months:
+        for resolved in (m for m in dimensions.months if m >= received):
+            taken = [
+                count(a, b)
+                for a in days
+                for b in days
+                if a <= b and A.month_of(a) == received and A.month_of(b) == resolved
+            ]
+            assert span(received, resolved) == (min(taken), max(taken)), (received, resolved)
