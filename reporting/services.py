@@ -10,8 +10,9 @@ derivable from any set of them (DESIGN §7). Three rules make that hold:
    quarter not yet that old is not published at all. "All time" is the sum of the published quarters, so a new
    release changes it only by adding the quarter it publishes with it.
 2. **What each release stores privately** (``ReportSnapshot.audit``, never served): every cell's true value and
-   whether it was hidden, the dimensions its equations are rebuilt from, and the complaints of the quarters it
-   published first (counted by their characteristics).
+   whether it was hidden, the dimensions its equations are rebuilt from, the complaints of the quarters it
+   published first (counted by their characteristics), and the medians it showed (a later release's all-time
+   median is audited with them: reporting.medians).
 3. **Joint audit.** A new release is suppressed as one system with every earlier release: the quarters' cells are
    the same cells in each (they are frozen), and each release's "all time" is its own cell ("all@<release id>").
    What earlier releases showed is known to everyone (``public``: never hidden, never counted on as protection);
@@ -133,20 +134,11 @@ class Joint:
     hidden_before: set[Cell]  # hidden by an earlier release: stays hidden
 
 
-def joint_hidden(
-    own: Release,
-    equations: list[Equation],
-    earlier: Iterable[Release],
-    threshold: int,
-    *,
-    evidence: dict | None = None,  # type: ignore[type-arg]
-    joint: Joint | None = None,
-) -> frozenset:
+def joint_hidden(own: Release, joint: Joint, threshold: int, *, evidence: dict | None = None) -> frozenset:  # type: ignore[type-arg]
     """The cells of ``own`` to hide so that no count from 1 to ``threshold - 1`` is shown or derivable from it
-    together with every earlier release (each with its own all time): earlier shown cells are known, earlier hidden
-    ones stay hidden, and a cell anyone knew was zero on any release's day is never counted on as protection.
-    ``evidence``: see ``suppress_system``."""
-    joint = joint or joint_system(own, equations, earlier)
+    together with every earlier release (``joint``, each with its own all time): earlier shown cells are known,
+    earlier hidden ones stay hidden, and a cell anyone knew was zero on any release's day is never counted on as
+    protection. ``evidence``: see ``suppress_system``."""
     hidden = suppress_least(
         joint.values,
         joint.equations,
@@ -285,7 +277,7 @@ def release_build(
         )
     joint = joint_system(own, equations, [_stored_release(pk, audit) for pk, audit in earlier])
     evidence: dict = {}  # type: ignore[type-arg]
-    hidden = joint_hidden(own, equations, [], threshold, evidence=evidence, joint=joint)
+    hidden = joint_hidden(own, joint, threshold, evidence=evidence)
     data: dict[str, object] = {"periods": [], "tables": {}}  # nothing old enough yet
     medians: set[tuple[str, str]] = set()
     if quarters:
