@@ -80,24 +80,19 @@ def band_model(medians: Iterable[Median], span: Span) -> BandModel:
             cuts.setdefault(where, set()).update(points)
     ranges = {where: _ranges(sorted(points), *span(where[0], where[2])) for where, points in cuts.items()}
     model = BandModel()
-    in_range: dict[Cell, int] = {}
+    in_range: dict[Cell, int] = {}  # complaints per range (the same in every median covering it: frozen cohorts)
     for median in medians:
+        counts: dict[Cell, int] = {}
         for received, mco, resolved, days in median.covered:
             where = (received, mco, resolved)
             found = [r for r in ranges.get(where, []) if r[0] <= days <= r[1]]
             if len(found) != 1:
                 raise ValueError(f"{days} business days: not one range of {where} ({ranges.get(where)})")
-            in_range[_cell(where, found[0], ranges[where])] = 0
-    for median in medians:  # every median covering a cell covers the same complaints of it (frozen cohorts)
-        counts: dict[Cell, int] = {}
-        for received, mco, resolved, days in median.covered:
-            where = (received, mco, resolved)
-            cell = _cell(where, next(r for r in ranges[where] if r[0] <= days <= r[1]), ranges[where])
+            cell = _cell(where, found[0], ranges[where])
             counts[cell] = counts.get(cell, 0) + 1
         for cell, number in counts.items():
-            if in_range[cell] and in_range[cell] != number:
+            if in_range.setdefault(cell, number) != number:
                 raise ValueError(f"Medians disagree on the complaints of {cell}")
-            in_range[cell] = number
     for where, cell_ranges in ranges.items():
         if len(cell_ranges) > 1:
             parts = tuple(_cell(where, r, cell_ranges) for r in cell_ranges)

@@ -285,10 +285,6 @@ def release_build(
         shown_dimensions = replace(dimensions, months=shown_months)
         data = aggregates.publish(shown_dimensions, counts, days, hidden)
         medians = published_medians(data)
-        facts_by_quarter = {quarter: list(rows) for quarter, rows in cohorts.items()}
-        for fact in published:
-            if aggregates.quarter_of(fact.received) not in cohorts:
-                facts_by_quarter.setdefault(aggregates.quarter_of(fact.received), []).append(fact)
         earlier_medians = [
             (f"all@{pk}" if period == "all" else period, mco, tuple(audit["quarters"]))
             for pk, audit in earlier
@@ -303,7 +299,7 @@ def release_build(
             counts,
             days,
             medians,
-            facts_by_quarter,
+            published,
             earlier_medians,
             threshold=threshold,
         )
@@ -347,7 +343,7 @@ def more_medians(
     counts: Counter,
     days: dict,
     shown: set[tuple[str, str]],
-    facts_by_quarter: dict[str, list[Fact]],
+    published: Iterable[Fact],
     earlier_medians: Iterable[tuple[str, str, Iterable[str]]],
     *,
     threshold: int,
@@ -355,9 +351,13 @@ def more_medians(
     """The all-time medians, by (period, MCO or ALL), to publish besides those the publishing rule shows (``shown``):
     those it left out (``_all_time_medians_to_check``), if the audits pass with what every median tells — this
     release's and those earlier releases published (``earlier_medians``: their all-time period's label, the MCO and
-    the quarters it covered) — and none otherwise. The complaints of each quarter: ``facts_by_quarter``."""
+    the quarters it covered) — and none otherwise. ``published``: the complaints of every quarter published (each
+    earlier release's too)."""
     more = _all_time_medians_to_check(dimensions, counts, days, hidden, shown)
-    own_quarters = sorted({aggregates.quarter_of(month) for month in dimensions.months} & set(facts_by_quarter))
+    facts_by_quarter: dict[str, list[Fact]] = {}
+    for fact in published:
+        facts_by_quarter.setdefault(aggregates.quarter_of(fact.received), []).append(fact)
+    own_quarters = sorted(facts_by_quarter)
     if more and _medians_pass_audit(
         as_of,
         dimensions,

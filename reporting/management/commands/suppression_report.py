@@ -97,13 +97,20 @@ def measure(dimensions: aggregates.Dimensions, complaint_facts, *, threshold: in
     )
     # The all-time medians a release publishes besides those the publishing rule shows (reporting.medians).
     shown_medians = services.published_medians(aggregates.publish(dimensions, counts, days, hidden))
-    by_quarter: dict[str, list] = {}  # type: ignore[type-arg]
-    for fact in complaint_facts:
-        by_quarter.setdefault(aggregates.quarter_of(fact.received), []).append(fact)
     joint = services.Joint(values, list(equations), set(public), set())
     last_day = aggregates.period_days(dimensions.months[-1], dimensions)[1]
     more = services.more_medians(
-        last_day, dimensions, joint, hidden, evidence, counts, days, shown_medians, by_quarter, [], threshold=threshold
+        last_day,
+        dimensions,
+        joint,
+        hidden,
+        evidence,
+        counts,
+        days,
+        shown_medians,
+        complaint_facts,
+        [],
+        threshold=threshold,
     )
     result = Measured(seconds=time.perf_counter() - started)
     result.least_hidden_large = least_large_hidden(
