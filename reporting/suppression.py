@@ -469,7 +469,7 @@ def bounded(
         held = held if free is not None else held[:0]
         solver.changeColsBounds(len(held), held, truth[held], truth[held])
         solver.setOptionValue("mip_max_nodes", _WHOLE_NODES if free is None else highspy.kHighsIInf)
-        solver.run()
+        _whole_run(solver)
         found = solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
         solution = solver_solution() if found else None
         solver.changeColsBounds(len(held), held, numpy.zeros(len(held)), numpy.full(len(held), highspy.kHighsInf))
@@ -516,6 +516,7 @@ def bounded(
         (built on first use): the cells, the capped cells, and per cell its distance from the true value."""
         if not closest_model:
             model = _solver()
+            model.setOptionValue("simplex_strategy", 1)  # dual: only a bound changes between solves
             n = len(unknown)
             model.addVars(
                 width + n, numpy.zeros(width + n), numpy.concatenate([upper, numpy.full(n, highspy.kHighsInf)])
@@ -569,21 +570,35 @@ def bounded(
             if len(found) == before and whole:
                 # A fractional optimum proves nothing: any whole-number solution with the same aim that the solver
                 # finds within the node limit (best or not) is a witness for every cell it shows at the bound.
-                take(solve_whole_aim(sense, costs), found, test)
+                # First with the cells the optimum has whole (and not next to a fraction) held there: a few
+                # hundred cells left to place, quick, and usually enough; else over every cell.
+                optimum = solver_solution()[: len(unknown)]
+                fractional = numpy.flatnonzero(numpy.abs(optimum - numpy.round(optimum)) > _TOLERANCE)
+                free = {int(i) for i in fractional}
+                free |= {other for index in list(free) for other in linked.get(index, ())}
+                held = numpy.setdiff1d(cells, numpy.array(sorted(free), numpy.int32)).astype(numpy.int32)
+                rounded = numpy.round(optimum[held])
+                if not take(solve_whole_aim(sense, costs, held, rounded), found, test):
+                    take(solve_whole_aim(sense, costs), found, test)
             if len(found) == before:
                 return
 
-    def solve_whole_aim(sense: highspy.ObjSense, costs: dict[int, float]) -> numpy.ndarray | None:
-        """A whole-number solution optimising the costs as far as the node limit allows (None: none found)."""
+    def solve_whole_aim(
+        sense: highspy.ObjSense, costs: dict[int, float], held: numpy.ndarray = _NONE, at: numpy.ndarray = _NOWHERE
+    ) -> numpy.ndarray | None:
+        """A whole-number solution optimising the costs as far as the node limit allows (None: none found), with
+        the ``held`` cells at the values ``at``."""
         objective = numpy.zeros(width)
         objective[list(costs)] = list(costs.values())
         solver.changeColsCost(width, every, objective)
         solver.changeObjectiveSense(sense)
         solver.changeColsIntegrality(len(cells), cells, numpy.full(len(cells), highspy.HighsVarType.kInteger))
+        solver.changeColsBounds(len(held), held, at, at)
         solver.setOptionValue("mip_max_nodes", _WHOLE_NODES)
-        solver.run()
+        _whole_run(solver)
         feasible = solver.getInfo().primal_solution_status == 2  # a feasible solution, optimal or not
         solution = solver_solution() if feasible else None
+        solver.changeColsBounds(len(held), held, numpy.zeros(len(held)), numpy.full(len(held), highspy.kHighsInf))
         solver.setOptionValue("mip_max_nodes", highspy.kHighsIInf)
         solver.changeColsIntegrality(len(cells), cells, numpy.full(len(cells), highspy.HighsVarType.kContinuous))
         if solution is not None and not _integral(solution[: len(unknown)]):
@@ -701,12 +716,20 @@ def _solver() -> highspy.Highs:
     return solver
 
 
+def _whole_run(solver: highspy.Highs) -> None:
+    """Solve with integer cells: with presolve (a whole-number search starts afresh anyway; presolve halves it)."""
+    solver.setOptionValue("presolve", "on")
+    solver.run()
+    solver.setOptionValue("presolve", "off")
+
+
 def _integral(solution: numpy.ndarray) -> bool:
     """Whether every value is a whole number (up to the solver's tolerance)."""
     return bool(numpy.all(numpy.abs(solution - numpy.round(solution)) <= _TOLERANCE))
 
 
 _TOLERANCE = 1e-6
+_NONE, _NOWHERE = numpy.zeros(0, numpy.int32), numpy.zeros(0)  # no cells held
 # At most this many branch-and-bound nodes for one whole-number search over every hidden cell: a fixed amount of work,
 # so what is hidden does not depend on the machine's speed (a time limit would hide more on a slower one).
 _WHOLE_NODES = 200
