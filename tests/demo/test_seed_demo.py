@@ -86,6 +86,15 @@ def test_every_demo_row_was_written_through_an_audited_service():
         assert AuditEvent.objects.filter(object_type="accounts.user", object_id=str(user.pk)).exists()
 
 
+def test_no_release_skips_publishing_the_statistics():
+    from reporting.models import ReportSnapshot
+
+    call_command("seed_demo", "--no-statistics", "--no-release", stdout=StringIO())
+    assert User.objects.exists() and not ReportSnapshot.objects.exists()
+    call_command("seed_demo", "--no-statistics", stdout=StringIO())
+    assert ReportSnapshot.objects.count() == 1
+
+
 def test_refuses_to_run_with_production_settings(settings):
     settings.PORTAL_ENVIRONMENT = "production"
     with pytest.raises(CommandError, match="refuses to run with production settings"):

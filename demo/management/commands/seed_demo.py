@@ -28,6 +28,12 @@ class Command(BaseCommand):
             action="store_false",
             help="Skip the ~3,000 bulk complaints behind the demo statistics.",
         )
+        parser.add_argument(
+            "--no-release",
+            dest="release",
+            action="store_false",
+            help="Skip publishing the statistics release (about 20 seconds; `refresh_reports` publishes it later).",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         if settings.PORTAL_ENVIRONMENT == "production":
@@ -55,7 +61,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Filed {filed} demo complaints.")
         if bulk:
             self.stdout.write(f"Added {bulk} demo complaints for the public statistics.")
-        report_snapshot_refresh(again=bool(filed or bulk))  # new demo complaints: recompute this release
+        if options.get("release", True):
+            report_snapshot_refresh(again=bool(filed or bulk))  # new demo complaints: recompute this release
         for account in demo_accounts.ACCOUNTS:
             self.stdout.write(
                 f"demo account: role={account.role} email={account.email} password={demo_accounts.DEMO_PASSWORD} "
