@@ -21,6 +21,7 @@ from portal.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+RETRY_MAX_SECONDS = 600  # the longest wait between two attempts (the sweep leaves rows younger than this alone)
 # How many ids one sweep reads at a time: memory stays bounded however many emails waited through an outage.
 SWEEP_BATCH_SIZE = 500
 
@@ -66,7 +67,8 @@ def _schedule(email_id: int) -> bool:
 def sweep(*, older_than_seconds: int = 900) -> int:
     """Queue again every email still pending after a while (the broker was down, a worker died). Returns how many.
 
-    The wait is longer than the task's own longest retry delay (600 s), so rows still being retried are left alone.
+    The wait is longer than the task's own longest retry delay (``RETRY_MAX_SECONDS``), so rows still being retried
+    are left alone.
     Everything that waited is queued, however much: the ids are read in batches, walking up the id so that rows
     sent meanwhile do not shift the next batch. Queuing a row twice is harmless: deliver() locks the row and sends
     only a pending one. If the broker fails again, the sweep stops; the rest stays pending for the next one.
@@ -119,3 +121,8 @@ def deliver(email_id: int) -> bool:
         email.sent_at = timezone.now()
         email.save(update_fields=["status", "attempts", "sent_at"])
         return True
+
+
+def retry_delay(retries: int) -> int:
+    """Seconds before attempt ``retries`` + 2 of a failed delivery: doubling from ``PORTAL_EMAIL_RETRY_SECONDS``."""
+    return min(RETRY_MAX_SECONDS, settings.PORTAL_EMAIL_RETRY_SECONDS * 2**retries)

@@ -16,5 +16,5 @@ def deliver_outbound_email(self, email_id: int) -> bool:  # type: ignore[no-unty
     """Send one outbox email; retried with backoff while it fails (the row records each attempt)."""
     sent = outbox.deliver(email_id)
     if not sent and not self.request.is_eager:
-        raise self.retry(countdown=min(600, 30 * 2**self.request.retries))
+        raise self.retry(countdown=outbox.retry_delay(self.request.retries))
     return sent

@@ -141,6 +141,8 @@ FILE_UPLOAD_HANDLERS = [
 # wait as "pending scan" and cannot be downloaded.
 PORTAL_CLAMD_ADDRESS = env("PORTAL_CLAMD_ADDRESS", default="") or None
 PORTAL_CLAMD_TIMEOUT_SECONDS = env.float("PORTAL_CLAMD_TIMEOUT_SECONDS", default=30.0)
+# A failed email delivery is tried again after this many seconds, then twice as long each time (at most 10 minutes).
+PORTAL_EMAIL_RETRY_SECONDS = env.int("PORTAL_EMAIL_RETRY_SECONDS", default=30)
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 

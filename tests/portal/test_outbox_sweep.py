@@ -51,3 +51,10 @@ def test_emails_filed_after_the_sweep_began_are_left_to_their_own_delivery():
     assert outbox.sweep() == 2  # the fresh row is younger than the retries' longest wait
     assert sorted(address for message in mail.outbox for address in message.to) == addresses
     assert OutboundEmail.objects.get(to_email=fresh.email).status == OutboundEmail.Status.PENDING
+
+
+def test_a_failed_delivery_is_retried_after_doubling_waits_of_at_most_ten_minutes(settings):
+    assert [outbox.retry_delay(n) for n in range(outbox.MAX_ATTEMPTS)] == [30, 60, 120, 240, 480, 600, 600, 600]
+    assert outbox.RETRY_MAX_SECONDS < 900  # the sweep's default wait: it never re-queues a row still being retried
+    settings.PORTAL_EMAIL_RETRY_SECONDS = 2
+    assert [outbox.retry_delay(n) for n in range(4)] == [2, 4, 8, 16]
