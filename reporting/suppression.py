@@ -445,6 +445,11 @@ def bounded(
             return None
         return numpy.asarray(solver.getSolution().col_value)
 
+    def and_neighbours(columns: Iterable[int]) -> set[int]:
+        """The cell columns and every one sharing an equation with one of them."""
+        columns = {int(index) for index in columns}
+        return columns | {other for index in columns for other in linked.get(index, ())}
+
     def near(start: int, steps: int) -> list[int]:
         """The cell columns at most ``steps`` equations away from ``start``."""
         reached, frontier = {start}, {start}
@@ -502,8 +507,7 @@ def bounded(
         moved = numpy.flatnonzero(numpy.abs(solver_solution()[: len(unknown)] - truth) > _TOLERANCE)
         if nearest is not None:
             moved = numpy.flatnonzero(numpy.abs(nearest[: len(unknown)] - truth) > _TOLERANCE)
-        around = {int(i) for i in moved} | {column[key]}
-        around |= {other for index in list(around) for other in linked.get(index, ())}
+        around = and_neighbours([*moved, column[key]])
         for free in (sorted(around), near(column[key], 4), None):
             if take(solve_whole(variable, bound, free), found, test):
                 return
@@ -573,9 +577,7 @@ def bounded(
                 # First with the cells the optimum has whole (and not next to a fraction) held there: a few
                 # hundred cells left to place, quick, and usually enough; else over every cell.
                 optimum = solver_solution()[: len(unknown)]
-                fractional = numpy.flatnonzero(numpy.abs(optimum - numpy.round(optimum)) > _TOLERANCE)
-                free = {int(i) for i in fractional}
-                free |= {other for index in list(free) for other in linked.get(index, ())}
+                free = and_neighbours(numpy.flatnonzero(numpy.abs(optimum - numpy.round(optimum)) > _TOLERANCE))
                 held = numpy.setdiff1d(cells, numpy.array(sorted(free), numpy.int32)).astype(numpy.int32)
                 rounded = numpy.round(optimum[held])
                 if not take(solve_whole_aim(sense, costs, held, rounded), found, test):
