@@ -48,13 +48,13 @@ How to add a table (follow every step; the tests named are where it shows):
    ``RECEIVED_BY_COLUMN`` or ``RECEIVED_BY_ROW`` and a new share its ``shares``; a link that is not a shared total
    gets rows of its own there (as ``resolved_within_received`` has for "resolved is at most received").
 
-A table whose row totals (or an all-time version) would close a three-way table with every two-way total
-published — provider type (or topic), MCO and outcome — costs far more hiding than it shows. The tables of
-complaints resolved, and closed because the MCO had not been given the chance first, by provider type and by topic
-(issue 19) followed these steps published per quarter only and with ``row_totals=False`` (reporting.tables explains
-why, with the measurements); their link to the complaints received is an internal cell of the rest
-(reporting.linkage). Six tables with every outcome, all time and
-the all-MCO totals (commit 83abdd0, reverted) took the demo release to eight minutes and hid most of the
+A table whose row totals would close a three-way table with every two-way total published — provider type (or
+topic), MCO and outcome — costs far more hiding than it shows. The tables of complaints resolved, and closed because
+the MCO had not been given the chance first, by provider type and by topic (issue 19) followed these steps with
+``row_totals=False`` (reporting.tables explains why, with the measurements); their link to the complaints received
+is an internal cell of the rest (reporting.linkage), and their all-time version is the quarters added up
+(``reporting.counting`` counts them for every period, so the equations hold). Six tables with every outcome, all
+time and the all-MCO totals (commit 83abdd0, reverted) took the demo release to eight minutes and hid most of the
 publication.
 """
 

@@ -25,7 +25,7 @@ def count(facts: Iterable[Fact]) -> tuple[Counter[Cell], Days]:
             for mco in (fact.mco, ALL):
                 for group, topic in ((fact.group, ALL), (ALL, fact.topic), (ALL, ALL)):
                     counts[Cell("received", period, mco, group, topic, ALL)] += number
-                if period == quarter_of(fact.received) and mco != ALL:  # the quarter's tables by group and topic
+                if period != fact.received and mco != ALL:  # the tables by group and topic: quarters and all time
                     measure = "outcome" if fact.outcome in BY_GROUP_AND_TOPIC else OTHER_OUTCOMES
                     split = fact.outcome if measure == "outcome" else ALL
                     for group, topic in ((fact.group, ALL), (ALL, fact.topic)):

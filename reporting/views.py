@@ -87,13 +87,12 @@ SECTIONS = [
 # What a section says under its heading: (when the period has its tables, when it has none of them).
 SECTION_NOTES = {
     RESOLVED_BY_HEADING: (
-        "Of the complaints received in the quarter, by MCO: how many were resolved, and how many were closed "
-        "because the MCO had not been given the chance to resolve them first, as they stood when the quarter was "
-        "published. A provider type's or topic's Total is shown only when every MCO's number in its row is shown: "
-        "it is then their sum.",
-        "These tables are published for each quarter only, not for all time: choose a quarter under Period above. "
-        "Added up over the quarters, or over the MCOs, more of their numbers would have to be hidden to protect "
-        "small ones.",
+        "Of the complaints received in the period, by MCO: how many were resolved, and how many were closed "
+        "because the MCO had not been given the chance to resolve them first, as they stood when their quarter was "
+        "published (all time adds up the quarters). A provider type's or topic's Total is shown only when every "
+        "MCO's number in its row is shown: it is then their sum.",
+        "These tables are not published for all time: some quarters were published before these tables existed, "
+        "so they cannot be added up for all time. Choose a quarter under Period above.",
     )
 }
 
@@ -107,9 +106,9 @@ OUTCOME_LABEL = dict(OUTCOMES)
 
 def _summary(tables: dict[str, dict], by_group: bool = False) -> list[dict[str, object]]:
     """Headline numbers for the filters (one MCO, or all): received, and what happened to them. Under a provider
-    type filter only the complaints received, and in a quarter what happened to them, can be that type's (the
-    tables by provider type, narrowed to its row): in all time the other figures are left out rather than shown for
-    every provider type under that type's name."""
+    type filter only the complaints received, and where the period has the tables by provider type what happened to
+    them, can be that type's (those tables, narrowed to its row): otherwise the other figures are left out rather
+    than shown for every provider type under that type's name."""
 
     def total(name: str, row_label: str | None = None) -> int | None:
         """The table's total, or one row's (a filtered table's totals are already the kept rows' and columns')."""
@@ -121,7 +120,7 @@ def _summary(tables: dict[str, dict], by_group: bool = False) -> list[dict[str, 
     closed_not_first = "Closed because the MCO had not been given the chance to resolve it first"
     if by_group:
         figures = [("Complaints received", total("received_by_mco_and_provider_group"))]
-        if "resolved_by_provider_group_and_mco" in tables:  # a quarter's: what happened, by provider type
+        if "resolved_by_provider_group_and_mco" in tables:  # what happened, by provider type
             figures.append(("Resolved so far", total("resolved_by_provider_group_and_mco")))
             figures.append((closed_not_first, total("closed_not_first_by_provider_group_and_mco")))
         return [{"label": label, "value": "*" if value is None else f"{value:,}"} for label, value in figures]

@@ -97,24 +97,76 @@ def test_resolved_by_provider_type_and_by_topic_each_by_mco(client):
     assert outcome["cells"][not_first] == closed["column_totals"] == tables[CLOSED_TOPICS]["column_totals"]
 
 
-def test_the_tables_are_published_per_quarter_only_and_all_time_says_so(client):
+def test_all_time_has_them_too_on_the_page_csv_and_json(client):
+    """One quarter published: all time is that quarter, table for table, in every format."""
     release()
-    assert not NEW & set(client.get("/reports/data.json").json()["tables"])
-    rows = list(csv.DictReader(io.StringIO(client.get("/reports/data.csv").content.decode())))
-    assert not [row for row in rows if row["table"] in NEW]
+    quarter = client.get(f"/reports/data.json?period={THIS_QUARTER}").json()["tables"]
+    all_time = client.get("/reports/data.json").json()["tables"]
+    assert set(all_time) >= NEW
+    for name in NEW:
+        for key in ("rows", "columns", "cells", "row_totals", "column_totals", "total"):
+            assert all_time[name][key] == quarter[name][key], (name, key)
     page = html.unescape(client.get("/reports/").content.decode())
     heading = "Resolved, or closed because the MCO was not given the chance first: by provider type and topic</h2>"
     section = page.split(heading)[1].split("<h2")[0]
-    assert "published for each quarter only" in section and "choose a quarter" in section
-    # A quarter has them: on the page (chart by MCO, then the table) and in the CSV, a line per number.
-    page = html.unescape(client.get(f"/reports/?period={THIS_QUARTER}").content.decode())
+    assert "all time adds up the quarters" in section and "not published for all time" not in section
     section = page.split(f'id="{GROUPS}-heading"')[1].split("</section>")[0]
-    assert "Molina has the most: 25." in section and "totals by MCO" in section
-    assert "Total is shown only when every MCO's number in its row is shown" in page
-    rows = list(csv.DictReader(io.StringIO(client.get(f"/reports/data.csv?period={THIS_QUARTER}").content.decode())))
+    assert "Molina has the most: 25." in section
+    rows = list(csv.DictReader(io.StringIO(client.get("/reports/data.csv").content.decode())))
     lines = {(r["row"], r["column"]): (r["value"], r["status"]) for r in rows if r["table"] == GROUPS}
-    assert lines[("Hospital", "Molina")] == ("13", "shown") and lines[("Hospital", "total")] == ("13", "shown")
-    assert lines[("total", "Molina")] == ("25", "shown") and lines[("total", "total")] == ("37", "shown")
+    assert lines[("Hospital", "Molina")] == ("13", "shown") and lines[("total", "total")] == ("37", "shown")
+    lines = {(r["row"], r["column"]): r["value"] for r in rows if r["table"] == CLOSED_GROUPS}
+    assert lines[("Physician/APN", "Aetna")] == "12"
+
+
+def test_all_time_adds_up_the_quarters_as_each_was_first_published():
+    """Q1: MCO A's provider type g1 24 resolved and 12 open, g2 12 closed because A had not been given the chance
+    first; B's g1 30 resolved. Q2: A's g1 20 resolved; B's g2 11 resolved and 15 open. By the second release A's
+    12 open Q1 complaints are resolved, but Q1 is frozen as first published: all time adds up the quarters as
+    published (g1 and A: 24 + 20 = 44, not 56)."""
+    fact = A.Fact
+
+    def complaints(mco, group, month, outcome, number):  # type: ignore[no-untyped-def]
+        topic = {"g1": "t1", "g2": "t2"}[group]
+        days, resolved = (5, month) if outcome == A.RESOLVED else (None, None)
+        return [fact(mco, group, topic, month, False, outcome, days, A.ON_TIME, A.NOT_SENT, resolved)] * number
+
+    q1 = [
+        *complaints("A", "g1", "2025-01", A.RESOLVED, 24),
+        *complaints("A", "g1", "2025-01", A.OPEN, 12),
+        *complaints("A", "g2", "2025-01", A.REASON_NOT_FIRST, 12),
+        *complaints("B", "g1", "2025-01", A.RESOLVED, 30),
+    ]
+    q1_later = [
+        c._replace(outcome=A.RESOLVED, business_days=70, resolved="2025-04") if c.outcome == A.OPEN else c for c in q1
+    ]
+    q2 = [
+        *complaints("A", "g1", "2025-04", A.RESOLVED, 20),
+        *complaints("B", "g2", "2025-04", A.RESOLVED, 11),
+        *complaints("B", "g2", "2025-04", A.OPEN, 15),
+    ]
+
+    def dimensions(last: str) -> A.Dimensions:
+        return A.Dimensions(["A", "B"], ["g1", "g2"], ["t1", "t2"], A.months_between("2025-01", last))
+
+    first_data, first = release_build(
+        frozen_on("2025-Q1", 1), dimensions("2025-04"), q1, [], threshold=11, age_months=1
+    )
+    assert first_data["tables"]["all"][GROUPS]["cells"] == [[24, 30], [0, 0]]
+    data, _ = release_build(
+        frozen_on("2025-Q2", 1), dimensions("2025-07"), q1_later + q2, [(1, first)], threshold=11, age_months=1
+    )
+    tables = data["tables"]["all"]
+    assert tables[GROUPS]["cells"] == [[44, 30], [0, 11]] and tables[GROUPS]["row_totals"] == [74, 11]
+    assert tables[GROUPS]["column_totals"] == [44, 41] and tables[GROUPS]["total"] == 85
+    assert tables[TOPICS]["cells"] == [[44, 30], [0, 11]]
+    assert tables[CLOSED_GROUPS]["cells"] == [[0, 0], [12, 0]] and tables[CLOSED_TOPICS]["total"] == 12
+    # Each MCO's total is the outcome table's for all time.
+    outcome = tables["outcome_by_mco"]
+    assert outcome["cells"][outcome["rows"].index("Resolved")] == [44, 41]
+    for name in NEW:  # all time is the sum of the quarters, cell by cell
+        quarters = [data["tables"][q][name]["cells"] for q in ("2025-Q1", "2025-Q2")]
+        assert tables[name]["cells"] == [[sum(q[r][c] for q in quarters) for c in range(2)] for r in range(2)], name
 
 
 def test_received_and_resolved_never_tell_a_small_number_not_resolved(client):
@@ -178,6 +230,7 @@ def test_a_quarter_published_before_these_tables_never_gets_them_and_the_next_re
     )
     assert not NEW & set(data["tables"]["2025-Q1"]) and set(data["tables"]["2025-Q2"]) >= NEW
     assert audit["dimensions"]["without_outcome_tables"] == ["2025-Q1"]
+    assert not NEW & set(data["tables"]["all"])  # all time would leave Q1 out: not published for all time
     q2_tables = data["tables"]["2025-Q2"]
     assert q2_tables[GROUPS]["cells"] == [[30, 30], [0, 0]] and q2_tables["outcome_by_mco"]["total"] == 120
     for name, table in data["tables"]["2025-Q1"].items():  # Q1 as first published
@@ -208,3 +261,22 @@ def test_a_release_from_before_these_tables_does_not_send_readers_to_look_for_th
     ReportSnapshot.objects.filter(pk=snapshot.pk).update(data=snapshot.data)
     page = html.unescape(client.get("/reports/").content.decode())
     assert "published for each quarter only" not in page and "by provider type and topic</h2>" not in page
+
+
+def test_all_time_without_them_says_why_and_where_they_are(client):
+    """A series whose first quarters were published before these tables: the quarters after have them, all time
+    cannot add them up, and says so."""
+    from reporting.models import ReportSnapshot
+
+    release()
+    snapshot = ReportSnapshot.objects.latest()
+    for name in NEW:
+        snapshot.data["tables"]["all"].pop(name)
+    ReportSnapshot.objects.filter(pk=snapshot.pk).update(data=snapshot.data)
+    page = html.unescape(client.get("/reports/").content.decode())
+    heading = "Resolved, or closed because the MCO was not given the chance first: by provider type and topic</h2>"
+    section = page.split(heading)[1].split("<h2")[0]
+    assert "not published for all time" in section and "Choose a quarter" in section
+    summary = html.unescape(client.get("/reports/?group=Physician%2FAPN").content.decode())
+    summary = summary.split('class="usa-card-group portal-summary"')[1].split("</ul>")[0]
+    assert "Complaints received" in summary and "Resolved so far" not in summary and "Closed because" not in summary
