@@ -31,6 +31,15 @@ def test_the_realistic_set_is_measured_table_by_table() -> None:
         assert 0 <= float(row[1]) <= 100 and int(row[2]) > 0
     every = re.search(r"^every published count +(\d+\.\d) % of +(\d+) +(\d+\.\d) % of +(\d+)$", output, re.MULTILINE)
     assert every and 0 < float(every[1]) < 100
+    # The row totals a reader sees as * or as the sum of a fully shown row count too, on a line of their own.
+    sums = re.search(
+        r"^row totals shown only as a shown row's sum  +[\d.]+ % of +(\d+) +(?:[\d.]+ %|-) +of +(\d+)$", output, re.M
+    )
+    both = re.search(
+        r"^every published count, those row totals too  +[\d.]+ % of +(\d+) +(?:[\d.]+ %|-) +of +(\d+)$", output, re.M
+    )
+    assert sums and both and int(sums[1]) > 0
+    assert (int(both[1]), int(both[2])) == (int(every[2]) + int(sums[1]), int(every[4]) + int(sums[2]))
     hidden = re.search(r"^hidden published counts: (\d+), of which 11 or more: (\d+)$", output, re.MULTILINE)
     least = re.search(
         r"^numbers of 11 or more any protection would hide: at least (\d+) \(so at most (\d+\.\d) % of them shown\)$",

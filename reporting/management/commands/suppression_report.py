@@ -5,6 +5,9 @@ For the complaints in the database (as the next release would count them), or fo
 complaints a month), it suppresses the linked system exactly as a release does and prints, without storing anything:
 
 - per table (over every period), the share of numbers shown, and of those whose true value is 11 or more;
+- the same for the row totals published only as the sum of a row whose numbers are all shown (tables with
+  ``row_totals=False``: not numbers of the suppressed system, but a reader sees them as * or a number), and for
+  every published number with them;
 - at least how many numbers of 11 or more any protection meeting the rule would hide (reporting.least_hidden): the
   part of the shortfall that comes from the data, not from how the suppression picks what to hide;
 - whether each MCO's headline figures (complaints received and resolved so far, for every period) and its
@@ -14,7 +17,7 @@ complaints a month), it suppresses the linked system exactly as a release does a
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -43,6 +46,7 @@ class Share:
 class Measured:
     tables: dict[str, Share] = field(default_factory=dict)
     overall: Share = field(default_factory=Share)
+    row_sums: Share = field(default_factory=Share)  # row totals published only as the sum of a fully shown row
     hidden: int = 0
     hidden_large: int = 0
     least_hidden_large: int = 0
@@ -55,7 +59,13 @@ class Measured:
             return f"{100 * part / whole:5.1f} %" if whole else "    -  "
 
         out = [f"{'table':45} {'shown':>16} {'11 or more shown':>22}"]
-        for name, share in [*sorted(self.tables.items()), ("every published count", self.overall)]:
+        with_sums = Share(*(a + b for a, b in zip(astuple(self.overall), astuple(self.row_sums), strict=True)))
+        for name, share in [
+            *sorted(self.tables.items()),
+            ("every published count", self.overall),
+            ("row totals shown only as a shown row's sum", self.row_sums),
+            ("every published count, those row totals too", with_sums),
+        ]:
             out.append(
                 f"{name:45} {percent(share.shown, share.cells)} of {share.cells:5}"
                 f"   {percent(share.large_shown, share.large)} of {share.large:5}"
@@ -124,6 +134,11 @@ def measure(dimensions: aggregates.Dimensions, complaint_facts, *, threshold: in
             for cell in spec.cells():
                 share.add(cell not in hidden, values.get(cell, 0) >= threshold)
                 published.add(cell)
+            if not spec.row_totals:
+                for row, _ in spec.rows:
+                    row_cells = [spec.key(row, column) for column, _ in spec.columns]
+                    row_sum = sum(values.get(cell, 0) for cell in row_cells)
+                    result.row_sums.add(not any(cell in hidden for cell in row_cells), row_sum >= threshold)
         for name, table in data["tables"][period].items():  # type: ignore[index]
             if table["kind"] != "measures":
                 continue
