@@ -30,7 +30,8 @@ def _lower(label: str) -> str:
 
 
 def _chart(table: dict, by_column: bool = False) -> dict[str, object]:
-    """Horizontal bars, scaled to the largest shown value; a suppressed value gets a marker, not a bar.
+    """Horizontal bars, scaled to the largest shown value; a suppressed value gets a marker, not a bar. The takeaway
+    names the largest shown value, and says when a suppressed one could be larger.
 
     The bars are the row totals (the column totals with ``by_column``: a table whose row totals are shown only where
     the whole row is); when a filter leaves one column (one MCO), that column's values; when it leaves one row (one
@@ -63,6 +64,8 @@ def _chart(table: dict, by_column: bool = False) -> dict[str, object]:
         ((label, value) for label, value in zip(labels, values, strict=True) if value), key=lambda p: p[1], default=None
     )
     takeaway = f"{top[0]} has the most: {top[1]:,}." if top else "Every count here is zero or suppressed."
+    if top and None in values:  # said whatever the hidden values are, so it tells nothing about them
+        takeaway = f"Of the numbers shown, {top[0]} has the most: {top[1]:,}. A suppressed one (*) may be larger."
     return {"bars": bars, "height": len(bars) * BAR_ROW + 4, "takeaway": takeaway, "scope": scope}
 
 

@@ -297,6 +297,37 @@ def test_charts_are_accessible_svg_with_a_takeaway(client, data):
     assert "<script" not in page.split("<main")[1].split("</main>")[0]
 
 
+def test_a_chart_with_a_suppressed_bar_does_not_claim_the_largest_shown_is_the_largest():
+    """Found from outside: "May 2026 has the most: 163" while the hidden February could be up to 174. With a bar
+    suppressed the takeaway says it names the largest shown number, whatever the hidden one is (so it tells nothing
+    about it)."""
+    from reporting.views import _chart
+
+    def table(totals):  # type: ignore[no-untyped-def]
+        return {
+            "rows": ["February 2026", "May 2026"],
+            "columns": ["Aetna", "Molina"],
+            "row_label": "Month",
+            "column_label": "MCO",
+            "cells": [[None, None], [80, 83]],
+            "row_totals": totals,
+        }
+
+    takeaway = _chart(table([None, 163]))["takeaway"]
+    assert takeaway == "Of the numbers shown, May 2026 has the most: 163. A suppressed one (*) may be larger."
+    assert _chart(table([170, 163]))["takeaway"] == "February 2026 has the most: 170."
+    assert _chart(table([None, 0]))["takeaway"] == "Every count here is zero or suppressed."
+
+
+def test_the_page_says_a_star_can_be_zero_and_what_a_provider_type_filter_narrows(client, data):
+    page = html.unescape(client.get("/reports/").content.decode())
+    note = page.split("<strong>Note.</strong>")[1].split("</p>")[0]
+    assert "a * can also stand for 0 or for a number of 11 or more" in note
+    page = html.unescape(client.get("/reports/?group=Physician%2FAPN").content.decode())
+    assert "the headline figures below and the tables by provider type are narrowed to it" in page
+    assert "for a quarter" not in page.split("Provider type <strong>")[1].split("</p>")[0]
+
+
 def test_filters_narrow_page_csv_and_json_alike(client, data):
     query = f"period={EARLIER_QUARTER}&mco=Molina&group=Physician%2FAPN"
     payload = client.get(f"/reports/data.json?{query}").json()
