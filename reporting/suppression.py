@@ -434,12 +434,27 @@ def bounded(
     cells = numpy.arange(len(unknown), dtype=numpy.int32)
     every = numpy.arange(width, dtype=numpy.int32)
 
+    # A whole-number search leaves the solver without a basis to start the next linear solve from (which then starts
+    # from scratch: on a chain of releases most of the time went there); the last linear one is kept for it.
+    lp_basis: list[highspy.HighsBasis] = []
+
+    def whole_run() -> None:
+        """A whole-number search, keeping the linear solves' basis to start the next one from."""
+        basis = solver.getBasis()
+        if basis.valid and not lp_basis:
+            lp_basis.append(basis)
+        _whole_run(solver)
+
     def solve(sense: highspy.ObjSense, costs: dict[int, float]) -> numpy.ndarray | None:
         """A solution optimising the costs, in fractions (None: the solver gave no answer, which proves nothing)."""
         objective = numpy.zeros(width)
         objective[list(costs)] = list(costs.values())
         solver.changeColsCost(width, every, objective)
         solver.changeObjectiveSense(sense)
+        if lp_basis:  # the basis from before a whole-number search, if that search left none
+            saved = lp_basis.pop()
+            if not solver.getBasis().valid:
+                solver.setBasis(saved)
         solver.run()
         if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
@@ -474,7 +489,7 @@ def bounded(
         held = held if free is not None else held[:0]
         solver.changeColsBounds(len(held), held, truth[held], truth[held])
         solver.setOptionValue("mip_max_nodes", _WHOLE_NODES if free is None else highspy.kHighsIInf)
-        _whole_run(solver)
+        whole_run()
         found = solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
         solution = solver_solution() if found else None
         solver.changeColsBounds(len(held), held, numpy.zeros(len(held)), numpy.full(len(held), highspy.kHighsInf))
@@ -597,7 +612,7 @@ def bounded(
         solver.changeColsIntegrality(len(cells), cells, numpy.full(len(cells), highspy.HighsVarType.kInteger))
         solver.changeColsBounds(len(held), held, at, at)
         solver.setOptionValue("mip_max_nodes", _WHOLE_NODES)
-        _whole_run(solver)
+        whole_run()
         feasible = solver.getInfo().primal_solution_status == 2  # a feasible solution, optimal or not
         solution = solver_solution() if feasible else None
         solver.changeColsBounds(len(held), held, numpy.zeros(len(held)), numpy.full(len(held), highspy.kHighsInf))
