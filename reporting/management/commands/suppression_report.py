@@ -41,6 +41,9 @@ class Share:
         self.large += large
         self.large_shown += shown and large
 
+    def __add__(self, other: "Share") -> "Share":
+        return Share(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
 
 @dataclass
 class Measured:
@@ -59,7 +62,7 @@ class Measured:
             return f"{100 * part / whole:5.1f} %" if whole else "    -  "
 
         out = [f"{'table':45} {'shown':>16} {'11 or more shown':>22}"]
-        with_sums = Share(*(a + b for a, b in zip(astuple(self.overall), astuple(self.row_sums), strict=True)))
+        with_sums = self.overall + self.row_sums
         for name, share in [
             *sorted(self.tables.items()),
             ("every published count", self.overall),
@@ -134,11 +137,11 @@ def measure(dimensions: aggregates.Dimensions, complaint_facts, *, threshold: in
             for cell in spec.cells():
                 share.add(cell not in hidden, values.get(cell, 0) >= threshold)
                 published.add(cell)
-            if not spec.row_totals:
-                for row, _ in spec.rows:
-                    row_cells = [spec.key(row, column) for column, _ in spec.columns]
-                    row_sum = sum(values.get(cell, 0) for cell in row_cells)
-                    result.row_sums.add(not any(cell in hidden for cell in row_cells), row_sum >= threshold)
+            if not spec.row_totals:  # as published (reporting.publishing): a shown row's sum, else hidden
+                row_totals = data["tables"][period][spec.name]["row_totals"]  # type: ignore[index]
+                for (row, _), shown in zip(spec.rows, row_totals, strict=True):
+                    row_sum = sum(values.get(spec.key(row, column), 0) for column, _ in spec.columns)
+                    result.row_sums.add(shown is not None, row_sum >= threshold)
         for name, table in data["tables"][period].items():  # type: ignore[index]
             if table["kind"] != "measures":
                 continue
